@@ -1,0 +1,1 @@
+//! Bench-only package; its benches live in `benches/`.

@@ -1,0 +1,205 @@
+//! RFC 9112 §6.3: how long is the response body?
+//!
+//! The order of the checks below is the order of the RFC's list, and it matters: a `HEAD`
+//! response's `Content-Length` describes a body that is not there; `Transfer-Encoding` beats
+//! `Content-Length`; only when neither applies does the body run to the end of the connection.
+
+use http::{Method, StatusCode, Version};
+
+use crate::{Error, ResponseHead};
+
+/// How the body of a response is delimited on the wire.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyLength {
+    /// No body: a response to `HEAD`, a 1xx, 204 or 304, or `Content-Length: 0`.
+    Empty,
+    /// Exactly this many bytes (`Content-Length`, nonzero).
+    Exactly(u64),
+    /// `Transfer-Encoding` with `chunked` as the final coding.
+    Chunked,
+    /// Everything until the server closes the connection. The connection cannot be reused.
+    UntilClose,
+}
+
+/// The framing decision for one response, with whether the decision had to overrule headers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Framing {
+    /// How the body is delimited.
+    pub length: BodyLength,
+    /// The headers contradicted each other in a way the RFC resolves but a peer may not
+    /// (`Transfer-Encoding` together with `Content-Length`). The body is read as decided, but the
+    /// connection is not reused: a proxy on the path may have framed it the other way.
+    pub in_doubt: bool,
+}
+
+/// Decides the body framing of a response to a request with `method` (RFC 9112 §6.3).
+///
+/// Successful (2xx) responses to `CONNECT` and `101` responses are not bodies but tunnels and
+/// are handled by the caller before framing is asked for; here they read as [`BodyLength::Empty`].
+///
+/// ```
+/// use http::Method;
+/// use tarry_wire::{parse_response_head, BodyLength, Limits};
+///
+/// let raw = b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\nhello";
+/// let limits = Limits::default();
+/// let (_, head) = parse_response_head(raw, &limits).unwrap().unwrap();
+/// let framing = tarry_wire::response_framing(&Method::GET, &head).unwrap();
+/// assert_eq!(framing.length, BodyLength::Exactly(5));
+/// ```
+pub fn response_framing(method: &Method, head: &ResponseHead) -> Result<Framing, Error> {
+    let status = head.status();
+    let clean = |length| Ok(Framing { length, in_doubt: false });
+
+    // 1. HEAD, 1xx, 204, 304: no body whatever the headers say.
+    if method == Method::HEAD
+        || status.is_informational()
+        || status == StatusCode::NO_CONTENT
+        || status == StatusCode::NOT_MODIFIED
+    {
+        return clean(BodyLength::Empty);
+    }
+    // 2. A 2xx to CONNECT turns the connection into a tunnel.
+    if method == Method::CONNECT && status.is_success() {
+        return clean(BodyLength::Empty);
+    }
+
+    let has_content_length = head.get("content-length").is_some();
+    // 3 and 4. Transfer-Encoding overrides Content-Length.
+    if let Some(chunked_last) = transfer_encoding(head)? {
+        let length = if chunked_last {
+            BodyLength::Chunked
+        } else {
+            BodyLength::UntilClose
+        };
+        return Ok(Framing {
+            length,
+            in_doubt: has_content_length,
+        });
+    }
+    // 5 and 6. Content-Length, every value checked and all equal.
+    if has_content_length {
+        return match content_length(head)? {
+            0 => clean(BodyLength::Empty),
+            n => clean(BodyLength::Exactly(n)),
+        };
+    }
+    // 7. Otherwise the body ends when the connection does.
+    clean(BodyLength::UntilClose)
+}
+
+/// `None` without Transfer-Encoding; otherwise whether `chunked` is the final coding.
+fn transfer_encoding(head: &ResponseHead) -> Result<Option<bool>, Error> {
+    let mut any = false;
+    let mut chunked_seen = false;
+    let mut last_is_chunked = false;
+    for value in head.get_all("transfer-encoding") {
+        any = true;
+        for coding in list_elements(value) {
+            // A coding may carry parameters (`gzip;q=1` is not valid here, but be tolerant of
+            // the name before them); only the name decides framing.
+            let name = coding.split(|&b| b == b';').next().unwrap_or(coding);
+            let is_chunked = trim_ows(name).eq_ignore_ascii_case(b"chunked");
+            if is_chunked && chunked_seen {
+                // Applying chunked twice is forbidden (RFC 9112 §6.1); two readers of this
+                // message could disagree on where it ends.
+                return Err(Error::InvalidTransferEncoding);
+            }
+            chunked_seen |= is_chunked;
+            last_is_chunked = is_chunked;
+        }
+    }
+    if !any {
+        return Ok(None);
+    }
+    if head.version() == Version::HTTP_10 {
+        // RFC 9112 §6.1: Transfer-Encoding in an HTTP/1.0 message is faulty framing.
+        return Err(Error::InvalidTransferEncoding);
+    }
+    Ok(Some(last_is_chunked))
+}
+
+/// Every Content-Length value, in every field, must be plain digits and all must agree.
+fn content_length(head: &ResponseHead) -> Result<u64, Error> {
+    let mut agreed: Option<u64> = None;
+    for value in head.get_all("content-length") {
+        let mut elements = 0;
+        for element in value.split(|&b| b == b',') {
+            elements += 1;
+            let n = parse_decimal(trim_ows(element)).ok_or(Error::InvalidContentLength)?;
+            match agreed {
+                Some(prev) if prev != n => return Err(Error::ConflictingContentLength),
+                _ => agreed = Some(n),
+            }
+        }
+        if elements == 0 {
+            return Err(Error::InvalidContentLength);
+        }
+    }
+    agreed.ok_or(Error::InvalidContentLength)
+}
+
+/// Plain ASCII digits into a u64, refusing signs, whitespace, empty input and overflow.
+///
+/// `str::parse::<u64>` accepts a leading `+`, which is how RUSTSEC-2021-0078 happened.
+pub(crate) fn parse_decimal(digits: &[u8]) -> Option<u64> {
+    if digits.is_empty() {
+        return None;
+    }
+    digits.iter().try_fold(0u64, |acc, &b| {
+        let d = match b {
+            b'0'..=b'9' => u64::from(b - b'0'),
+            _ => return None,
+        };
+        acc.checked_mul(10)?.checked_add(d)
+    })
+}
+
+/// Non-empty, OWS-trimmed elements of a comma-separated field value (RFC 9110 §5.6.1).
+pub(crate) fn list_elements(value: &[u8]) -> impl Iterator<Item = &[u8]> {
+    value
+        .split(|&b| b == b',')
+        .map(trim_ows)
+        .filter(|e| !e.is_empty())
+}
+
+pub(crate) fn trim_ows(mut s: &[u8]) -> &[u8] {
+    while let [b' ' | b'\t', rest @ ..] = s {
+        s = rest;
+    }
+    while let [rest @ .., b' ' | b'\t'] = s {
+        s = rest;
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimal_is_strict() {
+        assert_eq!(parse_decimal(b"0"), Some(0));
+        assert_eq!(parse_decimal(b"18446744073709551615"), Some(u64::MAX));
+        for bad in [
+            &b""[..],
+            b"+5",
+            b"-1",
+            b"5a",
+            b"0x10",
+            b"5 5",
+            b" 5",
+            b"18446744073709551616",
+            b"36893488147419103232",
+        ] {
+            assert_eq!(parse_decimal(bad), None, "{:?}", String::from_utf8_lossy(bad));
+        }
+    }
+
+    #[test]
+    fn list_elements_skip_empty_and_trim() {
+        let got: Vec<&[u8]> = list_elements(b" gzip ,, chunked\t").collect();
+        assert_eq!(got, [&b"gzip"[..], b"chunked"]);
+    }
+}

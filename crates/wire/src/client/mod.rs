@@ -1,0 +1,294 @@
+//! One request/response exchange as a typed state machine.
+//!
+//! A [`Call`] is parameterised by its state. Each state has only the methods that make sense in
+//! it, and moving on consumes the call and returns the next state, so "write the body before
+//! the head" or "read the body of a `HEAD` response" does not compile.
+//!
+//! ```text
+//!                 Call::new(request, RequestBody)
+//!                              │
+//!                              ▼
+//!                        SendRequest ── write_head ──┬──────────────────────┐
+//!                              │                     │ Expect: 100-continue │ RequestBody::None
+//!                              │ body                ▼                      │
+//!                              │                 Await100 ── final ──┐      │
+//!                              │                     │ 100 or timeout│      │
+//!                              ▼                     ▼               │      │
+//!                           SendBody ◄───────────────┘               │      │
+//!                              │ finish                              │      │
+//!                              ▼                                     ▼      ▼
+//!                         RecvResponse  (1xx heads reported and skipped)
+//!                              │ proceed → (ResponseHead, …)
+//!                  ┌───────────┼─────────────┐
+//!                  ▼           │ no body     │ 101 / CONNECT 2xx
+//!               RecvBody       │             │
+//!                  │ proceed   ▼             ▼
+//!                  └──────► Cleanup ◄── Upgrade (always closes)
+//!                              │
+//!                              ▼  close_reason(leftover) → None: the connection may be reused
+//! ```
+//!
+//! Every method takes bytes in and gives bytes out. Reading methods return how much input they
+//! consumed; input they did not consume must be offered again, with more appended, on the next
+//! call. Writing methods append to any [`bytes::BufMut`] and fail with
+//! [`Error::OutputTooSmall`](crate::Error::OutputTooSmall) before writing anything if it is full.
+//!
+//! # A whole exchange
+//!
+//! ```
+//! use http::Request;
+//! use tarry_wire::client::{AfterHead, AfterResponse, Await100Event, Await100Next, Call, ResponseEvent};
+//! use tarry_wire::RequestBody;
+//!
+//! let request = Request::post("http://example.test/upload")
+//!     .header("expect", "100-continue")
+//!     .body(())
+//!     .unwrap();
+//! let call = Call::new(request, RequestBody::Sized(5)).unwrap();
+//!
+//! // SendRequest: the head, Host first.
+//! let mut out = Vec::with_capacity(call.head_len());
+//! let AfterHead::Await100(mut call) = call.write_head(&mut out).unwrap() else { unreachable!() };
+//! assert_eq!(
+//!     out,
+//!     b"POST /upload HTTP/1.1\r\nHost: example.test\r\nexpect: 100-continue\r\n\
+//!       Content-Length: 5\r\n\r\n"
+//! );
+//!
+//! // Await100: the server says go on.
+//! let server = b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+//! let Await100Event::Continue { consumed } = call.read(server).unwrap() else { unreachable!() };
+//! let Await100Next::SendBody(mut call) = call.proceed() else { unreachable!() };
+//!
+//! // SendBody: exactly the announced five bytes.
+//! out.clear();
+//! call.write(b"hello", &mut out).unwrap();
+//! let mut call = call.finish(&mut out).unwrap();
+//! assert_eq!(out, b"hello");
+//!
+//! // RecvResponse: the final head.
+//! let rest = &server[consumed..];
+//! let ResponseEvent::Final { consumed } = call.read(rest).unwrap() else { unreachable!() };
+//! let (head, next) = call.proceed().unwrap().unwrap();
+//! assert_eq!(head.status(), 200);
+//! let AfterResponse::Body(mut call) = next else { unreachable!() };
+//!
+//! // RecvBody: spans of the caller's own buffer.
+//! let rest = &rest[consumed..];
+//! let step = call.read(rest).unwrap();
+//! assert_eq!(&rest[step.data], b"ok");
+//!
+//! // Cleanup: nothing left over, so the connection may carry the next request.
+//! let call = call.proceed();
+//! assert_eq!(call.close_reason(rest.len() - step.consumed), None);
+//! ```
+
+mod await_100;
+mod cleanup;
+mod recv_body;
+mod recv_response;
+mod send_body;
+mod send_request;
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use http::{HeaderMap, Method, Version};
+
+use crate::body::{BodyDecoder, Framing};
+use crate::encode::RequestHeadPlan;
+use crate::parse::{ResponseHead, parse_head_within};
+use crate::{CloseReason, Error, KeepAlive, Limits};
+
+pub use await_100::{Await100Event, Await100Next};
+pub use recv_response::{AfterResponse, ResponseEvent};
+pub use send_request::AfterHead;
+
+/// The states a [`Call`] moves through. Each is a zero-sized marker type.
+pub mod state {
+    /// The request head has not been written yet.
+    #[derive(Debug)]
+    pub struct SendRequest(());
+    /// The head asked for `100 Continue`; waiting for it before sending the body.
+    #[derive(Debug)]
+    pub struct Await100(());
+    /// Writing the request body.
+    #[derive(Debug)]
+    pub struct SendBody(());
+    /// Reading response heads until the final one.
+    #[derive(Debug)]
+    pub struct RecvResponse(());
+    /// Reading the response body.
+    #[derive(Debug)]
+    pub struct RecvBody(());
+    /// The exchange is over; deciding whether the connection can be reused.
+    #[derive(Debug)]
+    pub struct Cleanup(());
+}
+
+/// One HTTP/1.1 exchange in state `S`. See the [module documentation](self).
+pub struct Call<S> {
+    inner: Box<Inner>,
+    _state: PhantomData<S>,
+}
+
+/// What every state shares. Boxed so that moving a `Call` between states moves one pointer.
+#[derive(Debug)]
+struct Inner {
+    plan: RequestHeadPlan,
+    limits: Limits,
+    /// Bytes of response heads read so far (interim included), charged to `head_bytes`.
+    head_bytes_used: usize,
+    interim_responses: usize,
+    /// Body bytes written so far.
+    body_written: u64,
+    /// A reason fixed before the response body (request side, framing, upgrade).
+    close: Option<CloseReason>,
+    /// The final head, between `RecvResponse::read` and `proceed`.
+    final_head: Option<ResponseHead>,
+    keep_alive: Option<KeepAlive>,
+    decoder: Option<BodyDecoder>,
+    trailers: Option<HeaderMap>,
+}
+
+impl<S> Call<S> {
+    fn wrap<T>(inner: Box<Inner>) -> Call<T> {
+        Call {
+            inner,
+            _state: PhantomData,
+        }
+    }
+
+    fn into_state<T>(self) -> Call<T> {
+        Self::wrap(self.inner)
+    }
+
+    /// The method of the request this call carries.
+    pub fn method(&self) -> &Method {
+        self.inner.plan.request.method()
+    }
+
+    /// The limits this call reads the response with.
+    pub fn limits(&self) -> &Limits {
+        &self.inner.limits
+    }
+}
+
+impl<S> fmt::Debug for Call<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Call")
+            .field("state", &std::any::type_name::<S>())
+            .field("inner", &self.inner)
+            .finish()
+    }
+}
+
+/// What reading one response head from the input produced.
+enum HeadRead {
+    Partial,
+    Interim { consumed: usize, head: ResponseHead },
+    Final { head: ResponseHead, consumed: usize },
+}
+
+impl Inner {
+    /// Parses the next head, charging interim heads to the limits. A final head is returned
+    /// without being charged, so that `Await100` can leave it for `RecvResponse` to read again.
+    fn read_head(&mut self, input: &[u8]) -> Result<HeadRead, Error> {
+        let limit = self.limits.head_bytes();
+        let budget = limit.saturating_sub(self.head_bytes_used);
+        let Some((consumed, head)) =
+            parse_head_within(input, budget, limit, self.limits.headers())?
+        else {
+            return Ok(HeadRead::Partial);
+        };
+        let status = head.status().as_u16();
+        if status == 101 {
+            if !self.upgrade_requested() {
+                return Err(Error::UnexpectedSwitchingProtocols);
+            }
+            return Ok(HeadRead::Final { head, consumed });
+        }
+        if (100..200).contains(&status) {
+            self.interim_responses += 1;
+            if self.interim_responses > self.limits.interim_responses() {
+                return Err(Error::TooManyInterimResponses {
+                    limit: self.limits.interim_responses(),
+                });
+            }
+            self.head_bytes_used += consumed;
+            return Ok(HeadRead::Interim { consumed, head });
+        }
+        Ok(HeadRead::Final { head, consumed })
+    }
+
+    fn upgrade_requested(&self) -> bool {
+        self.plan.request.headers().contains_key(http::header::UPGRADE)
+    }
+
+    /// The reasons known from the request alone.
+    fn request_close_reason(&self) -> Option<CloseReason> {
+        let req = &self.plan.request;
+        let connection = connection_tokens(req.headers());
+        if connection.close {
+            Some(CloseReason::ClientConnectionClose)
+        } else if req.version() == Version::HTTP_10 && !connection.keep_alive {
+            Some(CloseReason::Http10Request)
+        } else {
+            None
+        }
+    }
+
+    /// Records the final head: framing, the reasons it gives to close, the keep-alive hint.
+    fn accept_final(&mut self, head: &ResponseHead) -> Result<Framing, Error> {
+        let framing = crate::response_framing(self.plan.request.method(), head)?;
+        let connection = connection_tokens_of(head);
+        let from_response = if connection.close {
+            Some(CloseReason::ServerConnectionClose)
+        } else if head.version() == Version::HTTP_10 && !connection.keep_alive {
+            Some(CloseReason::Http10Response)
+        } else if framing.in_doubt {
+            Some(CloseReason::FramingInDoubt)
+        } else if framing.length == crate::BodyLength::UntilClose {
+            Some(CloseReason::ReadToClose)
+        } else {
+            None
+        };
+        self.close = self.close.or(self.request_close_reason()).or(from_response);
+        self.keep_alive = KeepAlive::from_head(head);
+        Ok(framing)
+    }
+}
+
+/// Which of `close` and `keep-alive` a `Connection` field lists.
+#[derive(Default)]
+struct ConnectionTokens {
+    close: bool,
+    keep_alive: bool,
+}
+
+fn tokens<'a>(values: impl Iterator<Item = &'a [u8]>) -> ConnectionTokens {
+    let mut t = ConnectionTokens::default();
+    for value in values {
+        for token in crate::body::length::list_elements(value) {
+            t.close |= token.eq_ignore_ascii_case(b"close");
+            t.keep_alive |= token.eq_ignore_ascii_case(b"keep-alive");
+        }
+    }
+    t
+}
+
+fn connection_tokens(headers: &HeaderMap) -> ConnectionTokens {
+    tokens(
+        headers
+            .get_all(http::header::CONNECTION)
+            .iter()
+            .map(|v| v.as_bytes()),
+    )
+}
+
+fn connection_tokens_of(head: &ResponseHead) -> ConnectionTokens {
+    tokens(head.get_all("connection"))
+}
+
+#[cfg(test)]
+mod test;

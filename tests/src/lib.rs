@@ -1,0 +1,1 @@
+//! Test-only package; its tests live in `it/`.
