@@ -94,7 +94,10 @@ impl RequestHeadPlan {
         } else {
             [path, "", "", ""]
         };
-        if pieces.iter().any(|p| p.bytes().any(|b| b <= b' ' || b == 0x7f)) {
+        if pieces
+            .iter()
+            .any(|p| p.bytes().any(|b| b <= b' ' || b == 0x7f))
+        {
             return Err(Error::InvalidRequestTarget);
         }
         Ok(pieces)
@@ -105,7 +108,12 @@ impl RequestHeadPlan {
         if let Some(v) = self.request.headers().get(HOST) {
             return Ok(v.as_bytes());
         }
-        let a = self.request.uri().authority().ok_or(Error::MissingHost)?.as_str();
+        let a = self
+            .request
+            .uri()
+            .authority()
+            .ok_or(Error::MissingHost)?
+            .as_str();
         Ok(a.rsplit_once('@').map_or(a, |(_, host)| host).as_bytes())
     }
 
@@ -240,9 +248,10 @@ pub(crate) fn write_last_chunk<B: BufMut>(
     out: &mut B,
 ) -> Result<usize, Error> {
     let fields = || trailers.into_iter().flatten();
-    let len = 3 + fields()
-        .map(|(n, v)| n.as_str().len() + 2 + v.len() + 2)
-        .sum::<usize>()
+    let len = 3
+        + fields()
+            .map(|(n, v)| n.as_str().len() + 2 + v.len() + 2)
+            .sum::<usize>()
         + 2;
     if let Some(t) = trailers {
         validate_fields(t).map_err(|name| Error::InvalidRequestHeader { name })?;

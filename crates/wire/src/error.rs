@@ -211,7 +211,10 @@ mod tests {
             Error::InvalidRequestTarget,
             Error::InvalidRequestHeader { name: "x".into() },
             Error::HeadTooLarge { limit: 65536 },
-            Error::BodyTooShort { declared: 5, written: 2 },
+            Error::BodyTooShort {
+                declared: 5,
+                written: 2,
+            },
             Error::IncompleteBody,
         ];
         for e in samples {

@@ -105,8 +105,8 @@ mod keep_alive;
 mod limits;
 mod parse;
 
-pub use body::{BodyDecoder, BodyLength, ChunkedDecoder, Decoded, Framing};
 pub use body::length::response_framing;
+pub use body::{BodyDecoder, BodyLength, ChunkedDecoder, Decoded, Framing};
 pub use close_reason::CloseReason;
 pub use encode::{RequestBody, TargetForm};
 pub use error::Error;

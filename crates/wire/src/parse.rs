@@ -81,7 +81,9 @@ impl ResponseHead {
 
     /// Every field in wire order as `(name, value)`, names as sent (not lowercased).
     pub fn fields(&self) -> impl Iterator<Item = (&str, &[u8])> + '_ {
-        self.fields.iter().map(|f| (self.name_str(f.name), &self.raw[f.value.range()]))
+        self.fields
+            .iter()
+            .map(|f| (self.name_str(f.name), &self.raw[f.value.range()]))
     }
 
     /// The value of the first field called `name` (ASCII case-insensitive).
@@ -135,7 +137,8 @@ impl ResponseHead {
 impl std::fmt::Debug for ResponseHead {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut d = f.debug_struct("ResponseHead");
-        d.field("version", &self.version).field("status", &self.status);
+        d.field("version", &self.version)
+            .field("status", &self.status);
         let fields: Vec<_> = self
             .fields()
             .map(|(n, v)| (n, String::from_utf8_lossy(v)))
@@ -170,7 +173,12 @@ pub fn parse_response_head(
     input: &[u8],
     limits: &crate::Limits,
 ) -> Result<Option<(usize, ResponseHead)>, Error> {
-    parse_head_within(input, limits.head_bytes(), limits.head_bytes(), limits.headers())
+    parse_head_within(
+        input,
+        limits.head_bytes(),
+        limits.head_bytes(),
+        limits.headers(),
+    )
 }
 
 /// [`parse_response_head`] with `budget` head bytes left of the exchange's `limit`.
@@ -232,7 +240,9 @@ pub(crate) fn parse_head_within(
             end: to_u32(start + s.len()),
         }
     };
-    let reason = res.reason.map_or(Span { start: 0, end: 0 }, |r| span_of(r.as_bytes()));
+    let reason = res
+        .reason
+        .map_or(Span { start: 0, end: 0 }, |r| span_of(r.as_bytes()));
     let fields = res
         .headers
         .iter()

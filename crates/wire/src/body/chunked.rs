@@ -30,7 +30,9 @@ pub struct Decoded {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
     /// Reading hex digits of a chunk size; `digits` counts them.
-    Size { digits: u8 },
+    Size {
+        digits: u8,
+    },
     /// Whitespace after the size (BWS before an extension).
     SizeWhitespace,
     /// Inside chunk extensions, skipped but counted.
@@ -188,18 +190,16 @@ impl ChunkedDecoder {
             (State::EndLf, b'\n') => {
                 if !self.trailer_section.is_empty() {
                     let section = std::mem::take(&mut self.trailer_section);
-                    self.trailers =
-                        Some(crate::parse::parse_trailer_fields(&section, self.trailer_fields)?);
+                    self.trailers = Some(crate::parse::parse_trailer_fields(
+                        &section,
+                        self.trailer_fields,
+                    )?);
                 }
                 State::Done
             }
             // A CR or LF missing where framing needs it, or data longer than its size.
             (
-                State::SizeLf
-                | State::DataCr
-                | State::DataLf
-                | State::TrailerLineLf
-                | State::EndLf,
+                State::SizeLf | State::DataCr | State::DataLf | State::TrailerLineLf | State::EndLf,
                 _,
             ) => return Err(Error::InvalidChunk),
             // `decode` never steps in these states.

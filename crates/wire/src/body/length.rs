@@ -50,7 +50,12 @@ pub struct Framing {
 /// ```
 pub fn response_framing(method: &Method, head: &ResponseHead) -> Result<Framing, Error> {
     let status = head.status();
-    let clean = |length| Ok(Framing { length, in_doubt: false });
+    let clean = |length| {
+        Ok(Framing {
+            length,
+            in_doubt: false,
+        })
+    };
 
     // 1. HEAD, 1xx, 204, 304: no body whatever the headers say.
     if method == Method::HEAD
@@ -193,7 +198,12 @@ mod tests {
             b"18446744073709551616",
             b"36893488147419103232",
         ] {
-            assert_eq!(parse_decimal(bad), None, "{:?}", String::from_utf8_lossy(bad));
+            assert_eq!(
+                parse_decimal(bad),
+                None,
+                "{:?}",
+                String::from_utf8_lossy(bad)
+            );
         }
     }
 

@@ -222,7 +222,10 @@ impl Inner {
     }
 
     fn upgrade_requested(&self) -> bool {
-        self.plan.request.headers().contains_key(http::header::UPGRADE)
+        self.plan
+            .request
+            .headers()
+            .contains_key(http::header::UPGRADE)
     }
 
     /// The reasons known from the request alone.

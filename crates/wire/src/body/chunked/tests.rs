@@ -28,13 +28,18 @@ fn decode_with(
 
 #[test]
 fn splits_do_not_change_the_result() {
-    let input = b"5\r\nhello\r\n1;name=value\r\n \r\n10\r\n0123456789abcdef\r\n0\r\nA: b\r\n\r\nNEXT";
+    let input =
+        b"5\r\nhello\r\n1;name=value\r\n \r\n10\r\n0123456789abcdef\r\n0\r\nA: b\r\n\r\nNEXT";
     let whole = decode_all(input, input.len()).unwrap();
     assert_eq!(whole.0, b"hello 0123456789abcdef");
     assert_eq!(&input[whole.1..], b"NEXT");
     for step in 1..input.len() {
         let split = decode_all(input, step).unwrap();
-        assert_eq!((split.0, split.1), (whole.0.clone(), whole.1), "step {step}");
+        assert_eq!(
+            (split.0, split.1),
+            (whole.0.clone(), whole.1),
+            "step {step}"
+        );
         assert_eq!(split.2.trailers().unwrap()["a"], "b");
     }
 }
