@@ -48,6 +48,9 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "cargo test (unit, integration, doc)"
 cargo test --workspace --locked 2>&1 | tee -a "$log"
 
+step "WIRE-25 in release (the http crate's debug assertions hide the codec's own check)"
+cargo test --release --locked -p tarry-wire --test fixtures wire_25 2>&1 | tee -a "$log"
+
 step "benches, once each (criterion test mode: proves they build and run)"
 cargo test --workspace --benches --locked 2>&1 | tee -a "$log"
 

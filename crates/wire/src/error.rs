@@ -55,9 +55,10 @@ pub enum Error {
     /// The status code is not three digits in 100..=999, or the status line is malformed.
     InvalidStatus,
     /// A header line has no colon, an empty name, a byte that is not a token character in the
-    /// name, or whitespace before the colon.
+    /// name, or whitespace before the colon; or a line starts with whitespace (an obsolete
+    /// folded continuation line, which is never unfolded into the previous field).
     InvalidHeaderName,
-    /// A header value holds CR, NUL or another control byte, or a folded (obs-fold) line.
+    /// A header value holds CR, NUL or another control byte.
     InvalidHeaderValue,
     /// A line ending in the head is malformed (for example a CR not followed by LF).
     InvalidLineEnding,
@@ -144,10 +145,12 @@ impl fmt::Display for Error {
             }
             Error::InvalidVersion => f.write_str("response is not HTTP/1.0 or HTTP/1.1"),
             Error::InvalidStatus => f.write_str("response status line is malformed"),
-            Error::InvalidHeaderName => f.write_str("response header line has an invalid name"),
-            Error::InvalidHeaderValue => f.write_str(
-                "response header value holds a control byte or an obsolete folded line",
+            Error::InvalidHeaderName => f.write_str(
+                "response header line has an invalid name or is an obsolete folded line",
             ),
+            Error::InvalidHeaderValue => {
+                f.write_str("response header value holds a control byte")
+            }
             Error::InvalidLineEnding => f.write_str("response head has a malformed line ending"),
             Error::HeadTooLarge { limit } => {
                 write!(f, "response head larger than the {limit}-byte limit")

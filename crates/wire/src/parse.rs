@@ -188,6 +188,11 @@ pub(crate) fn parse_head_within(
     limit: usize,
     max_headers: usize,
 ) -> Result<Option<(usize, ResponseHead)>, Error> {
+    // Only the first `budget` bytes can belong to an acceptable head. Parsing no further
+    // keeps the outcome independent of how much input (body bytes included) is offered at
+    // once: fed one byte at a time, the parser would never see past the budget either.
+    let offered = input.len();
+    let input = &input[..offered.min(budget)];
     let mut stack = [const { MaybeUninit::<httparse::Header<'_>>::uninit() }; STACK_FIELDS];
     let mut heap;
     let slots: &mut [MaybeUninit<httparse::Header<'_>>] = if max_headers <= STACK_FIELDS {
@@ -207,18 +212,13 @@ pub(crate) fn parse_head_within(
         });
     let consumed = match status {
         Ok(httparse::Status::Complete(n)) => n,
-        Ok(httparse::Status::Partial) if input.len() >= budget => {
+        // Unfinished within the budget while more bytes are on offer: the head is too large.
+        Ok(httparse::Status::Partial) if offered >= budget && offered > 0 => {
             return Err(Error::HeadTooLarge { limit });
         }
         Ok(httparse::Status::Partial) => return Ok(None),
-        // A partial head that already broke a rule is an error even before it ends, but a
-        // head over budget is reported as such rather than by whatever byte came last.
-        Err(_) if input.len() > budget => return Err(Error::HeadTooLarge { limit }),
         Err(e) => return Err(e),
     };
-    if consumed > budget {
-        return Err(Error::HeadTooLarge { limit });
-    }
 
     let version = match res.version {
         Some(0) => Version::HTTP_10,
@@ -231,24 +231,31 @@ pub(crate) fn parse_head_within(
         .ok_or(Error::InvalidStatus)?;
 
     let raw = Bytes::copy_from_slice(&input[..consumed]);
-    let base = input.as_ptr() as usize;
+    let head = &input[..consumed];
     // httparse hands out sub-slices of `input`; their offsets locate the same bytes in `raw`.
     let span_of = |s: &[u8]| {
-        let start = s.as_ptr() as usize - base;
-        Span {
+        let start = (s.as_ptr() as usize).checked_sub(head.as_ptr() as usize)?;
+        let end = start.checked_add(s.len()).filter(|&e| e <= head.len())?;
+        Some(Span {
             start: to_u32(start),
-            end: to_u32(start + s.len()),
-        }
+            end: to_u32(end),
+        })
     };
+    // httparse reports a reason phrase holding obs-text as "" (not a slice of the input), so
+    // the raw reason is located from the status line itself when that happens.
     let reason = res
         .reason
-        .map_or(Span { start: 0, end: 0 }, |r| span_of(r.as_bytes()));
+        .and_then(|r| span_of(r.as_bytes()))
+        .filter(|r| r.start < r.end)
+        .unwrap_or_else(|| raw_reason(head));
     let fields = res
         .headers
         .iter()
-        .map(|h| Field {
-            name: span_of(h.name.as_bytes()),
-            value: span_of(h.value),
+        .filter_map(|h| {
+            Some(Field {
+                name: span_of(h.name.as_bytes())?,
+                value: span_of(h.value)?,
+            })
         })
         .collect();
 
@@ -262,6 +269,30 @@ pub(crate) fn parse_head_within(
             fields,
         },
     )))
+}
+
+/// The reason phrase of the status line at the start of `head`, as raw bytes.
+fn raw_reason(head: &[u8]) -> Span {
+    // Leading empty lines are skipped by httparse; skip them the same way.
+    let start = head
+        .iter()
+        .position(|&b| b != b'\r' && b != b'\n')
+        .unwrap_or(0);
+    let line_end = head[start..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(head.len(), |n| start + n);
+    let line_end = if line_end > start && head[line_end - 1] == b'\r' {
+        line_end - 1
+    } else {
+        line_end
+    };
+    // "HTTP/1.1 200 " is 13 bytes; httparse accepted exactly that shape before the reason.
+    let reason_start = (start + 13).min(line_end);
+    Span {
+        start: to_u32(reason_start),
+        end: to_u32(line_end),
+    }
 }
 
 /// Heads are bounded by [`crate::Limits`], whose byte limit is a `usize`; a head past 4 GiB
@@ -288,4 +319,44 @@ pub(crate) fn parse_trailer_fields(section: &[u8], max_fields: usize) -> Result<
         map.append(name, value);
     }
     Ok(map)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Limits;
+
+    fn parse(raw: &[u8]) -> ResponseHead {
+        parse_response_head(raw, &Limits::default())
+            .unwrap()
+            .unwrap()
+            .1
+    }
+
+    #[test]
+    fn obs_text_reason_is_kept_raw() {
+        // Found by the parse_response fuzz target: httparse reports this reason as "".
+        let head = parse(b"HTTP/1.1 204 No\xd5\xd5\n\r\n");
+        assert_eq!(head.reason(), b"No\xd5\xd5");
+        assert_eq!(parse(b"\r\nHTTP/1.1 200 OK\r\n\r\n").reason(), b"OK");
+        assert_eq!(parse(b"HTTP/1.1 200 \r\n\r\n").reason(), b"");
+    }
+
+    #[test]
+    fn fields_keep_wire_order_case_and_repeats() {
+        let head =
+            parse(b"HTTP/1.1 200 OK\r\nSet-Cookie: a=1\r\nX: \xff\r\nset-cookie: b=2\r\n\r\n");
+        let fields: Vec<_> = head.fields().collect();
+        assert_eq!(
+            fields,
+            [
+                ("Set-Cookie", &b"a=1"[..]),
+                ("X", b"\xff"),
+                ("set-cookie", b"b=2")
+            ]
+        );
+        assert_eq!(head.get_all("SET-COOKIE").count(), 2);
+        assert_eq!(head.header_map().get_all("set-cookie").iter().count(), 2);
+        assert_eq!(head.to_response().status(), 200);
+    }
 }

@@ -158,6 +158,8 @@ impl ChunkedDecoder {
                     digits: digits.saturating_add(1),
                 }
             }
+            // A bare LF ends no line in chunk framing (CVE-2025-22871).
+            (State::Size { .. } | State::SizeWhitespace, b'\n') => return Err(Error::InvalidChunk),
             // Every branch below needs at least one digit before it.
             (State::Size { digits: 0 }, _) => return Err(Error::InvalidChunkSize),
             (State::Size { .. } | State::SizeWhitespace, b' ' | b'\t') => State::SizeWhitespace,

@@ -85,6 +85,7 @@
 
 mod await_100;
 mod cleanup;
+mod head_scan;
 mod recv_body;
 mod recv_response;
 mod send_body;
@@ -140,6 +141,8 @@ struct Inner {
     /// Bytes of response heads read so far (interim included), charged to `head_bytes`.
     head_bytes_used: usize,
     interim_responses: usize,
+    /// Progress on the head still arriving, so that a slow head is not re-parsed per byte.
+    head_scan: head_scan::HeadScan,
     /// Body bytes written so far.
     body_written: u64,
     /// A reason fixed before the response body (request side, framing, upgrade).
@@ -196,11 +199,15 @@ impl Inner {
     fn read_head(&mut self, input: &[u8]) -> Result<HeadRead, Error> {
         let limit = self.limits.head_bytes();
         let budget = limit.saturating_sub(self.head_bytes_used);
+        if !self.head_scan.worth_parsing(input, budget) {
+            return Ok(HeadRead::Partial);
+        }
         let Some((consumed, head)) =
             parse_head_within(input, budget, limit, self.limits.headers())?
         else {
             return Ok(HeadRead::Partial);
         };
+        self.head_scan.reset();
         let status = head.status().as_u16();
         if status == 101 {
             if !self.upgrade_requested() {

@@ -34,6 +34,7 @@ impl Call<SendRequest> {
             limits: Limits::default(),
             head_bytes_used: 0,
             interim_responses: 0,
+            head_scan: Default::default(),
             body_written: 0,
             close: None,
             final_head: None,
