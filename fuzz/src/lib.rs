@@ -506,7 +506,7 @@ fn recv_response(
 ) -> Result<(ResponseHead, AfterResponse), Error> {
     loop {
         match call.read(&wire.buf)? {
-            ResponseEvent::Partial if !wire.fill() => return Err(call.end_of_input()),
+            ResponseEvent::Partial if !wire.fill() => return Err(call.end_of_input(&wire.buf)),
             ResponseEvent::Partial => {}
             ResponseEvent::Interim { consumed, head } => {
                 wire.consume(consumed);

@@ -95,7 +95,7 @@ fn get(stream: &mut TcpStream, buf: &mut Vec<u8>, path: &str) -> Result<Exchange
             ResponseEvent::Interim { consumed, .. } => {
                 buf.drain(..consumed);
             }
-            _ if eof => return Err(call.end_of_input()),
+            _ if eof => return Err(call.end_of_input(buf)),
             _ => eof = fill(stream, buf),
         }
     }

@@ -248,16 +248,13 @@ pub(crate) fn parse_head_within(
         .and_then(|r| span_of(r.as_bytes()))
         .filter(|r| r.start < r.end)
         .unwrap_or_else(|| raw_reason(head));
-    let fields = res
-        .headers
-        .iter()
-        .filter_map(|h| {
-            Some(Field {
-                name: span_of(h.name.as_bytes())?,
-                value: span_of(h.value)?,
-            })
+    let mut fields = Vec::with_capacity(res.headers.len());
+    fields.extend(res.headers.iter().filter_map(|h| {
+        Some(Field {
+            name: span_of(h.name.as_bytes())?,
+            value: span_of(h.value)?,
         })
-        .collect();
+    }));
 
     Ok(Some((
         consumed,

@@ -2,13 +2,20 @@
 //!
 //! httparse is stateless: every call parses from the first byte. Called on every read of a head
 //! that a server drips in one byte at a time, that is quadratic (a 64 KiB head would be scanned
-//! about two billion bytes' worth). So the call re-parses only when it could matter: when the
-//! new bytes hold a blank line (the head may be complete), when the budget is reached (the
-//! verdict is due), or when the input has doubled since the last parse (so that a broken status
-//! line is still reported early, at a cost that stays linear in total).
+//! about two billion bytes' worth). So the call re-parses only when it could matter:
+//! - the new bytes hold a blank line: the head may be complete;
+//! - the new bytes end a line, for the first `max_headers + 2` lines: a broken line is
+//!   reported as soon as it ends (a valid head has no more lines than that, so a flood of
+//!   lines cannot buy more parses than the field limit allows);
+//! - the budget is reached: the verdict is due;
+//! - the input has doubled since the last parse: a long line dripped byte by byte costs a
+//!   logarithmic number of parses, linear work in total.
 //!
 //! The outcome does not change, only its timing: a rule broken in a prefix of the head is broken
-//! in every longer input, and the last parse always covers the complete head or the budget.
+//! in every longer input, and the last parse always covers the complete head, the budget, or
+//! (through `end_of_input`) what was left at EOF. The one difference: a server that stops in
+//! the middle of a broken line and neither closes nor sends more may be noticed by the
+//! caller's read timeout rather than by the parser.
 
 /// How much of the pending head has been looked at.
 #[derive(Debug, Default, Clone, Copy)]
@@ -17,12 +24,20 @@ pub(super) struct HeadScan {
     searched: usize,
     /// Input length at the last parse; 0 before the first.
     parsed: usize,
+    /// Parses spent on line ends so far.
+    line_parses: usize,
 }
 
 impl HeadScan {
     /// Whether parsing `input` now could produce something other than "partial".
-    pub(super) fn worth_parsing(&mut self, input: &[u8], budget: usize) -> bool {
+    pub(super) fn worth_parsing(
+        &mut self,
+        input: &[u8],
+        budget: usize,
+        max_headers: usize,
+    ) -> bool {
         let window = &input[..input.len().min(budget)];
+        let new_line = window[self.searched.min(window.len())..].contains(&b'\n');
         // Back up two bytes so that a blank line split across reads is still found.
         let from = self.searched.saturating_sub(2).min(window.len());
         let blank_line = (from..window.len()).any(|i| {
@@ -34,7 +49,11 @@ impl HeadScan {
                 }
         });
         self.searched = window.len();
-        let due = blank_line || input.len() >= budget || input.len() >= 2 * self.parsed;
+        let line_due = new_line && self.line_parses < max_headers.saturating_add(2);
+        if line_due {
+            self.line_parses += 1;
+        }
+        let due = blank_line || line_due || input.len() >= budget || input.len() >= 2 * self.parsed;
         if due {
             self.parsed = input.len();
         }
@@ -55,7 +74,7 @@ mod tests {
     fn parses_bytewise(head: &[u8], budget: usize) -> usize {
         let mut scan = HeadScan::default();
         (1..=head.len())
-            .filter(|&end| scan.worth_parsing(&head[..end], budget))
+            .filter(|&end| scan.worth_parsing(&head[..end], budget, 100))
             .count()
     }
 
@@ -64,26 +83,37 @@ mod tests {
         let mut head = b"HTTP/1.1 200 OK\r\nX-Long: ".to_vec();
         head.resize(60_000, b'a');
         head.extend_from_slice(b"\r\n\r\n");
-        // 1, 2, 4, ... 32768 (16 doublings) plus the blank line at the end.
-        assert_eq!(parses_bytewise(&head, 65_536), 17);
+        // Lengths 1, 2, 4, ... 32768 (16 parses), then the ends of the status line, of the
+        // long line and of the blank line.
+        assert_eq!(parses_bytewise(&head, 65_536), 19);
+    }
+
+    #[test]
+    fn a_flood_of_short_lines_buys_few_parses() {
+        let mut head = b"HTTP/1.1 200 OK\r\n".to_vec();
+        for _ in 0..5_000 {
+            head.extend_from_slice(b"A: b\r\n");
+        }
+        // 102 line ends, then only the doublings (up to 32 KiB).
+        assert!(parses_bytewise(&head, 65_536) <= 102 + 16);
     }
 
     #[test]
     fn a_blank_line_split_across_reads_is_found() {
         let mut scan = HeadScan::default();
         let head = b"HTTP/1.1 200 OK\r\nA: b\r\n\r\n";
-        assert!(scan.worth_parsing(&head[..1], 1024)); // first read: always parsed
-        assert!(!scan.worth_parsing(&head[..1], 1024)); // nothing new
-        assert!(scan.worth_parsing(&head[..20], 1024)); // more than doubled
-        assert!(!scan.worth_parsing(&head[..23], 1024)); // under the doubling, no blank line
-        assert!(scan.worth_parsing(&head[..25], 1024)); // "\n\r\n" spans the two reads
+        assert!(scan.worth_parsing(&head[..1], 1024, 100)); // first read: always parsed
+        assert!(!scan.worth_parsing(&head[..1], 1024, 100)); // nothing new
+        assert!(scan.worth_parsing(&head[..20], 1024, 100)); // more than doubled
+        assert!(!scan.worth_parsing(&head[..22], 1024, 100)); // under the doubling, no blank line
+        assert!(scan.worth_parsing(&head[..25], 1024, 100)); // "\n\r\n" spans the two reads
     }
 
     #[test]
     fn reaching_the_budget_forces_a_parse() {
         let mut scan = HeadScan::default();
-        assert!(scan.worth_parsing(b"HTTP/1.1 2", 100));
-        assert!(!scan.worth_parsing(&[b'x'; 15], 100));
-        assert!(scan.worth_parsing(&[b'x'; 100], 100));
+        assert!(scan.worth_parsing(b"HTTP/1.1 2", 100, 100));
+        assert!(!scan.worth_parsing(&[b'x'; 15], 100, 100));
+        assert!(scan.worth_parsing(&[b'x'; 100], 100, 100));
     }
 }

@@ -199,7 +199,10 @@ impl Inner {
     fn read_head(&mut self, input: &[u8]) -> Result<HeadRead, Error> {
         let limit = self.limits.head_bytes();
         let budget = limit.saturating_sub(self.head_bytes_used);
-        if !self.head_scan.worth_parsing(input, budget) {
+        if !self
+            .head_scan
+            .worth_parsing(input, budget, self.limits.headers())
+        {
             return Ok(HeadRead::Partial);
         }
         let Some((consumed, head)) =

@@ -3,6 +3,7 @@
 use super::state::{Cleanup, RecvBody, RecvResponse};
 use super::{Call, HeadRead};
 use crate::body::BodyDecoder;
+use crate::parse::parse_head_within;
 use crate::{BodyLength, CloseReason, Error, ResponseHead};
 
 /// What [`Call<RecvResponse>::read`] found.
@@ -54,11 +55,23 @@ impl Call<RecvResponse> {
         }
     }
 
-    /// Tells the call the connection ended: always [`Error::IncompleteHead`], since no final
-    /// head has been read. (A pool retrying a request that got no byte of response decides so
-    /// from its own count of bytes received, before calling this.)
-    pub fn end_of_input(&self) -> Error {
-        Error::IncompleteHead
+    /// Tells the call the connection ended with `pending` (the bytes not yet consumed) still
+    /// unread, and returns the error that ends the exchange.
+    ///
+    /// A head that broke a rule is reported as that rule ([`Error::InvalidHeaderName`] and so
+    /// on), whatever pieces it arrived in; an unfinished one is [`Error::IncompleteHead`]. (A
+    /// pool retrying a request that got no byte of response decides so from its own count of
+    /// bytes received, before calling this.)
+    pub fn end_of_input(&self, pending: &[u8]) -> Error {
+        let limits = &self.inner.limits;
+        let budget = limits
+            .head_bytes()
+            .saturating_sub(self.inner.head_bytes_used);
+        // `read` may have skipped parsing the last bytes (see `head_scan`); parse them now.
+        match parse_head_within(pending, budget, limits.head_bytes(), limits.headers()) {
+            Err(e) => e,
+            Ok(_) => Error::IncompleteHead,
+        }
     }
 
     /// Hands over the final head and moves on; `Ok(None)` until `read` returned `Final`.

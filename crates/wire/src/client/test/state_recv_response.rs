@@ -18,7 +18,11 @@ fn partial_heads_consume_nothing() {
         call.read(full),
         Ok(ResponseEvent::Final { consumed: 38 })
     ));
-    assert_eq!(call.end_of_input(), Error::IncompleteHead);
+    assert_eq!(call.end_of_input(&full[..37]), Error::IncompleteHead);
+    assert_eq!(
+        call.end_of_input(b"HTTP/1.1 200 OK\r\nBad Name: x\r\n"),
+        Error::InvalidHeaderName
+    );
 }
 
 #[test]
