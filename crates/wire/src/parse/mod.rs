@@ -1,151 +1,24 @@
 //! The bridge to `httparse`: one response head in, one owned [`ResponseHead`] out.
 //!
 //! httparse borrows the caller's buffer; a [`ResponseHead`] must outlive that buffer, so the head
-//! bytes are copied once into a [`Bytes`] and the fields are kept as offsets into it. That keeps
-//! parsing to two allocations whatever the field count, and leaves building an
+//! bytes are copied once into a [`Bytes`] and the fields are kept as offsets into it, in a table
+//! after the bytes in the same buffer. That keeps parsing to one allocation, and leaves building an
 //! [`http::HeaderMap`] (one allocation per custom name and value) to callers who ask for one.
 
+mod fields;
+mod head;
+
 use std::mem::MaybeUninit;
-use std::ops::Range;
 
 use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue, StatusCode, Version};
 
 use crate::Error;
+use fields::{FieldIndex, Span, to_u32};
+pub use head::ResponseHead;
 
 /// Field slots kept on the stack; a larger `max_headers` limit spills to the heap.
 const STACK_FIELDS: usize = 128;
-
-/// A parsed response head: status line and header fields, in wire order, repeats kept.
-///
-/// Field names are matched case-insensitively. Values are raw bytes: obs-text (0x80–0xFF) is
-/// allowed by RFC 9110 and kept as is.
-#[derive(Clone, PartialEq, Eq)]
-pub struct ResponseHead {
-    raw: Bytes,
-    version: Version,
-    status: StatusCode,
-    reason: Span,
-    fields: Vec<Field>,
-}
-
-/// Byte offsets into [`ResponseHead::raw`]; `u32` because a head is capped far below 4 GiB.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-struct Span {
-    start: u32,
-    end: u32,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-struct Field {
-    name: Span,
-    value: Span,
-}
-
-impl Span {
-    fn range(self) -> Range<usize> {
-        self.start as usize..self.end as usize
-    }
-}
-
-impl ResponseHead {
-    /// The protocol version of the status line.
-    pub fn version(&self) -> Version {
-        self.version
-    }
-
-    /// The status code.
-    pub fn status(&self) -> StatusCode {
-        self.status
-    }
-
-    /// The reason phrase as sent (may be empty; may hold obs-text).
-    pub fn reason(&self) -> &[u8] {
-        &self.raw[self.reason.range()]
-    }
-
-    /// The head exactly as received, up to and including the blank line.
-    pub fn as_bytes(&self) -> &[u8] {
-        &self.raw
-    }
-
-    /// The number of header fields.
-    pub fn len(&self) -> usize {
-        self.fields.len()
-    }
-
-    /// Whether the head has no header fields.
-    pub fn is_empty(&self) -> bool {
-        self.fields.is_empty()
-    }
-
-    /// Every field in wire order as `(name, value)`, names as sent (not lowercased).
-    pub fn fields(&self) -> impl Iterator<Item = (&str, &[u8])> + '_ {
-        self.fields
-            .iter()
-            .map(|f| (self.name_str(f.name), &self.raw[f.value.range()]))
-    }
-
-    /// The value of the first field called `name` (ASCII case-insensitive).
-    pub fn get(&self, name: &str) -> Option<&[u8]> {
-        self.fields
-            .iter()
-            .find(|f| self.raw[f.name.range()].eq_ignore_ascii_case(name.as_bytes()))
-            .map(|f| &self.raw[f.value.range()])
-    }
-
-    /// Every value of the fields called `name` (ASCII case-insensitive), in wire order.
-    pub fn get_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a [u8]> + 'a {
-        self.fields
-            .iter()
-            .filter(move |f| self.raw[f.name.range()].eq_ignore_ascii_case(name.as_bytes()))
-            .map(|f| &self.raw[f.value.range()])
-    }
-
-    /// The fields as an [`http::HeaderMap`]. Values share this head's buffer; custom names
-    /// are copied.
-    pub fn header_map(&self) -> HeaderMap {
-        let mut map = HeaderMap::with_capacity(self.fields.len());
-        for f in &self.fields {
-            // httparse accepted the name as a token and the value as field-content; both
-            // conversions accept every such input, so a failure here is unreachable. Skipping
-            // rather than panicking keeps that an invariant, not a crash.
-            let name = HeaderName::from_bytes(&self.raw[f.name.range()]);
-            let value = HeaderValue::from_maybe_shared(self.raw.slice(f.value.range()));
-            if let (Ok(name), Ok(value)) = (name, value) {
-                map.append(name, value);
-            }
-        }
-        map
-    }
-
-    /// The head as an [`http::Response`] with an empty body.
-    pub fn to_response(&self) -> http::Response<()> {
-        let mut res = http::Response::new(());
-        *res.status_mut() = self.status;
-        *res.version_mut() = self.version;
-        *res.headers_mut() = self.header_map();
-        res
-    }
-
-    fn name_str(&self, span: Span) -> &str {
-        // Names are token characters, a subset of ASCII, as checked by httparse.
-        std::str::from_utf8(&self.raw[span.range()]).unwrap_or("")
-    }
-}
-
-impl std::fmt::Debug for ResponseHead {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut d = f.debug_struct("ResponseHead");
-        d.field("version", &self.version)
-            .field("status", &self.status);
-        let fields: Vec<_> = self
-            .fields()
-            .map(|(n, v)| (n, String::from_utf8_lossy(v)))
-            .collect();
-        d.field("fields", &fields).finish()
-    }
-}
 
 /// Parses one response head from the start of `input`, within `limits`.
 ///
@@ -230,7 +103,6 @@ pub(crate) fn parse_head_within(
         .and_then(|c| StatusCode::from_u16(c).ok())
         .ok_or(Error::InvalidStatus)?;
 
-    let raw = Bytes::copy_from_slice(&input[..consumed]);
     let head = &input[..consumed];
     // httparse hands out sub-slices of `input`; their offsets locate the same bytes in `raw`.
     let span_of = |s: &[u8]| {
@@ -248,13 +120,11 @@ pub(crate) fn parse_head_within(
         .and_then(|r| span_of(r.as_bytes()))
         .filter(|r| r.start < r.end)
         .unwrap_or_else(|| raw_reason(head));
-    let mut fields = Vec::with_capacity(res.headers.len());
-    fields.extend(res.headers.iter().filter_map(|h| {
-        Some(Field {
-            name: span_of(h.name.as_bytes())?,
-            value: span_of(h.value)?,
-        })
-    }));
+    let mut buf = Vec::with_capacity(consumed + FieldIndex::table_len(consumed, res.headers.len()));
+    buf.extend_from_slice(head);
+    let fields = FieldIndex::append(&mut buf, head, res.headers);
+    // Length equals capacity, so this takes the Vec over without another allocation.
+    let raw = Bytes::from(buf);
 
     Ok(Some((
         consumed,
@@ -292,12 +162,6 @@ fn raw_reason(head: &[u8]) -> Span {
     }
 }
 
-/// Heads are bounded by [`crate::Limits`], whose byte limit is a `usize`; a head past 4 GiB
-/// would be refused long before it got here, so saturating is only a guard.
-fn to_u32(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
-}
-
 /// Parses a complete trailer section (field lines, each ending in CRLF, without the final blank
 /// line) into a map. Used by the chunked decoder once the section has been bounded and framed.
 pub(crate) fn parse_trailer_fields(section: &[u8], max_fields: usize) -> Result<HeaderMap, Error> {
@@ -319,41 +183,4 @@ pub(crate) fn parse_trailer_fields(section: &[u8], max_fields: usize) -> Result<
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::Limits;
-
-    fn parse(raw: &[u8]) -> ResponseHead {
-        parse_response_head(raw, &Limits::default())
-            .unwrap()
-            .unwrap()
-            .1
-    }
-
-    #[test]
-    fn obs_text_reason_is_kept_raw() {
-        // Found by the parse_response fuzz target: httparse reports this reason as "".
-        let head = parse(b"HTTP/1.1 204 No\xd5\xd5\n\r\n");
-        assert_eq!(head.reason(), b"No\xd5\xd5");
-        assert_eq!(parse(b"\r\nHTTP/1.1 200 OK\r\n\r\n").reason(), b"OK");
-        assert_eq!(parse(b"HTTP/1.1 200 \r\n\r\n").reason(), b"");
-    }
-
-    #[test]
-    fn fields_keep_wire_order_case_and_repeats() {
-        let head =
-            parse(b"HTTP/1.1 200 OK\r\nSet-Cookie: a=1\r\nX: \xff\r\nset-cookie: b=2\r\n\r\n");
-        let fields: Vec<_> = head.fields().collect();
-        assert_eq!(
-            fields,
-            [
-                ("Set-Cookie", &b"a=1"[..]),
-                ("X", b"\xff"),
-                ("set-cookie", b"b=2")
-            ]
-        );
-        assert_eq!(head.get_all("SET-COOKIE").count(), 2);
-        assert_eq!(head.header_map().get_all("set-cookie").iter().count(), 2);
-        assert_eq!(head.to_response().status(), 200);
-    }
-}
+mod tests;
