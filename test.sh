@@ -40,6 +40,7 @@ cargo --version
 # ---------------------------------------------------------------- static checks
 step "cargo fmt --check"
 cargo fmt --all --check
+(cd fuzz && cargo fmt --check)
 
 step "cargo clippy --all-targets -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
@@ -52,13 +53,14 @@ step "WIRE-25 in release (the http crate's debug assertions hide the codec's own
 cargo test --release --locked -p tarry-wire --test fixtures wire_25 2>&1 | tee -a "$log"
 
 step "benches, once each (criterion test mode: proves they build and run)"
-cargo test --workspace --benches --locked 2>&1 | tee -a "$log"
+cargo test -p tarry-benches --benches --locked 2>&1 | tee -a "$log"
 
 step "cargo doc -D warnings"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked
 
 # ---------------------------------------------------------------- fuzzing
-step "fuzz corpus replay (stable)"
+step "fuzz crate: clippy and corpus replay (stable)"
+(cd fuzz && cargo clippy --all-targets --locked -- -D warnings)
 (cd fuzz && cargo test --locked 2>&1) | tee -a "$log"
 
 if [ "$FUZZ" = 1 ]; then

@@ -31,7 +31,7 @@
 //! Every method takes bytes in and gives bytes out. Reading methods return how much input they
 //! consumed; input they did not consume must be offered again, with more appended, on the next
 //! call. Writing methods append to any [`bytes::BufMut`] and fail with
-//! [`Error::OutputTooSmall`](crate::Error::OutputTooSmall) before writing anything if it is full.
+//! [`Error::OutputTooSmall`] before writing anything if it is full.
 //!
 //! # A whole exchange
 //!
