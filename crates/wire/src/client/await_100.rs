@@ -48,7 +48,10 @@ impl Call<Await100> {
         if self.inner.close == Some(CloseReason::BodyNotSent) {
             return Ok(Await100Event::Final);
         }
-        match self.inner.read_head(input)? {
+        // Every read is parsed in full here: the caller's timer decides what happens next, so
+        // whatever was shown before it fires must already have been judged. The wait is short
+        // (bounded by that timer), so the cost of re-parsing a dripped head stays bounded too.
+        match self.inner.read_head(input, false)? {
             HeadRead::Partial => Ok(Await100Event::Partial),
             HeadRead::Interim { consumed, head } if head.status() == 100 => {
                 Ok(Await100Event::Continue { consumed })

@@ -196,12 +196,15 @@ enum HeadRead {
 impl Inner {
     /// Parses the next head, charging interim heads to the limits. A final head is returned
     /// without being charged, so that `Await100` can leave it for `RecvResponse` to read again.
-    fn read_head(&mut self, input: &[u8]) -> Result<HeadRead, Error> {
+    ///
+    /// `skip_unlikely` lets [`head_scan`] skip parses that cannot change the outcome yet.
+    fn read_head(&mut self, input: &[u8], skip_unlikely: bool) -> Result<HeadRead, Error> {
         let limit = self.limits.head_bytes();
         let budget = limit.saturating_sub(self.head_bytes_used);
-        if !self
-            .head_scan
-            .worth_parsing(input, budget, self.limits.headers())
+        if skip_unlikely
+            && !self
+                .head_scan
+                .worth_parsing(input, budget, self.limits.headers())
         {
             return Ok(HeadRead::Partial);
         }

@@ -44,7 +44,7 @@ impl Call<RecvResponse> {
         if self.inner.final_head.is_some() {
             return Ok(ResponseEvent::Final { consumed: 0 });
         }
-        match self.inner.read_head(input)? {
+        match self.inner.read_head(input, true)? {
             HeadRead::Partial => Ok(ResponseEvent::Partial),
             HeadRead::Interim { consumed, head } => Ok(ResponseEvent::Interim { consumed, head }),
             HeadRead::Final { head, consumed } => {
