@@ -70,76 +70,79 @@ pub fn response_framing(method: &Method, head: &ResponseHead) -> Result<Framing,
         return clean(BodyLength::Empty);
     }
 
-    let has_content_length = head.get("content-length").is_some();
+    // One pass over the fields gathers both framing headers; the RFC's order is applied after.
+    let mut te = TransferCoding::default();
+    let mut content_length: Option<Result<u64, Error>> = None;
+    for (name, value) in head.raw_fields() {
+        if name.eq_ignore_ascii_case(b"transfer-encoding") {
+            te.add(value);
+        } else if name.eq_ignore_ascii_case(b"content-length") {
+            content_length = Some(match content_length {
+                None => content_length_value(value, None),
+                Some(Ok(agreed)) => content_length_value(value, Some(agreed)),
+                Some(Err(e)) => Err(e),
+            });
+        }
+    }
+
     // 3 and 4. Transfer-Encoding overrides Content-Length.
-    if let Some(chunked_last) = transfer_encoding(head)? {
-        let length = if chunked_last {
+    if te.present {
+        if te.repeated_chunked || head.version() == Version::HTTP_10 {
+            // Applying chunked twice is forbidden (RFC 9112 §6.1), and Transfer-Encoding in an
+            // HTTP/1.0 message is faulty framing: two readers could disagree on where it ends.
+            return Err(Error::InvalidTransferEncoding);
+        }
+        let length = if te.last_is_chunked {
             BodyLength::Chunked
         } else {
             BodyLength::UntilClose
         };
         return Ok(Framing {
             length,
-            in_doubt: has_content_length,
+            in_doubt: content_length.is_some(),
         });
     }
     // 5 and 6. Content-Length, every value checked and all equal.
-    if has_content_length {
-        return match content_length(head)? {
-            0 => clean(BodyLength::Empty),
-            n => clean(BodyLength::Exactly(n)),
-        };
+    match content_length {
+        Some(Ok(0)) => clean(BodyLength::Empty),
+        Some(Ok(n)) => clean(BodyLength::Exactly(n)),
+        Some(Err(e)) => Err(e),
+        // 7. Otherwise the body ends when the connection does.
+        None => clean(BodyLength::UntilClose),
     }
-    // 7. Otherwise the body ends when the connection does.
-    clean(BodyLength::UntilClose)
 }
 
-/// `None` without Transfer-Encoding; otherwise whether `chunked` is the final coding.
-fn transfer_encoding(head: &ResponseHead) -> Result<Option<bool>, Error> {
-    let mut any = false;
-    let mut chunked_seen = false;
-    let mut last_is_chunked = false;
-    for value in head.get_all("transfer-encoding") {
-        any = true;
+/// The codings listed by every Transfer-Encoding field, as far as framing cares.
+#[derive(Default)]
+struct TransferCoding {
+    present: bool,
+    chunked_seen: bool,
+    repeated_chunked: bool,
+    last_is_chunked: bool,
+}
+
+impl TransferCoding {
+    fn add(&mut self, value: &[u8]) {
+        self.present = true;
         for coding in list_elements(value) {
-            // A coding may carry parameters (`gzip;q=1` is not valid here, but be tolerant of
-            // the name before them); only the name decides framing.
+            // Only the coding's name decides framing, not parameters after a `;`.
             let name = coding.split(|&b| b == b';').next().unwrap_or(coding);
             let is_chunked = trim_ows(name).eq_ignore_ascii_case(b"chunked");
-            if is_chunked && chunked_seen {
-                // Applying chunked twice is forbidden (RFC 9112 §6.1); two readers of this
-                // message could disagree on where it ends.
-                return Err(Error::InvalidTransferEncoding);
-            }
-            chunked_seen |= is_chunked;
-            last_is_chunked = is_chunked;
+            self.repeated_chunked |= is_chunked && self.chunked_seen;
+            self.chunked_seen |= is_chunked;
+            self.last_is_chunked = is_chunked;
         }
     }
-    if !any {
-        return Ok(None);
-    }
-    if head.version() == Version::HTTP_10 {
-        // RFC 9112 §6.1: Transfer-Encoding in an HTTP/1.0 message is faulty framing.
-        return Err(Error::InvalidTransferEncoding);
-    }
-    Ok(Some(last_is_chunked))
 }
 
-/// Every Content-Length value, in every field, must be plain digits and all must agree.
-fn content_length(head: &ResponseHead) -> Result<u64, Error> {
-    let mut agreed: Option<u64> = None;
-    for value in head.get_all("content-length") {
-        let mut elements = 0;
-        for element in value.split(|&b| b == b',') {
-            elements += 1;
-            let n = parse_decimal(trim_ows(element)).ok_or(Error::InvalidContentLength)?;
-            match agreed {
-                Some(prev) if prev != n => return Err(Error::ConflictingContentLength),
-                _ => agreed = Some(n),
-            }
-        }
-        if elements == 0 {
-            return Err(Error::InvalidContentLength);
+/// Checks one Content-Length field value (a list: `5, 5` is allowed) against the value agreed
+/// so far; every element must be plain digits and equal to the others.
+fn content_length_value(value: &[u8], mut agreed: Option<u64>) -> Result<u64, Error> {
+    for element in value.split(|&b| b == b',') {
+        let n = parse_decimal(trim_ows(element)).ok_or(Error::InvalidContentLength)?;
+        match agreed {
+            Some(prev) if prev != n => return Err(Error::ConflictingContentLength),
+            _ => agreed = Some(n),
         }
     }
     agreed.ok_or(Error::InvalidContentLength)

@@ -303,7 +303,11 @@ fn connection_tokens(headers: &HeaderMap) -> ConnectionTokens {
 }
 
 fn connection_tokens_of(head: &ResponseHead) -> ConnectionTokens {
-    tokens(head.get_all("connection"))
+    tokens(
+        head.raw_fields()
+            .filter(|(name, _)| name.eq_ignore_ascii_case(b"connection"))
+            .map(|(_, value)| value),
+    )
 }
 
 #[cfg(test)]

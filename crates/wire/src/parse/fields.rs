@@ -60,21 +60,22 @@ impl FieldIndex {
             }
         };
         let wide = head.len() > usize::from(u16::MAX);
-        for h in headers {
-            let [ns, ne] = span(h.name.as_bytes());
-            let [vs, ve] = span(h.value);
-            if wide {
-                let mut entry = [0u8; 16];
-                for (slot, o) in entry.chunks_exact_mut(4).zip([ns, ne, vs, ve]) {
-                    slot.copy_from_slice(&to_u32(o).to_le_bytes());
-                }
-                buf.extend_from_slice(&entry);
-            } else {
-                // Offsets are at most `head.len()`, which is below 64 KiB here.
-                #[allow(clippy::cast_possible_truncation)]
-                let [a, b, c, d] =
-                    [ns as u16, ne as u16, vs as u16, ve as u16].map(u16::to_le_bytes);
-                buf.extend_from_slice(&[a[0], a[1], b[0], b[1], c[0], c[1], d[0], d[1]]);
+        if wide {
+            for h in headers {
+                let [ns, ne] = span(h.name.as_bytes());
+                let [vs, ve] = span(h.value);
+                let packed = [ns, ne, vs, ve].map(|o| u128::from(to_u32(o)));
+                let entry = packed[0] | packed[1] << 32 | packed[2] << 64 | packed[3] << 96;
+                buf.extend_from_slice(&entry.to_le_bytes());
+            }
+        } else {
+            for h in headers {
+                let [ns, ne] = span(h.name.as_bytes());
+                let [vs, ve] = span(h.value);
+                // Offsets are at most `head.len()`, below 64 KiB here: each fits 16 bits.
+                let packed = [ns, ne, vs, ve].map(|o| o as u64);
+                let entry = packed[0] | packed[1] << 16 | packed[2] << 32 | packed[3] << 48;
+                buf.extend_from_slice(&entry.to_le_bytes());
             }
         }
         FieldIndex {
@@ -94,19 +95,26 @@ impl FieldIndex {
 
     /// Field `i` of the table in `buf`.
     pub(super) fn get(&self, buf: &[u8], i: usize) -> Field {
-        let mut o = [0u32; 4];
-        if self.wide {
+        // The layout `append` wrote: four offsets, little-endian, 16 or 32 bits each.
+        let o: [u32; 4] = if self.wide {
             let at = self.head_len + 16 * i;
-            for (k, slot) in o.iter_mut().enumerate() {
-                let b = &buf[at + 4 * k..at + 4 * k + 4];
-                *slot = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
-            }
+            let mut entry = [0u8; 16];
+            entry.copy_from_slice(&buf[at..at + 16]);
+            let e = u128::from_le_bytes(entry);
+            #[allow(clippy::cast_possible_truncation)] // each lane is 32 bits by construction
+            [
+                e as u32,
+                (e >> 32) as u32,
+                (e >> 64) as u32,
+                (e >> 96) as u32,
+            ]
         } else {
             let at = self.head_len + 8 * i;
-            for (k, slot) in o.iter_mut().enumerate() {
-                *slot = u32::from(u16::from_le_bytes([buf[at + 2 * k], buf[at + 2 * k + 1]]));
-            }
-        }
+            let mut entry = [0u8; 8];
+            entry.copy_from_slice(&buf[at..at + 8]);
+            let e = u64::from_le_bytes(entry);
+            [e, e >> 16, e >> 32, e >> 48].map(|lane| (lane & 0xffff) as u32)
+        };
         Field {
             name: Span {
                 start: o[0],

@@ -57,6 +57,14 @@ impl ResponseHead {
             .map(|f| (self.name_str(f.name), &self.raw[f.value.range()]))
     }
 
+    /// Every field as raw `(name, value)` bytes, without the UTF-8 check names get in
+    /// [`fields`](Self::fields): what the framing and reuse decisions read.
+    pub(crate) fn raw_fields(&self) -> impl Iterator<Item = (&[u8], &[u8])> + '_ {
+        self.fields
+            .iter(&self.raw)
+            .map(|f| (&self.raw[f.name.range()], &self.raw[f.value.range()]))
+    }
+
     /// The value of the first field called `name` (ASCII case-insensitive).
     pub fn get(&self, name: &str) -> Option<&[u8]> {
         self.fields

@@ -32,3 +32,18 @@ fn fields_keep_wire_order_case_and_repeats() {
     assert_eq!(head.header_map().get_all("set-cookie").iter().count(), 2);
     assert_eq!(head.to_response().status(), 200);
 }
+
+#[test]
+fn heads_past_64_kib_keep_exact_offsets() {
+    // Past u16 range the offset table switches to 32-bit entries.
+    let mut raw = b"HTTP/1.1 200 OK\r\nX-Big: ".to_vec();
+    raw.resize(70_000, b'v');
+    raw.extend_from_slice(b"\r\nContent-Length: 3\r\nX-Last: end\r\n\r\n");
+    let limits = Limits::default().max_head_bytes(128 * 1024);
+    let (consumed, head) = parse_response_head(&raw, &limits).unwrap().unwrap();
+    assert_eq!(consumed, raw.len());
+    assert_eq!(head.get("x-big").map(<[u8]>::len), Some(70_000 - 24));
+    assert_eq!(head.get("content-length"), Some(&b"3"[..]));
+    assert_eq!(head.get("x-last"), Some(&b"end"[..]));
+    assert_eq!(head.as_bytes(), &raw[..]);
+}
