@@ -1,0 +1,321 @@
+//! RFC 6265 §5.3 (the storage model) and §5.4 (the Cookie header), with the 6265bis safety
+//! rules, limits and eviction. No locking here: `Jar` wraps a `Store` in a mutex.
+//!
+//! Cookies are kept per domain in a hash map, so a lookup visits only the request host and its
+//! parent domains (`a.b.example.com`, `b.example.com`, `example.com`, `com`), never the whole
+//! jar. A domain's cookies sit in a short vector: at most `cookies_per_domain` of them.
+
+use std::collections::HashMap;
+use std::time::{Duration, SystemTime};
+
+use crate::cookie::{Cookie, from_unix};
+use crate::domain::{candidate_domains, canonical_domain_attribute, domain_match};
+use crate::parse::{SetCookie, parse_set_cookie};
+use crate::path::{default_path, path_match};
+use crate::suffix::SuffixPolicy;
+use crate::{Limits, RejectReason};
+
+/// 6265bis: no cookie lives longer than 400 days, whatever its attributes say.
+const MAX_LIFETIME: Duration = Duration::from_secs(400 * 24 * 60 * 60);
+
+/// What the jar needs to know about the request a cookie comes from or goes to.
+#[derive(Debug, Clone)]
+pub(crate) struct Origin {
+    pub(crate) host: String,
+    pub(crate) path: String,
+    pub(crate) secure: bool,
+}
+
+impl Origin {
+    pub(crate) fn of(url: &url::Url) -> Result<Origin, RejectReason> {
+        let host = url.host().ok_or(RejectReason::NoHost)?;
+        Ok(Origin {
+            host: crate::domain::canonical_host(&host),
+            path: url.path().to_owned(),
+            // "Secure" origins: https and wss. (6265bis also trusts loopback; a client library
+            // talking to 127.0.0.1 over http gets no Secure cookies, which errs on the safe side.)
+            secure: matches!(url.scheme(), "https" | "wss"),
+        })
+    }
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Store {
+    domains: HashMap<String, Vec<Cookie>>,
+    count: usize,
+    sequence: u64,
+}
+
+impl Store {
+    pub(crate) fn len(&self) -> usize {
+        self.count
+    }
+
+    /// §5.3 for one `Set-Cookie` line received from `origin` at `now`.
+    pub(crate) fn store(
+        &mut self,
+        origin: &Origin,
+        line: &str,
+        now: SystemTime,
+        limits: &Limits,
+        suffixes: &SuffixPolicy,
+    ) -> Result<(), RejectReason> {
+        let parsed = parse_set_cookie(line, limits)?;
+        let cookie = self.admit(origin, &parsed, now, suffixes)?;
+        self.put(cookie, now, limits);
+        Ok(())
+    }
+
+    /// Decides what cookie `parsed` makes, or why it is refused (§5.3 steps 1-10, 6265bis).
+    fn admit(
+        &self,
+        origin: &Origin,
+        parsed: &SetCookie<'_>,
+        now: SystemTime,
+        suffixes: &SuffixPolicy,
+    ) -> Result<Cookie, RejectReason> {
+        // Step 3: Max-Age beats Expires; zero or less means "expired already"; far futures
+        // are capped at 400 days.
+        let expires = match (parsed.max_age, parsed.expires) {
+            (Some(seconds), _) if seconds <= 0 => Some(std::time::UNIX_EPOCH),
+            (Some(seconds), _) => {
+                Some(now + MAX_LIFETIME.min(Duration::from_secs(seconds.unsigned_abs())))
+            }
+            (None, Some(at)) => Some(from_unix(at).min(now + MAX_LIFETIME)),
+            (None, None) => None,
+        };
+
+        // Steps 4-6: Domain, public suffixes, domain matching.
+        let mut domain = match parsed.domain {
+            Some(raw) => canonical_domain_attribute(raw).ok_or(RejectReason::DomainMismatch)?,
+            None => String::new(),
+        };
+        if !domain.is_empty() && suffixes.is_public_suffix(&domain) {
+            if domain == origin.host {
+                domain.clear(); // the host itself may set a host-only cookie
+            } else {
+                return Err(RejectReason::PublicSuffix);
+            }
+        }
+        let host_only = domain.is_empty();
+        if host_only {
+            domain.clone_from(&origin.host);
+        } else if !domain_match(&origin.host, &domain) {
+            return Err(RejectReason::DomainMismatch);
+        }
+
+        // Step 7: Path.
+        let path = match parsed.path {
+            Some(p) if !p.is_empty() => p.to_owned(),
+            _ => default_path(&origin.path).to_owned(),
+        };
+
+        // 6265bis: Secure only from secure origins; prefixes; leave Secure cookies alone.
+        if parsed.secure && !origin.secure {
+            return Err(RejectReason::SecureFromInsecureOrigin);
+        }
+        if has_prefix(parsed.name, "__Secure-") && !parsed.secure {
+            return Err(RejectReason::PrefixRules);
+        }
+        if has_prefix(parsed.name, "__Host-") && !(parsed.secure && host_only && path == "/") {
+            return Err(RejectReason::PrefixRules);
+        }
+        if !parsed.secure && !origin.secure && self.shadows_secure(parsed.name, &domain, &path) {
+            return Err(RejectReason::ShadowsSecureCookie);
+        }
+
+        Ok(Cookie {
+            name: parsed.name.to_owned(),
+            value: parsed.value.to_owned(),
+            domain,
+            path,
+            host_only,
+            secure: parsed.secure,
+            http_only: parsed.http_only,
+            same_site: parsed.same_site,
+            expires,
+            created: now,
+            last_access: now,
+            sequence: 0,
+        })
+    }
+
+    /// Whether a Secure cookie of that name covers `domain` and `path` (6265bis §5.7 step 16).
+    fn shadows_secure(&self, name: &str, domain: &str, path: &str) -> bool {
+        self.domains.values().flatten().any(|c| {
+            c.secure
+                && c.name == name
+                && (domain_match(&c.domain, domain) || domain_match(domain, &c.domain))
+                && path_match(path, &c.path)
+        })
+    }
+
+    /// Stores `cookie`, replacing a cookie with the same name, domain and path (keeping its
+    /// creation time, §5.3 step 11), or deleting it if the new one has already expired.
+    pub(crate) fn put(&mut self, mut cookie: Cookie, now: SystemTime, limits: &Limits) {
+        let list = self.domains.entry(cookie.domain.clone()).or_default();
+        let existing = list
+            .iter()
+            .position(|c| c.name == cookie.name && c.path == cookie.path);
+        let replaced = existing.map(|i| list.remove(i));
+        if replaced.is_some() {
+            self.count -= 1;
+        }
+        if cookie.expires_by(now) {
+            if list.is_empty() {
+                self.domains.remove(&cookie.domain);
+            }
+            return;
+        }
+        match replaced {
+            Some(old) => {
+                cookie.created = old.created;
+                cookie.sequence = old.sequence;
+            }
+            None => {
+                self.sequence += 1;
+                cookie.sequence = self.sequence;
+            }
+        }
+        let key = cookie.domain.clone();
+        list.push(cookie);
+        self.count += 1;
+        self.enforce_domain_limit(&key, now, limits);
+        self.enforce_total_limit(now, limits);
+    }
+
+    fn enforce_domain_limit(&mut self, key: &str, now: SystemTime, limits: &Limits) {
+        let Some(list) = self.domains.get_mut(key) else {
+            return;
+        };
+        if list.len() <= limits.cookies_per_domain() {
+            return;
+        }
+        let before = list.len();
+        list.retain(|c| !c.expires_by(now));
+        while list.len() > limits.cookies_per_domain() {
+            let Some(lru) = least_recently_used(list.iter()) else {
+                break;
+            };
+            list.remove(lru);
+        }
+        self.count -= before - list.len();
+    }
+
+    fn enforce_total_limit(&mut self, now: SystemTime, limits: &Limits) {
+        if self.count <= limits.cookies_total() {
+            return;
+        }
+        self.clear_expired(now);
+        while self.count > limits.cookies_total() {
+            let victim = self
+                .domains
+                .iter()
+                .filter_map(|(key, list)| {
+                    least_recently_used(list.iter()).map(|i| (key.clone(), i, &list[i]))
+                })
+                .min_by_key(|(_, _, c)| (c.last_access, c.sequence))
+                .map(|(key, i, _)| (key, i));
+            let Some((key, i)) = victim else { break };
+            self.remove_at(&key, i);
+        }
+    }
+
+    fn remove_at(&mut self, key: &str, i: usize) -> Option<Cookie> {
+        let list = self.domains.get_mut(key)?;
+        let removed = list.remove(i);
+        if list.is_empty() {
+            self.domains.remove(key);
+        }
+        self.count -= 1;
+        Some(removed)
+    }
+
+    /// §5.4: the cookies to send to `origin`, in order: longer paths first, then earlier
+    /// creation. Marks each as accessed at `now`.
+    pub(crate) fn matching(&mut self, origin: &Origin, now: SystemTime) -> Vec<&Cookie> {
+        let mut found: Vec<(&str, usize)> = Vec::new();
+        for domain in candidate_domains(&origin.host) {
+            let Some(list) = self.domains.get(domain) else {
+                continue;
+            };
+            for (i, c) in list.iter().enumerate() {
+                let host_ok = !c.host_only || c.domain == origin.host;
+                if host_ok
+                    && (!c.secure || origin.secure)
+                    && path_match(&origin.path, &c.path)
+                    && !c.expires_by(now)
+                {
+                    found.push((domain, i));
+                }
+            }
+        }
+        for (domain, i) in &found {
+            if let Some(c) = self.domains.get_mut(*domain).and_then(|l| l.get_mut(*i)) {
+                c.last_access = now;
+            }
+        }
+        let mut cookies: Vec<&Cookie> = found
+            .iter()
+            .filter_map(|(domain, i)| self.domains.get(*domain).and_then(|l| l.get(*i)))
+            .collect();
+        cookies.sort_by(|a, b| {
+            b.path
+                .len()
+                .cmp(&a.path.len())
+                .then(a.created.cmp(&b.created))
+                .then(a.sequence.cmp(&b.sequence))
+        });
+        cookies
+    }
+
+    pub(crate) fn cookies(&self) -> impl Iterator<Item = &Cookie> {
+        self.domains.values().flatten()
+    }
+
+    pub(crate) fn get(&self, domain: &str, path: &str, name: &str) -> Option<&Cookie> {
+        self.domains
+            .get(domain)?
+            .iter()
+            .find(|c| c.path == path && c.name == name)
+    }
+
+    pub(crate) fn remove(&mut self, domain: &str, path: &str, name: &str) -> Option<Cookie> {
+        let i = self
+            .domains
+            .get(domain)?
+            .iter()
+            .position(|c| c.path == path && c.name == name)?;
+        self.remove_at(domain, i)
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.domains.clear();
+        self.count = 0;
+    }
+
+    pub(crate) fn clear_expired(&mut self, now: SystemTime) -> usize {
+        let before = self.count;
+        for list in self.domains.values_mut() {
+            let n = list.len();
+            list.retain(|c| !c.expires_by(now));
+            self.count -= n - list.len();
+        }
+        self.domains.retain(|_, list| !list.is_empty());
+        before - self.count
+    }
+}
+
+/// Prefix check in the strict reading: any letter case (`__SECURE-x` is held to the rules).
+fn has_prefix(name: &str, prefix: &str) -> bool {
+    name.len() >= prefix.len()
+        && name.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+}
+
+/// Index of the least recently used cookie (ties: the earliest stored).
+fn least_recently_used<'a>(cookies: impl Iterator<Item = &'a Cookie>) -> Option<usize> {
+    cookies
+        .enumerate()
+        .min_by_key(|(_, c)| (c.last_access, c.sequence))
+        .map(|(i, _)| i)
+}
