@@ -18,7 +18,7 @@ use crate::{Limits, RejectReason};
 pub struct Jar {
     store: Mutex<Store>,
     pub(crate) limits: Limits,
-    suffixes: SuffixPolicy,
+    pub(crate) suffixes: SuffixPolicy,
 }
 
 /// What storing one response's `Set-Cookie` lines did.
@@ -225,9 +225,10 @@ impl Jar {
         self.lock().clear_expired(now)
     }
 
-    /// Puts a cookie read from a saved jar back, unless it has expired at `now`.
-    pub(crate) fn restore(&self, cookie: Cookie, now: SystemTime) -> bool {
-        if cookie.expires_by(now) {
+    /// Puts a cookie read from a saved jar back, unless it has expired at `now` or breaks a
+    /// rule a server-set cookie would have to follow (see `persist::admissible`).
+    pub(crate) fn restore(&self, mut cookie: Cookie, now: SystemTime) -> bool {
+        if cookie.expires_by(now) || !crate::persist::admissible(&mut cookie, self, now) {
             return false;
         }
         self.lock().put(cookie, now, &self.limits);

@@ -97,10 +97,15 @@ impl Store {
                 return Err(RejectReason::PublicSuffix);
             }
         }
+        // A trailing dot survives §5.2.3, so `Domain=home.example.org.` names a cookie-domain
+        // that the (dotless, canonical) request host never domain-matches: refuse it (suite
+        // cases DOMAIN0014/0015). The dot is dropped above only so that `co.uk.` still reports
+        // a public suffix.
+        let trailing_dot = parsed.domain.is_some_and(|raw| raw.ends_with('.'));
         let host_only = domain.is_empty();
         if host_only {
             domain.clone_from(&origin.host);
-        } else if !domain_match(&origin.host, &domain) {
+        } else if trailing_dot || !domain_match(&origin.host, &domain) {
             return Err(RejectReason::DomainMismatch);
         }
 
@@ -117,7 +122,10 @@ impl Store {
         if has_prefix(parsed.name, "__Secure-") && !parsed.secure {
             return Err(RejectReason::PrefixRules);
         }
-        if has_prefix(parsed.name, "__Host-") && !(parsed.secure && host_only && path == "/") {
+        // 6265bis asks `__Host-` cookies for an explicit `Path=/`, not merely a default-path
+        // that happens to be `/` (a line set from `/login` without Path would otherwise pass).
+        let explicit_root = parsed.path == Some("/");
+        if has_prefix(parsed.name, "__Host-") && !(parsed.secure && host_only && explicit_root) {
             return Err(RejectReason::PrefixRules);
         }
         if !parsed.secure && !origin.secure && self.shadows_secure(parsed.name, &domain, &path) {

@@ -7,7 +7,6 @@ use serde::{Deserialize, Serialize};
 
 use super::write_atomically;
 use crate::cookie::{Cookie, SameSite, from_unix, to_unix};
-use crate::domain::canonical_domain_attribute;
 use crate::{Error, Jar};
 
 const VERSION: u32 = 1;
@@ -73,21 +72,8 @@ impl Jar {
         if doc.version != VERSION {
             return Err(Error::UnsupportedVersion(doc.version));
         }
-        let limits = self.limits;
         let mut added = 0;
         for e in doc.cookies {
-            let valid_text = |s: &str| !s.bytes().any(|b| (b < 0x20 && b != b'\t') || b == 0x7f);
-            let domain_ok =
-                canonical_domain_attribute(&e.domain).as_deref() == Some(e.domain.as_str());
-            if e.name.is_empty()
-                || e.name.len() + e.value.len() > limits.name_value_bytes()
-                || !valid_text(&e.name)
-                || !valid_text(&e.value)
-                || !e.path.starts_with('/')
-                || !domain_ok
-            {
-                continue;
-            }
             let cookie = Cookie {
                 name: e.name,
                 value: e.value,

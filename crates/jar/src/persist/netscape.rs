@@ -24,7 +24,11 @@ impl Jar {
             .lock()
             .cookies()
             .filter(|c| include_session || c.is_persistent())
-            .filter(|c| !c.value.contains('\t') && !c.name.contains('\t'))
+            .filter(|c| {
+                ![&c.name, &c.value, &c.path]
+                    .iter()
+                    .any(|f| f.contains('\t'))
+            })
             .map(|c| {
                 format!(
                     "{}{}{}\t{}\t{}\t{}\t{}\t{}\t{}",
@@ -40,6 +44,9 @@ impl Jar {
                 )
             })
             .collect();
+        // A line the reader would refuse is not written either.
+        let max_line = super::max_line(&self.limits);
+        lines.retain(|line| line.len() <= max_line);
         lines.sort();
         let mut out = String::from("# Netscape HTTP Cookie File\n# Written by tarry-jar.\n\n");
         for line in lines {
@@ -55,8 +62,7 @@ impl Jar {
     /// or a control character are skipped whole. Expired cookies are skipped.
     pub fn load_netscape_str(&self, text: &str, now: SystemTime) -> usize {
         let limits = self.limits;
-        // Name + value, plus room for domain, path and the other fields.
-        let max_line = limits.name_value_bytes() + 2 * limits.attribute_value_bytes() + 64;
+        let max_line = super::max_line(&limits);
         let mut added = 0;
         for line in text.lines() {
             if line.len() > max_line {
