@@ -20,7 +20,11 @@ pub fn cookie_date(data: &[u8]) {
         "{input:?} -> {at}"
     );
     let written = imf_fixdate(at);
-    assert_eq!(parse_cookie_date(&written), Some(at), "{input:?} -> {written}");
+    assert_eq!(
+        parse_cookie_date(&written),
+        Some(at),
+        "{input:?} -> {written}"
+    );
 }
 
 /// `at` (seconds since the epoch) as `Wdy, DD Mon YYYY HH:MM:SS GMT`, computed without the
@@ -59,8 +63,14 @@ mod tests {
         assert_eq!(imf_fixdate(0), "Thu, 01 Jan 1970 00:00:00 GMT");
         assert_eq!(imf_fixdate(1_623_233_894), "Wed, 09 Jun 2021 10:18:14 GMT");
         assert_eq!(imf_fixdate(951_782_400), "Tue, 29 Feb 2000 00:00:00 GMT");
-        assert_eq!(imf_fixdate(MIN_COOKIE_DATE), "Mon, 01 Jan 1601 00:00:00 GMT");
-        assert_eq!(imf_fixdate(MAX_COOKIE_DATE), "Fri, 31 Dec 9999 23:59:59 GMT");
+        assert_eq!(
+            imf_fixdate(MIN_COOKIE_DATE),
+            "Mon, 01 Jan 1601 00:00:00 GMT"
+        );
+        assert_eq!(
+            imf_fixdate(MAX_COOKIE_DATE),
+            "Fri, 31 Dec 9999 23:59:59 GMT"
+        );
         assert_eq!(imf_fixdate(-1), "Wed, 31 Dec 1969 23:59:59 GMT");
     }
 }

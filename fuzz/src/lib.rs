@@ -1,4 +1,4 @@
-//! The bodies of the `tarry-wire` fuzz targets.
+//! The bodies of the `tarry-wire` and `tarry-jar` fuzz targets.
 //!
 //! `fuzz_targets/*.rs` are three-line libFuzzer wrappers around the functions here (nightly,
 //! `cargo +nightly fuzz run <target>`), and `tests/replay_corpus.rs` runs the committed seeds
@@ -9,14 +9,26 @@
 //!   is always `Empty`, and `header_map()` keeps every field httparse accepted.
 //! - `chunked`: "the same input gives the same result however it is split".
 //! - `client_call`: the same, for a whole exchange driven through every `Call` state.
+//! - `set_cookie`: a request only ever carries cookies that domain- and path-match it, never a
+//!   `Secure` cookie over http, never another host's host-only cookie; an http origin never
+//!   sets or changes a `Secure` cookie; the header and the jar stay within their limits.
+//! - `cookie_date`: a parsed date lies in 1601..=9999 and survives a round trip through the
+//!   IMF-fixdate form.
+//! - `cookies_txt`: every loaded cookie is sound, and saving then loading changes nothing.
 
 mod chunked;
 mod client_call;
+mod cookie_date;
+mod cookies_txt;
 mod parse_response;
+mod set_cookie;
 
 pub use chunked::chunked;
 pub use client_call::*;
+pub use cookie_date::{MAX_COOKIE_DATE, MIN_COOKIE_DATE, cookie_date, imf_fixdate};
+pub use cookies_txt::cookies_txt;
 pub use parse_response::parse_response;
+pub use set_cookie::{ORIGINS, set_cookie, small_jar_limits};
 
 use tarry_wire::Limits;
 

@@ -109,7 +109,13 @@ fn check_store(jar: &Jar, before: &[Cookie], url: &Url, host: &str, now: SystemT
         assert!(n <= limits.cookies_per_domain(), "{n} cookies for {domain}");
     }
 
-    let key = |c: &Cookie| (c.domain().to_owned(), c.path().to_owned(), c.name().to_owned());
+    let key = |c: &Cookie| {
+        (
+            c.domain().to_owned(),
+            c.path().to_owned(),
+            c.name().to_owned(),
+        )
+    };
     let old: HashMap<_, &Cookie> = before.iter().map(|c| (key(c), c)).collect();
     let secure_origin = url.scheme() == "https";
     for c in &cookies {
@@ -175,6 +181,28 @@ fn check_request(jar: &Jar, url: &Url, host: &str, now: SystemTime) {
         }
     }
     let header = jar.cookie_header(url, now);
-    assert!(header.as_ref().is_none_or(|h| h.len() <= limit), "{header:?}");
+    assert!(
+        header.as_ref().is_none_or(|h| h.len() <= limit),
+        "{header:?}"
+    );
     assert_eq!(header.unwrap_or_default(), expected, "header for {url}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The table's hosts are what the jar sees: a wrong entry would look like a jar bug.
+    #[test]
+    fn origins_table_names_the_canonical_hosts() {
+        let now = UNIX_EPOCH + Duration::from_secs(1_750_000_000);
+        for (url, host) in ORIGINS {
+            let jar = Jar::new();
+            let url = Url::parse(url).unwrap();
+            jar.insert(&url, "a=1", now).unwrap();
+            let cookies = jar.cookies();
+            assert_eq!(cookies.len(), 1, "{url}");
+            assert_eq!((cookies[0].domain(), cookies[0].host_only()), (host, true));
+        }
+    }
 }

@@ -63,6 +63,21 @@ fn chunked() {
 }
 
 #[test]
+fn set_cookie() {
+    replay("set_cookie", tarry_fuzz::set_cookie);
+}
+
+#[test]
+fn cookie_date() {
+    replay("cookie_date", tarry_fuzz::cookie_date);
+}
+
+#[test]
+fn cookies_txt() {
+    replay("cookies_txt", tarry_fuzz::cookies_txt);
+}
+
+#[test]
 fn client_call() {
     replay("client_call", |data| {
         // What libfuzzer-sys does with a structured target's input.

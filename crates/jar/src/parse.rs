@@ -89,7 +89,8 @@ pub(crate) fn parse_set_cookie<'a>(
         } else if key.eq_ignore_ascii_case("httponly") {
             cookie.http_only = true;
         } else if key.eq_ignore_ascii_case("samesite") {
-            cookie.same_site = SameSite::parse(value).or(cookie.same_site);
+            // 6265bis: an unrecognised value means "no SameSite", even after a valid one.
+            cookie.same_site = SameSite::parse(value);
         }
     }
     Ok(cookie)

@@ -44,6 +44,9 @@ pub(crate) struct Store {
     domains: HashMap<String, Vec<Cookie>>,
     count: usize,
     sequence: u64,
+    /// How many Secure cookies bear each name. The "leave Secure cookies alone" check runs on
+    /// every insecure store; this lets it skip the jar-wide scan unless the name is in use.
+    secure_names: HashMap<String, usize>,
 }
 
 impl Store {
@@ -150,6 +153,9 @@ impl Store {
 
     /// Whether a Secure cookie of that name covers `domain` and `path` (6265bis §5.7 step 16).
     fn shadows_secure(&self, name: &str, domain: &str, path: &str) -> bool {
+        if !self.secure_names.contains_key(name) {
+            return false;
+        }
         self.domains.values().flatten().any(|c| {
             c.secure
                 && c.name == name
@@ -161,19 +167,13 @@ impl Store {
     /// Stores `cookie`, replacing a cookie with the same name, domain and path (keeping its
     /// creation time, §5.3 step 11), or deleting it if the new one has already expired.
     pub(crate) fn put(&mut self, mut cookie: Cookie, now: SystemTime, limits: &Limits) {
-        let list = self.domains.entry(cookie.domain.clone()).or_default();
-        let existing = list
-            .iter()
-            .position(|c| c.name == cookie.name && c.path == cookie.path);
-        let replaced = existing.map(|i| list.remove(i));
-        if replaced.is_some() {
-            self.count -= 1;
-        }
+        let existing = self.domains.get(&cookie.domain).and_then(|list| {
+            list.iter()
+                .position(|c| c.name == cookie.name && c.path == cookie.path)
+        });
+        let replaced = existing.and_then(|i| self.remove_at(&cookie.domain, i));
         if cookie.expires_by(now) {
-            if list.is_empty() {
-                self.domains.remove(&cookie.domain);
-            }
-            return;
+            return; // storing an expired cookie is how a server deletes one
         }
         match replaced {
             Some(old) => {
@@ -185,29 +185,44 @@ impl Store {
                 cookie.sequence = self.sequence;
             }
         }
+        if cookie.secure {
+            *self.secure_names.entry(cookie.name.clone()).or_default() += 1;
+        }
         let key = cookie.domain.clone();
-        list.push(cookie);
+        self.domains.entry(key.clone()).or_default().push(cookie);
         self.count += 1;
         self.enforce_domain_limit(&key, now, limits);
         self.enforce_total_limit(now, limits);
     }
 
     fn enforce_domain_limit(&mut self, key: &str, now: SystemTime, limits: &Limits) {
-        let Some(list) = self.domains.get_mut(key) else {
-            return;
+        let over = |store: &Store| {
+            store
+                .domains
+                .get(key)
+                .is_some_and(|list| list.len() > limits.cookies_per_domain())
         };
-        if list.len() <= limits.cookies_per_domain() {
+        if !over(self) {
             return;
         }
-        let before = list.len();
-        list.retain(|c| !c.expires_by(now));
-        while list.len() > limits.cookies_per_domain() {
-            let Some(lru) = least_recently_used(list.iter()) else {
+        // Expired cookies go first, then the least recently used.
+        while let Some(i) = self
+            .domains
+            .get(key)
+            .and_then(|list| list.iter().rposition(|c| c.expires_by(now)))
+        {
+            self.remove_at(key, i);
+        }
+        while over(self) {
+            let Some(lru) = self
+                .domains
+                .get(key)
+                .and_then(|l| least_recently_used(l.iter()))
+            else {
                 break;
             };
-            list.remove(lru);
+            self.remove_at(key, lru);
         }
-        self.count -= before - list.len();
     }
 
     fn enforce_total_limit(&mut self, now: SystemTime, limits: &Limits) {
@@ -229,13 +244,25 @@ impl Store {
         }
     }
 
+    /// The one way a cookie leaves the store, so that the counts stay true.
     fn remove_at(&mut self, key: &str, i: usize) -> Option<Cookie> {
         let list = self.domains.get_mut(key)?;
+        if i >= list.len() {
+            return None;
+        }
         let removed = list.remove(i);
         if list.is_empty() {
             self.domains.remove(key);
         }
         self.count -= 1;
+        if removed.secure {
+            if let Some(n) = self.secure_names.get_mut(&removed.name) {
+                *n -= 1;
+                if *n == 0 {
+                    self.secure_names.remove(&removed.name);
+                }
+            }
+        }
         Some(removed)
     }
 
@@ -299,18 +326,26 @@ impl Store {
 
     pub(crate) fn clear(&mut self) {
         self.domains.clear();
+        self.secure_names.clear();
         self.count = 0;
     }
 
     pub(crate) fn clear_expired(&mut self, now: SystemTime) -> usize {
-        let before = self.count;
-        for list in self.domains.values_mut() {
-            let n = list.len();
-            list.retain(|c| !c.expires_by(now));
-            self.count -= n - list.len();
+        let expired: Vec<(String, usize)> = self
+            .domains
+            .iter()
+            .flat_map(|(key, list)| {
+                // Highest index first, so earlier removals do not shift later ones.
+                (0..list.len())
+                    .rev()
+                    .filter(|&i| list[i].expires_by(now))
+                    .map(move |i| (key.clone(), i))
+            })
+            .collect();
+        for (key, i) in &expired {
+            self.remove_at(key, *i);
         }
-        self.domains.retain(|_, list| !list.is_empty());
-        before - self.count
+        expired.len()
     }
 }
 
@@ -326,4 +361,50 @@ fn least_recently_used<'a>(cookies: impl Iterator<Item = &'a Cookie>) -> Option<
         .enumerate()
         .min_by_key(|(_, c)| (c.last_access, c.sequence))
         .map(|(i, _)| i)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, UNIX_EPOCH};
+
+    use super::*;
+
+    fn origin(url: &str) -> Origin {
+        Origin::of(&url::Url::parse(url).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn the_secure_name_index_follows_every_removal() {
+        let (limits, suffixes) = (Limits::default(), SuffixPolicy::Off);
+        let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let (https, http) = (origin("https://a.test/"), origin("http://a.test/"));
+        let mut store = Store::default();
+        store
+            .store(&https, "s=1; Secure; Max-Age=60", now, &limits, &suffixes)
+            .unwrap();
+        assert_eq!(
+            store.store(&http, "s=2", now, &limits, &suffixes),
+            Err(RejectReason::ShadowsSecureCookie)
+        );
+        // Once the Secure cookie has expired and is cleared, the name is free again.
+        let later = now + Duration::from_secs(61);
+        assert_eq!(store.clear_expired(later), 1);
+        assert!(store.secure_names.is_empty());
+        store
+            .store(&http, "s=2", later, &limits, &suffixes)
+            .unwrap();
+        // Replacing and deleting keep the count exact as well.
+        store
+            .store(&https, "t=1; Secure", now, &limits, &suffixes)
+            .unwrap();
+        store
+            .store(&https, "t=2; Secure", now, &limits, &suffixes)
+            .unwrap();
+        assert_eq!(store.secure_names.get("t"), Some(&1));
+        store
+            .store(&https, "t=3; Secure; Max-Age=0", now, &limits, &suffixes)
+            .unwrap();
+        assert_eq!(store.secure_names.get("t"), None);
+        assert_eq!(store.len(), 1);
+    }
 }

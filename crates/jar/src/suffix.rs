@@ -23,6 +23,19 @@ impl PublicSuffixList for EmbeddedList {
     }
 }
 
+/// Without the embedded list, the least a jar must refuse: single-label domains (`com`, `org`,
+/// `localhost`), which no two unrelated sites can share below.
+#[cfg(not(feature = "public-suffix"))]
+#[derive(Debug, Clone, Copy, Default)]
+struct TopLevelOnly;
+
+#[cfg(not(feature = "public-suffix"))]
+impl PublicSuffixList for TopLevelOnly {
+    fn is_public_suffix(&self, domain: &str) -> bool {
+        !domain.contains('.')
+    }
+}
+
 /// The public-suffix policy of a jar.
 #[derive(Clone)]
 pub(crate) enum SuffixPolicy {
@@ -38,7 +51,7 @@ impl SuffixPolicy {
         }
         #[cfg(not(feature = "public-suffix"))]
         {
-            SuffixPolicy::Off
+            SuffixPolicy::List(Arc::new(TopLevelOnly))
         }
     }
 

@@ -11,6 +11,9 @@
 //!
 //! Files live in a fresh directory under `std::env::temp_dir()`, removed on drop.
 
+// Both formats are tested together; the JSON half needs the `json` feature (a default).
+#![cfg(feature = "json")]
+
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
