@@ -106,3 +106,9 @@ seed client_call/seed-regress-split-head-error.txt "G00001N1 HTTP/1.1 200 OK\r\n
 # InvalidHeaderName; read in 9-byte pieces the last parse is skipped (client/head_scan.rs) and
 # EOF reports IncompleteHead instead.
 seed client_call/seed-regress-eof-partial-broken-head.txt 'G00000N1\tHTTP/1.1 200 OK\r\nBad Name: x\r\n'
+# A cookie name with a space or a TAB inside, and a path with a TAB, are stored from Set-Cookie
+# (§5.2 trims only the ends; 6265bis allows HTAB) but refused when the saved jar is loaded
+# (persist::admissible), so a save/load round trip loses them (JSON and cookies.txt alike).
+seed set_cookie/seed-regress-space-in-name.txt '01a b=1\n'
+seed set_cookie/seed-regress-tab-in-name.txt '01a\tb=1\n'
+seed set_cookie/seed-regress-tab-in-path.txt '01c=1; Path=/a\tb\n'

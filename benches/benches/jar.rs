@@ -8,7 +8,11 @@
 //! - `store_line`: one `Set-Cookie` line from https that replaces a cookie of the full jar (a
 //!   refreshed session id: the jar neither grows nor evicts).
 //! - `store_line_http`: the same from plain http, which must also check that the line does
-//!   not shadow a `Secure` cookie (6265bis).
+//!   not shadow a `Secure` cookie (6265bis); no cookie of that name is `Secure`.
+//! - `store_line_http_secure_name`: the same for a name that 250 other sites use for a
+//!   `Secure` cookie (`csrftoken`), so the shadowing check has candidates to look at.
+//! - `store_line_evict/tarry`: a new cookie into a jar at its 3000-cookie limit, which evicts
+//!   the least recently used cookie (cookie_store has no limit to compare with).
 //! - `store_line_empty`: a new cookie into an empty jar (a fresh jar per batch).
 //!
 //! The targets: `cookie_header/tarry` ≤ 2 µs and ≥ 5× faster than `cookie_store`;
@@ -77,9 +81,11 @@ fn site_cookies(i: usize, hex: &mut Hex) -> Vec<(Url, String)> {
         ),
         (
             url(&format!("www.{d}/")),
+            // Half the sites mark it Secure, so `csrftoken` is the name of Secure cookies too.
             format!(
-                "csrftoken={}; Domain={d}; Path=/; Max-Age=31449600; SameSite=Lax",
-                hex.next(32)
+                "csrftoken={}; Domain={d}; Path=/; Max-Age=31449600; SameSite=Lax{}",
+                hex.next(32),
+                if i % 2 == 1 { "; Secure" } else { "" }
             ),
         ),
         (
@@ -166,13 +172,17 @@ fn jar(c: &mut Criterion) {
     assert_eq!(sorted_pairs(&tarry), sorted_pairs(&theirs), "same cookies");
     assert_eq!(tarry.split("; ").count(), 4, "{tarry}");
 
-    // A refreshed session id (https), and a new cart id over plain http: both replace a
-    // cookie the jar holds, so every iteration does the same work.
+    // A refreshed session id (https); a new cart id and a new (non-Secure) csrftoken over
+    // plain http. Each replaces a cookie the jar holds, so every iteration does the same work.
     let login = Url::parse(&format!("https://www.{d}/login")).expect("valid URL");
     let session =
         "sessionid=0123456789abcdef0123456789abcdef; Path=/; Secure; HttpOnly; SameSite=Lax";
     let shop = Url::parse(&format!("http://www.{d}/shop/")).expect("valid URL");
     let cart = "cart_id=fedcba9876543210; Path=/shop; Max-Age=86400";
+    let plain = Url::parse(&format!("http://www.{d}/")).expect("valid URL");
+    let csrf = format!(
+        "csrftoken=00112233445566778899aabbccddeeff; Domain={d}; Path=/; Max-Age=31449600; SameSite=Lax"
+    );
 
     let mut group = c.benchmark_group("jar");
     group.bench_function("cookie_header/tarry", |b| {
@@ -182,10 +192,16 @@ fn jar(c: &mut Criterion) {
         b.iter(|| cookie_store_header(&store, black_box(&page)))
     });
 
-    let host = format!("www.{d}");
-    for (case, url, line, path) in [
-        ("store_line", &login, session, "/"),
-        ("store_line_http", &shop, cart, "/shop"),
+    for (case, url, line, host, path) in [
+        ("store_line", &login, session, format!("www.{d}"), "/"),
+        ("store_line_http", &shop, cart, format!("www.{d}"), "/shop"),
+        (
+            "store_line_http_secure_name",
+            &plain,
+            csrf.as_str(),
+            d.clone(),
+            "/",
+        ),
     ] {
         // Both jars take the line (cookie_store's refusals are silent).
         let (name, value) = line

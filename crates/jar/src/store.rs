@@ -5,7 +5,7 @@
 //! parent domains (`a.b.example.com`, `b.example.com`, `example.com`, `com`), never the whole
 //! jar. A domain's cookies sit in a short vector: at most `cookies_per_domain` of them.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, SystemTime};
 
 use crate::cookie::{Cookie, from_unix};
@@ -44,9 +44,26 @@ pub(crate) struct Store {
     domains: HashMap<String, Vec<Cookie>>,
     count: usize,
     sequence: u64,
-    /// How many Secure cookies bear each name. The "leave Secure cookies alone" check runs on
-    /// every insecure store; this lets it skip the jar-wide scan unless the name is in use.
-    secure_names: HashMap<String, usize>,
+    /// For each name borne by Secure cookies: their domains, labels reversed
+    /// (`com.example.www`), with a count. The "leave Secure cookies alone" check runs on every
+    /// insecure store; this index makes it a few lookups and one range scan (a domain's
+    /// subdomains share its reversed prefix) instead of a pass over the whole jar.
+    secure_names: HashMap<String, BTreeMap<String, usize>>,
+    /// No cookie in the store expires before this instant (a lower bound), so that the
+    /// total-limit path sweeps for expired cookies only when one can have expired.
+    expiry_floor: Option<SystemTime>,
+}
+
+/// `www.example.com` → `com.example.www`.
+fn reversed(domain: &str) -> String {
+    let mut out = String::with_capacity(domain.len());
+    for label in domain.rsplit('.') {
+        if !out.is_empty() {
+            out.push('.');
+        }
+        out.push_str(label);
+    }
+    out
 }
 
 impl Store {
@@ -153,15 +170,28 @@ impl Store {
 
     /// Whether a Secure cookie of that name covers `domain` and `path` (6265bis §5.7 step 16).
     fn shadows_secure(&self, name: &str, domain: &str, path: &str) -> bool {
-        if !self.secure_names.contains_key(name) {
+        let Some(secure_domains) = self.secure_names.get(name) else {
             return false;
+        };
+        // The Secure cookies of that name on one domain: does one cover `path`?
+        let covers = |d: &str| {
+            self.domains.get(d).is_some_and(|list| {
+                list.iter()
+                    .any(|c| c.secure && c.name == name && path_match(path, &c.path))
+            })
+        };
+        // The domain itself and its parents: existing cookies the new one falls under.
+        if candidate_domains(domain).any(|d| secure_domains.contains_key(&reversed(d)) && covers(d))
+        {
+            return true;
         }
-        self.domains.values().flatten().any(|c| {
-            c.secure
-                && c.name == name
-                && (domain_match(&c.domain, domain) || domain_match(domain, &c.domain))
-                && path_match(path, &c.path)
-        })
+        // Its subdomains: existing cookies that fall under the new one.
+        let mut prefix = reversed(domain);
+        prefix.push('.');
+        secure_domains
+            .range(prefix.clone()..)
+            .take_while(|(k, _)| k.starts_with(&prefix))
+            .any(|(k, _)| covers(&reversed(k)))
     }
 
     /// Stores `cookie`, replacing a cookie with the same name, domain and path (keeping its
@@ -186,7 +216,15 @@ impl Store {
             }
         }
         if cookie.secure {
-            *self.secure_names.entry(cookie.name.clone()).or_default() += 1;
+            *self
+                .secure_names
+                .entry(cookie.name.clone())
+                .or_default()
+                .entry(reversed(&cookie.domain))
+                .or_default() += 1;
+        }
+        if let Some(at) = cookie.expires {
+            self.expiry_floor = Some(self.expiry_floor.map_or(at, |floor| floor.min(at)));
         }
         let key = cookie.domain.clone();
         self.domains.entry(key.clone()).or_default().push(cookie);
@@ -229,16 +267,18 @@ impl Store {
         if self.count <= limits.cookies_total() {
             return;
         }
-        self.clear_expired(now);
+        if self.expiry_floor.is_some_and(|floor| floor <= now) {
+            self.clear_expired(now);
+        }
         while self.count > limits.cookies_total() {
             let victim = self
                 .domains
                 .iter()
                 .filter_map(|(key, list)| {
-                    least_recently_used(list.iter()).map(|i| (key.clone(), i, &list[i]))
+                    least_recently_used(list.iter()).map(|i| (key, i, &list[i]))
                 })
                 .min_by_key(|(_, _, c)| (c.last_access, c.sequence))
-                .map(|(key, i, _)| (key, i));
+                .map(|(key, i, _)| (key.clone(), i));
             let Some((key, i)) = victim else { break };
             self.remove_at(&key, i);
         }
@@ -256,9 +296,15 @@ impl Store {
         }
         self.count -= 1;
         if removed.secure {
-            if let Some(n) = self.secure_names.get_mut(&removed.name) {
-                *n -= 1;
-                if *n == 0 {
+            if let Some(domains) = self.secure_names.get_mut(&removed.name) {
+                let key = reversed(&removed.domain);
+                if let Some(n) = domains.get_mut(&key) {
+                    *n -= 1;
+                    if *n == 0 {
+                        domains.remove(&key);
+                    }
+                }
+                if domains.is_empty() {
                     self.secure_names.remove(&removed.name);
                 }
             }
@@ -327,6 +373,7 @@ impl Store {
     pub(crate) fn clear(&mut self) {
         self.domains.clear();
         self.secure_names.clear();
+        self.expiry_floor = None;
         self.count = 0;
     }
 
@@ -345,6 +392,7 @@ impl Store {
         for (key, i) in &expired {
             self.remove_at(key, *i);
         }
+        self.expiry_floor = self.cookies().filter_map(|c| c.expires).min();
         expired.len()
     }
 }
@@ -390,6 +438,7 @@ mod tests {
         let later = now + Duration::from_secs(61);
         assert_eq!(store.clear_expired(later), 1);
         assert!(store.secure_names.is_empty());
+        assert_eq!(store.expiry_floor, None);
         store
             .store(&http, "s=2", later, &limits, &suffixes)
             .unwrap();
@@ -400,11 +449,83 @@ mod tests {
         store
             .store(&https, "t=2; Secure", now, &limits, &suffixes)
             .unwrap();
-        assert_eq!(store.secure_names.get("t"), Some(&1));
+        assert_eq!(store.secure_names["t"].get("test.a"), Some(&1));
         store
             .store(&https, "t=3; Secure; Max-Age=0", now, &limits, &suffixes)
             .unwrap();
         assert_eq!(store.secure_names.get("t"), None);
         assert_eq!(store.len(), 1);
+    }
+
+    #[test]
+    fn secure_cookies_are_found_above_and_below_the_new_domain() {
+        let (limits, suffixes) = (Limits::default(), SuffixPolicy::Off);
+        let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let mut store = Store::default();
+        // A Secure cookie on a subdomain: an insecure cookie for the parent would cover it.
+        store
+            .store(
+                &origin("https://a.example.test/"),
+                "s=1; Secure",
+                now,
+                &limits,
+                &suffixes,
+            )
+            .unwrap();
+        let parent = "s=2; Domain=example.test";
+        assert_eq!(
+            store.store(
+                &origin("http://b.example.test/"),
+                parent,
+                now,
+                &limits,
+                &suffixes
+            ),
+            Err(RejectReason::ShadowsSecureCookie)
+        );
+        // A Secure domain cookie above: an insecure host-only cookie below falls under it.
+        store
+            .store(
+                &origin("https://example.test/"),
+                "d=1; Secure; Domain=example.test; Path=/p",
+                now,
+                &limits,
+                &suffixes,
+            )
+            .unwrap();
+        let below = origin("http://x.example.test/p/q");
+        assert_eq!(
+            store.store(&below, "d=2", now, &limits, &suffixes),
+            Err(RejectReason::ShadowsSecureCookie)
+        );
+        // Unrelated paths and unrelated domains are not shadowed.
+        store
+            .store(
+                &origin("http://x.example.test/other"),
+                "d=3",
+                now,
+                &limits,
+                &suffixes,
+            )
+            .unwrap();
+        store
+            .store(
+                &origin("http://example.org/"),
+                "s=3",
+                now,
+                &limits,
+                &suffixes,
+            )
+            .unwrap();
+        // A sibling label that only shares a string prefix is not a subdomain.
+        store
+            .store(
+                &origin("http://aexample.test/"),
+                "s=4",
+                now,
+                &limits,
+                &suffixes,
+            )
+            .unwrap();
     }
 }

@@ -30,16 +30,15 @@ pub(crate) fn max_line(limits: &Limits) -> usize {
 /// follow, checked again, since a file can say anything. Clamps the expiry to 400 days.
 pub(crate) fn admissible(cookie: &mut Cookie, jar: &Jar, now: SystemTime) -> bool {
     let limits = &jar.limits;
-    // Nothing that could end a header, a field or a line, or start another pair.
+    // The same text rules as a `Set-Cookie` line (HTAB and inner spaces allowed), plus what
+    // §5.2 parsing could never produce: `;` anywhere, `=` in a name.
     let clean = |s: &str| {
         !s.bytes()
             .any(|b| (b < 0x20 && b != b'\t') || b == 0x7f || b == b';')
     };
-    let name_ok =
-        !cookie.name.is_empty() && !cookie.name.contains(['=', '\t', ' ']) && clean(&cookie.name);
+    let name_ok = !cookie.name.is_empty() && !cookie.name.contains('=') && clean(&cookie.name);
     let value_ok = clean(&cookie.value);
-    let path_ok =
-        cookie.path.starts_with('/') && clean(&cookie.path) && !cookie.path.contains('\t');
+    let path_ok = cookie.path.starts_with('/') && clean(&cookie.path);
     let domain_ok =
         canonical_domain_attribute(&cookie.domain).as_deref() == Some(cookie.domain.as_str());
     let size_ok = cookie.name.len() + cookie.value.len() <= limits.name_value_bytes();
