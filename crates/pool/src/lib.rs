@@ -1,44 +1,69 @@
 //! # tarry-pool (in progress)
 //!
-//! A per-host keep-alive pool of HTTP/1.1 connections for tarry. This first part is the pool's
-//! memory, with no I/O at all, so that its rules are tested with a fake clock and fake
-//! connections:
+//! A per-host keep-alive pool of HTTP/1.1 connections on tokio, driving `tarry-wire`. Built so
+//! far, over plain TCP:
 //!
-//! - [`IdleStore`]: per-host stacks of idle connections, most recently used first, with a
-//!   per-host and a global cap (least recently used evicted across hosts), an idle deadline per
-//!   connection, a liveness check at checkout, and a purge. Evicted connections are handed
-//!   back with a reason, for the caller to close and count.
-//! - [`idle_deadline`]: how long a connection may idle: the configured timeout, or the server's
-//!   `Keep-Alive: timeout` less a safety margin, whichever is shorter.
+//! - [`Pool::send`]: checkout (most recently used first, liveness-checked) or connect (with a
+//!   resolve override map and a connect timeout), one exchange through `tarry-wire`, and the
+//!   response body streamed from [`Response`]; the connection goes back only when wire says
+//!   the exchange ended cleanly and the body was read to its end.
+//! - One safe retry: a request that fails on a reused connection before any byte of the
+//!   response, if its method is idempotent. Never otherwise.
+//! - Timeouts for connect, the response head and gaps in the body, each a typed error naming
+//!   its [`Phase`].
+//! - [`IdleStore`]: per-host stacks with per-host and global caps (least recently used evicted
+//!   across hosts), idle deadlines from [`idle_deadline`] (`Keep-Alive: timeout` less a margin),
+//!   purge; generic over [`Poolable`], so its rules are tested without I/O.
 //!
-//! Connecting (tokio, rustls), checkout with waiters, sending through `tarry-wire`, safe retry,
-//! timeouts and metrics arrive with the rest of issue #4.
+//! Not built yet (issue #4): TLS (rustls), waiters and `max_connections_per_host`, the
+//! background sweep, bounded draining of dropped bodies, metrics per host, `close()`.
 //!
 //! ```
-//! use std::time::{Duration, Instant};
-//! use tarry_pool::{IdleStore, Poolable};
+//! use bytes::Bytes;
+//! use tarry_pool::Pool;
+//! use tokio::io::{AsyncReadExt, AsyncWriteExt};
 //!
-//! struct Conn(u32);
-//! impl Poolable for Conn {
-//!     fn is_open(&self) -> bool { true }
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), tarry_pool::Error> {
+//! // A one-connection server on loopback that answers two requests.
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+//! let port = listener.local_addr().unwrap().port();
+//! tokio::spawn(async move {
+//!     let (mut socket, _) = listener.accept().await.unwrap();
+//!     let mut buf = [0u8; 1024];
+//!     for _ in 0..2 {
+//!         let _ = socket.read(&mut buf).await;
+//!         let _ = socket.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello").await;
+//!     }
+//! });
+//!
+//! let pool = Pool::new();
+//! for _ in 0..2 {
+//!     let request = http::Request::get(format!("http://127.0.0.1:{port}/")).body(()).unwrap();
+//!     let response = pool.send(request, Bytes::new()).await?;
+//!     assert_eq!(response.status(), 200);
+//!     assert_eq!(response.bytes().await?, "hello");
 //! }
-//!
-//! let mut idle = IdleStore::new(2, 100);
-//! let now = Instant::now();
-//! let deadline = now + Duration::from_secs(30);
-//! assert!(idle.checkin("a.test:443", Conn(1), now, deadline).is_empty());
-//! assert!(idle.checkin("a.test:443", Conn(2), now, deadline).is_empty());
-//! // Most recently used first.
-//! let (conn, evicted) = idle.checkout(&"a.test:443", now);
-//! assert_eq!(conn.map(|c| c.0), Some(2));
-//! assert!(evicted.is_empty());
+//! assert_eq!(pool.stats().opened, 1); // the second request reused the connection
+//! # Ok(())
+//! # }
 //! ```
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![doc(test(attr(deny(warnings))))]
 
+mod body;
+mod connect;
+mod connection;
 mod deadline;
+mod error;
 mod idle;
+mod key;
+mod pool;
 
+pub use body::Response;
 pub use deadline::idle_deadline;
+pub use error::{Error, Phase};
 pub use idle::{EvictReason, Evicted, IdleStore, Poolable};
+pub use key::PoolKey;
+pub use pool::{Pool, PoolBuilder, Stats};

@@ -1,0 +1,185 @@
+//! The response and its streaming body. The body owns the connection while it streams and
+//! gives it back to the pool only when `tarry-wire` says the exchange ended cleanly.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::{Bytes, BytesMut};
+use tarry_wire::ResponseHead;
+use tarry_wire::client::Call;
+use tarry_wire::client::state::RecvBody;
+use tokio::io::AsyncReadExt;
+
+use crate::connection::Connection;
+use crate::error::Phase;
+use crate::pool::Inner;
+use crate::{Error, PoolKey};
+
+/// A response whose head has arrived. Read the body with [`chunk`](Self::chunk) or
+/// [`bytes`](Self::bytes); dropping it before the end closes the connection rather than
+/// returning one with unread bytes to the pool.
+pub struct Response {
+    pub(crate) head: ResponseHead,
+    pub(crate) reused: bool,
+    pub(crate) retried: bool,
+    pub(crate) body: Body,
+}
+
+impl fmt::Debug for Response {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Response")
+            .field("head", &self.head)
+            .field("reused", &self.reused)
+            .field("retried", &self.retried)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Response {
+    /// The response head.
+    pub fn head(&self) -> &ResponseHead {
+        &self.head
+    }
+
+    /// The status code.
+    pub fn status(&self) -> http::StatusCode {
+        self.head.status()
+    }
+
+    /// Whether the request went out on a connection reused from the pool.
+    pub fn reused(&self) -> bool {
+        self.reused
+    }
+
+    /// Whether the request was re-sent once on a fresh connection after a reused one failed.
+    pub fn retried(&self) -> bool {
+        self.retried
+    }
+
+    /// The next piece of the body, or `None` at its end (the connection is back in the pool
+    /// by then, if it may be reused).
+    pub async fn chunk(&mut self) -> Result<Option<Bytes>, Error> {
+        self.body.chunk().await
+    }
+
+    /// The whole body.
+    pub async fn bytes(mut self) -> Result<Bytes, Error> {
+        let mut all = BytesMut::new();
+        while let Some(chunk) = self.body.chunk().await? {
+            all.extend_from_slice(&chunk);
+        }
+        Ok(all.freeze())
+    }
+}
+
+pub(crate) enum BodyState {
+    Reading {
+        call: Call<RecvBody>,
+        conn: Connection,
+        buf: BytesMut,
+    },
+    Done,
+}
+
+pub(crate) struct Body {
+    state: BodyState,
+    key: PoolKey,
+    pool: Arc<Inner>,
+    read_timeout: Duration,
+}
+
+impl Body {
+    pub(crate) fn new(
+        state: BodyState,
+        key: PoolKey,
+        pool: Arc<Inner>,
+        read_timeout: Duration,
+    ) -> Body {
+        Body {
+            state,
+            key,
+            pool,
+            read_timeout,
+        }
+    }
+
+    async fn chunk(&mut self) -> Result<Option<Bytes>, Error> {
+        let read_timeout = self.read_timeout;
+        loop {
+            let BodyState::Reading { call, conn, buf } = &mut self.state else {
+                return Ok(None);
+            };
+            match step(call, conn, buf, read_timeout).await {
+                Ok(Step::Data(piece)) => return Ok(Some(piece)),
+                Ok(Step::Again) => {}
+                Ok(Step::End) => {
+                    self.finish();
+                    return Ok(None);
+                }
+                Err(e) => {
+                    // The connection drops with the state: closed, never pooled.
+                    self.state = BodyState::Done;
+                    return Err(e);
+                }
+            }
+        }
+    }
+
+    /// The body ended: ask wire whether the connection may carry another request.
+    fn finish(&mut self) {
+        if let BodyState::Reading { call, conn, buf } =
+            std::mem::replace(&mut self.state, BodyState::Done)
+        {
+            let cleanup = call.proceed();
+            if cleanup.close_reason(buf.len()).is_none() {
+                self.pool
+                    .checkin(self.key.clone(), conn, cleanup.keep_alive());
+            }
+        }
+    }
+}
+
+enum Step {
+    Data(Bytes),
+    Again,
+    End,
+}
+
+/// One move of the body: hand out buffered data, or read more from the socket.
+async fn step(
+    call: &mut Call<RecvBody>,
+    conn: &mut Connection,
+    buf: &mut BytesMut,
+    read_timeout: Duration,
+) -> Result<Step, Error> {
+    if call.is_done() {
+        return Ok(Step::End);
+    }
+    if !buf.is_empty() {
+        let step = call
+            .read(buf)
+            .map_err(|e| Error::Protocol(Phase::Body, e))?;
+        let piece = buf.split_to(step.consumed).freeze().slice(step.data);
+        if !piece.is_empty() {
+            return Ok(Step::Data(piece));
+        }
+        if step.consumed > 0 || call.is_done() {
+            return Ok(Step::Again);
+        }
+    }
+    if buf.capacity() - buf.len() < 1024 {
+        buf.reserve(16 * 1024);
+    }
+    let n = match tokio::time::timeout(read_timeout, conn.stream.read_buf(buf)).await {
+        Err(_) => return Err(Error::Timeout(Phase::Body)),
+        Ok(Err(e)) => return Err(Error::Io(Phase::Body, e)),
+        Ok(Ok(n)) => n,
+    };
+    if n == 0 {
+        // EOF: the end of a close-delimited body, or a truncated one (an error).
+        call.end_of_input()
+            .map_err(|e| Error::Protocol(Phase::Body, e))?;
+    }
+    Ok(Step::Again)
+}

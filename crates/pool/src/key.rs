@@ -1,0 +1,34 @@
+//! What makes two requests able to share a connection.
+
+/// The pool key: scheme, host and port. (TLS settings and routing overrides join it with TLS;
+/// a connection is never shared across different ones.)
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PoolKey {
+    /// `http` (and `https` once TLS lands).
+    pub scheme: &'static str,
+    /// The host, lowercase, as in the URI.
+    pub host: String,
+    /// The port, the scheme's default when the URI has none.
+    pub port: u16,
+}
+
+impl PoolKey {
+    /// The key for a request URI.
+    pub fn of(uri: &http::Uri) -> Result<PoolKey, crate::Error> {
+        let scheme = match uri.scheme_str() {
+            Some("http") => "http",
+            Some("https") => return Err(crate::Error::InvalidUri("https is not supported yet")),
+            _ => return Err(crate::Error::InvalidUri("scheme must be http")),
+        };
+        let host = uri.host().ok_or(crate::Error::InvalidUri("no host"))?;
+        let host = host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_ascii_lowercase();
+        Ok(PoolKey {
+            scheme,
+            host,
+            port: uri.port_u16().unwrap_or(80),
+        })
+    }
+}

@@ -1,0 +1,378 @@
+//! The pool: checkout, connect, one exchange through `tarry-wire`, and the single safe retry.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use bytes::{Buf, Bytes, BytesMut};
+use http::{Method, Request};
+use tarry_wire::RequestBody;
+use tarry_wire::client::{AfterHead, AfterResponse, Call, ResponseEvent};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use crate::body::{Body, BodyState};
+use crate::connection::Connection;
+use crate::error::Phase;
+use crate::{Error, IdleStore, PoolKey, Response, idle_deadline};
+
+/// Settings of a [`Pool`]. Every limit and timeout has a default and a setter.
+#[derive(Debug, Clone)]
+pub struct PoolBuilder {
+    max_idle_per_host: usize,
+    max_idle_total: usize,
+    idle_timeout: Duration,
+    keep_alive_margin: Duration,
+    connect_timeout: Duration,
+    head_timeout: Duration,
+    read_timeout: Duration,
+    resolve: HashMap<(String, u16), SocketAddr>,
+}
+
+impl Default for PoolBuilder {
+    fn default() -> Self {
+        PoolBuilder {
+            max_idle_per_host: 32,
+            max_idle_total: 256,
+            // Servers close idle connections after 5 to 75 s; 30 s keeps most of the gain
+            // without outliving the common server timeouts (hyper's 90 s does).
+            idle_timeout: Duration::from_secs(30),
+            keep_alive_margin: Duration::from_secs(1),
+            connect_timeout: Duration::from_secs(10),
+            head_timeout: Duration::from_secs(30),
+            read_timeout: Duration::from_secs(30),
+            resolve: HashMap::new(),
+        }
+    }
+}
+
+impl PoolBuilder {
+    /// Idle connections kept per host (default 32).
+    pub fn max_idle_per_host(mut self, n: usize) -> Self {
+        self.max_idle_per_host = n;
+        self
+    }
+    /// Idle connections kept in all (default 256); the least recently used go first.
+    pub fn max_idle_total(mut self, n: usize) -> Self {
+        self.max_idle_total = n;
+        self
+    }
+    /// How long a connection may idle (default 30 s), shortened by a server's
+    /// `Keep-Alive: timeout` less the margin.
+    pub fn idle_timeout(mut self, d: Duration) -> Self {
+        self.idle_timeout = d;
+        self
+    }
+    /// Safety margin taken off a server's `Keep-Alive: timeout` (default 1 s).
+    pub fn keep_alive_margin(mut self, d: Duration) -> Self {
+        self.keep_alive_margin = d;
+        self
+    }
+    /// Timeout for each TCP connect attempt (default 10 s).
+    pub fn connect_timeout(mut self, d: Duration) -> Self {
+        self.connect_timeout = d;
+        self
+    }
+    /// Timeout from the end of the request to the end of the response head (default 30 s).
+    pub fn head_timeout(mut self, d: Duration) -> Self {
+        self.head_timeout = d;
+        self
+    }
+    /// Longest gap between two reads of a response body (default 30 s).
+    pub fn read_timeout(mut self, d: Duration) -> Self {
+        self.read_timeout = d;
+        self
+    }
+    /// Connects to `addr` for `host:port` instead of resolving it (curl's `--resolve`).
+    pub fn resolve(mut self, host: &str, port: u16, addr: SocketAddr) -> Self {
+        self.resolve.insert((host.to_ascii_lowercase(), port), addr);
+        self
+    }
+    /// The pool.
+    pub fn build(self) -> Pool {
+        Pool {
+            inner: Arc::new(Inner {
+                idle: Mutex::new(IdleStore::new(self.max_idle_per_host, self.max_idle_total)),
+                config: self,
+                opened: AtomicU64::new(0),
+                reused: AtomicU64::new(0),
+                retried: AtomicU64::new(0),
+            }),
+        }
+    }
+}
+
+/// A keep-alive pool of HTTP/1.1 connections. Cheap to clone; clones share the connections.
+#[derive(Debug, Clone)]
+pub struct Pool {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Inner {
+    idle: Mutex<IdleStore<PoolKey, Connection>>,
+    config: PoolBuilder,
+    opened: AtomicU64,
+    reused: AtomicU64,
+    retried: AtomicU64,
+}
+
+/// Counters since the pool was built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Stats {
+    /// Connections opened.
+    pub opened: u64,
+    /// Requests sent on a reused connection.
+    pub reused: u64,
+    /// Requests re-sent once on a fresh connection after a reused one failed.
+    pub retried: u64,
+    /// Connections idle right now.
+    pub idle: usize,
+}
+
+/// Why an attempt failed, and whether any byte of a response had arrived.
+struct Failure {
+    error: Error,
+    before_response: bool,
+}
+
+impl Default for Pool {
+    fn default() -> Self {
+        Pool::new()
+    }
+}
+
+impl Pool {
+    /// A pool with default settings.
+    pub fn new() -> Pool {
+        PoolBuilder::default().build()
+    }
+
+    /// A builder for other settings.
+    pub fn builder() -> PoolBuilder {
+        PoolBuilder::default()
+    }
+
+    /// Counters and the idle count.
+    pub fn stats(&self) -> Stats {
+        Stats {
+            opened: self.inner.opened.load(Ordering::Relaxed),
+            reused: self.inner.reused.load(Ordering::Relaxed),
+            retried: self.inner.retried.load(Ordering::Relaxed),
+            idle: self.inner.idle().len(),
+        }
+    }
+
+    /// Sends `request` with `body` and returns the response once its head has arrived; the
+    /// body streams from [`Response`], and the connection returns to the pool when it ends.
+    ///
+    /// A request that fails on a reused connection before any byte of the response arrived
+    /// (the server closed it while it idled) is sent once more on a fresh connection, only if
+    /// its method is idempotent. Never otherwise.
+    pub async fn send(&self, request: Request<()>, body: Bytes) -> Result<Response, Error> {
+        let key = PoolKey::of(request.uri())?;
+        let idempotent = matches!(
+            *request.method(),
+            Method::GET
+                | Method::HEAD
+                | Method::PUT
+                | Method::DELETE
+                | Method::OPTIONS
+                | Method::TRACE
+        );
+        let mut retried = false;
+        loop {
+            let checked_out = self.inner.checkout(&key);
+            let reused = checked_out.is_some();
+            let conn = match checked_out {
+                Some(conn) => conn,
+                None => self.inner.open(&key).await?,
+            };
+            if reused {
+                self.inner.reused.fetch_add(1, Ordering::Relaxed);
+            }
+            match self.inner.attempt(conn, &request, &body, key.clone()).await {
+                Ok(mut response) => {
+                    response.reused = reused;
+                    response.retried = retried;
+                    return Ok(response);
+                }
+                Err(f) if f.before_response && reused && idempotent && !retried => {
+                    self.inner.retried.fetch_add(1, Ordering::Relaxed);
+                    retried = true;
+                }
+                Err(Failure {
+                    error: Error::ClosedBeforeResponse { .. },
+                    ..
+                }) => {
+                    return Err(Error::ClosedBeforeResponse { retried });
+                }
+                Err(f) => return Err(f.error),
+            }
+        }
+    }
+}
+
+impl Inner {
+    fn idle(&self) -> MutexGuard<'_, IdleStore<PoolKey, Connection>> {
+        // The store is consistent after every call (each is a single push or pop), so a panic
+        // elsewhere while it was locked leaves nothing half-done.
+        self.idle.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn checkout(&self, key: &PoolKey) -> Option<Connection> {
+        let (conn, _evicted) = self.idle().checkout(key, Instant::now());
+        // Evicted connections close as they drop here, outside no lock but this one's scope.
+        conn
+    }
+
+    async fn open(&self, key: &PoolKey) -> Result<Connection, Error> {
+        let addrs = crate::connect::resolve(key, &self.config.resolve).await?;
+        let stream = crate::connect::connect(&addrs, self.config.connect_timeout).await?;
+        self.opened.fetch_add(1, Ordering::Relaxed);
+        Ok(Connection { stream })
+    }
+
+    /// Returns a connection whose exchange ended cleanly, with the server's keep-alive hint.
+    pub(crate) fn checkin(
+        &self,
+        key: PoolKey,
+        conn: Connection,
+        hint: Option<tarry_wire::KeepAlive>,
+    ) {
+        let now = Instant::now();
+        let Some(deadline) = idle_deadline(
+            now,
+            self.config.idle_timeout,
+            hint,
+            self.config.keep_alive_margin,
+        ) else {
+            return; // not worth keeping: dropped, so closed
+        };
+        let _evicted = self.idle().checkin(key, conn, now, deadline);
+    }
+
+    async fn attempt(
+        self: &Arc<Self>,
+        mut conn: Connection,
+        request: &Request<()>,
+        body: &Bytes,
+        key: PoolKey,
+    ) -> Result<Response, Failure> {
+        let fail = |error, before_response| Failure {
+            error,
+            before_response,
+        };
+        let framing = if body.is_empty()
+            && !matches!(
+                *request.method(),
+                Method::POST | Method::PUT | Method::PATCH
+            ) {
+            RequestBody::None
+        } else {
+            RequestBody::Sized(body.len() as u64)
+        };
+        let mut head_request = Request::new(());
+        *head_request.method_mut() = request.method().clone();
+        *head_request.uri_mut() = request.uri().clone();
+        *head_request.version_mut() = request.version();
+        *head_request.headers_mut() = request.headers().clone();
+        let call = Call::new(head_request, framing)
+            .map_err(|e| fail(Error::Protocol(Phase::Write, e), false))?;
+        let mut out = Vec::with_capacity(call.head_len() + body.len());
+        let mut call = match call
+            .write_head(&mut out)
+            .map_err(|e| fail(Error::Protocol(Phase::Write, e), false))?
+        {
+            AfterHead::RecvResponse(call) => call,
+            AfterHead::SendBody(mut call) => {
+                call.write(body, &mut out)
+                    .map_err(|e| fail(Error::Protocol(Phase::Write, e), false))?;
+                call.finish(&mut out)
+                    .map_err(|e| fail(Error::Protocol(Phase::Write, e), false))?
+            }
+            // Expect: 100-continue is not driven by the pool yet: send the body at once, which
+            // RFC 9110 §10.1.1 allows.
+            AfterHead::Await100(call) => match call.proceed() {
+                tarry_wire::client::Await100Next::SendBody(mut call) => {
+                    call.write(body, &mut out)
+                        .map_err(|e| fail(Error::Protocol(Phase::Write, e), false))?;
+                    call.finish(&mut out)
+                        .map_err(|e| fail(Error::Protocol(Phase::Write, e), false))?
+                }
+                tarry_wire::client::Await100Next::RecvResponse(call) => call,
+            },
+        };
+        // A write that fails on a reused connection means the server had closed it: nothing
+        // of a response can have come, so it counts as "before the response".
+        conn.stream
+            .write_all(&out)
+            .await
+            .map_err(|e| fail(Error::Io(Phase::Write, e), true))?;
+
+        let mut buf = BytesMut::with_capacity(8 * 1024);
+        let head_deadline = tokio::time::Instant::now() + self.config.head_timeout;
+        let mut received = 0usize;
+        loop {
+            match call
+                .read(&buf)
+                .map_err(|e| fail(Error::Protocol(Phase::Head, e), false))?
+            {
+                ResponseEvent::Final { consumed } => {
+                    buf.advance(consumed);
+                    break;
+                }
+                ResponseEvent::Interim { consumed, .. } => buf.advance(consumed),
+                // Partial: read more.
+                _ => {
+                    if buf.capacity() - buf.len() < 1024 {
+                        buf.reserve(8 * 1024);
+                    }
+                    let read =
+                        tokio::time::timeout_at(head_deadline, conn.stream.read_buf(&mut buf));
+                    let n = match read.await {
+                        Err(_) => return Err(fail(Error::Timeout(Phase::Head), false)),
+                        Ok(Err(e)) => return Err(fail(Error::Io(Phase::Head, e), received == 0)),
+                        Ok(Ok(n)) => n,
+                    };
+                    if n == 0 {
+                        if received == 0 {
+                            return Err(fail(Error::ClosedBeforeResponse { retried: false }, true));
+                        }
+                        return Err(fail(
+                            Error::Protocol(Phase::Head, call.end_of_input(&buf)),
+                            false,
+                        ));
+                    }
+                    received += n;
+                }
+            }
+        }
+        let (head, next) = match call.proceed() {
+            Ok(Some(parts)) => parts,
+            Ok(None) => {
+                return Err(fail(
+                    Error::Protocol(Phase::Head, tarry_wire::Error::IncompleteHead),
+                    false,
+                ));
+            }
+            Err(e) => return Err(fail(Error::Protocol(Phase::Head, e), false)),
+        };
+        let state = match next {
+            AfterResponse::Body(call) => BodyState::Reading { call, conn, buf },
+            AfterResponse::NoBody(cleanup) | AfterResponse::Upgrade(cleanup) => {
+                if cleanup.close_reason(buf.len()).is_none() {
+                    self.checkin(key.clone(), conn, cleanup.keep_alive());
+                }
+                BodyState::Done
+            }
+        };
+        Ok(Response {
+            head,
+            reused: false,
+            retried: false,
+            body: Body::new(state, key, Arc::clone(self), self.config.read_timeout),
+        })
+    }
+}

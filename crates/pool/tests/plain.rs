@@ -1,0 +1,267 @@
+//! The pool over plain TCP against scripted in-process servers on 127.0.0.1.
+//!
+//! Each server connection follows a script: for every request it reads, the next action says
+//! what to do. The accept count is the oracle for "was the connection reused".
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::Request;
+use tarry_pool::{Error, Pool};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+#[derive(Clone, Copy)]
+enum Action {
+    /// Write these bytes and keep the connection.
+    Reply(&'static [u8]),
+    /// Read the request, then close without a byte of response.
+    Vanish,
+    /// Write these bytes, then close the connection.
+    ReplyThenClose(&'static [u8]),
+}
+
+const OK: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+
+struct Server {
+    port: u16,
+    accepted: Arc<AtomicUsize>,
+    requests: Arc<AtomicUsize>,
+}
+
+/// A server whose n-th accepted connection runs `scripts[n]` (the last script repeats).
+async fn server(scripts: Vec<Vec<Action>>) -> Server {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let requests = Arc::new(AtomicUsize::new(0));
+    let (acc, reqs) = (accepted.clone(), requests.clone());
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                return;
+            };
+            let n = acc.fetch_add(1, Ordering::SeqCst);
+            let script = scripts[n.min(scripts.len() - 1)].clone();
+            tokio::spawn(serve(stream, script, reqs.clone()));
+        }
+    });
+    Server {
+        port,
+        accepted,
+        requests,
+    }
+}
+
+async fn serve(mut stream: TcpStream, script: Vec<Action>, requests: Arc<AtomicUsize>) {
+    let mut buf = Vec::new();
+    for action in script {
+        // One request head (bodies here are announced by Content-Length and read along).
+        loop {
+            if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
+                let body_len = head
+                    .lines()
+                    .find_map(|l| l.strip_prefix("content-length: "))
+                    .and_then(|v| v.trim().parse::<usize>().ok())
+                    .unwrap_or(0);
+                if buf.len() >= end + 4 + body_len {
+                    buf.drain(..end + 4 + body_len);
+                    break;
+                }
+            }
+            let mut chunk = [0u8; 4096];
+            match stream.read(&mut chunk).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            }
+        }
+        requests.fetch_add(1, Ordering::SeqCst);
+        match action {
+            Action::Reply(bytes) => {
+                if stream.write_all(bytes).await.is_err() {
+                    return;
+                }
+            }
+            Action::Vanish => return,
+            Action::ReplyThenClose(bytes) => {
+                let _ = stream.write_all(bytes).await;
+                return;
+            }
+        }
+    }
+    // Script done: hold the connection until the client goes.
+    let mut rest = [0u8; 64];
+    while let Ok(n) = stream.read(&mut rest).await {
+        if n == 0 {
+            return;
+        }
+    }
+}
+
+fn get(port: u16, path: &str) -> Request<()> {
+    Request::get(format!("http://127.0.0.1:{port}{path}"))
+        .body(())
+        .unwrap()
+}
+
+#[tokio::test]
+async fn sequential_requests_share_one_connection() {
+    let s = server(vec![vec![Action::Reply(OK); 20]]).await;
+    let pool = Pool::new();
+    for i in 0..20 {
+        let response = pool.send(get(s.port, "/"), Bytes::new()).await.unwrap();
+        assert_eq!(response.reused(), i > 0);
+        assert_eq!(response.bytes().await.unwrap(), "ok");
+    }
+    assert_eq!(s.accepted.load(Ordering::SeqCst), 1);
+    let stats = pool.stats();
+    assert_eq!((stats.opened, stats.reused, stats.idle), (1, 19, 1));
+}
+
+#[tokio::test]
+async fn connection_close_is_honoured() {
+    let close: &[u8] = b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok";
+    let s = server(vec![vec![Action::Reply(close)], vec![Action::Reply(OK)]]).await;
+    let pool = Pool::new();
+    for _ in 0..2 {
+        let response = pool.send(get(s.port, "/"), Bytes::new()).await.unwrap();
+        assert!(!response.reused());
+        assert_eq!(response.bytes().await.unwrap(), "ok");
+    }
+    assert_eq!(s.accepted.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn a_stale_connection_is_retried_once_for_get() {
+    // The first connection answers once, then takes the next request and closes: the race of
+    // a server closing an idle connection just as the client reuses it.
+    let s = server(vec![
+        vec![Action::Reply(OK), Action::Vanish],
+        vec![Action::Reply(OK)],
+    ])
+    .await;
+    let pool = Pool::new();
+    pool.send(get(s.port, "/"), Bytes::new())
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let response = pool
+        .send(get(s.port, "/again"), Bytes::new())
+        .await
+        .unwrap();
+    assert!(response.retried() && !response.reused());
+    assert_eq!(response.bytes().await.unwrap(), "ok");
+    assert_eq!(s.accepted.load(Ordering::SeqCst), 2);
+    assert_eq!(pool.stats().retried, 1);
+}
+
+#[tokio::test]
+async fn a_stale_connection_is_not_retried_for_post() {
+    let s = server(vec![
+        vec![Action::Reply(OK), Action::Vanish],
+        vec![Action::Reply(OK)],
+    ])
+    .await;
+    let pool = Pool::new();
+    pool.send(get(s.port, "/"), Bytes::new())
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let post = Request::post(format!("http://127.0.0.1:{}/order", s.port))
+        .body(())
+        .unwrap();
+    let err = pool
+        .send(post, Bytes::from_static(b"item=1"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::ClosedBeforeResponse { retried: false }),
+        "{err}"
+    );
+    // The server saw the POST exactly once.
+    assert_eq!(s.requests.load(Ordering::SeqCst), 2);
+    assert_eq!(s.accepted.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn a_body_dropped_half_read_never_returns_its_connection() {
+    let big: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n01234";
+    let s = server(vec![vec![Action::Reply(big)], vec![Action::Reply(OK)]]).await;
+    let pool = Pool::new();
+    let mut response = pool.send(get(s.port, "/big"), Bytes::new()).await.unwrap();
+    assert_eq!(response.chunk().await.unwrap().unwrap(), "01234");
+    drop(response);
+    assert_eq!(pool.stats().idle, 0);
+    let response = pool.send(get(s.port, "/"), Bytes::new()).await.unwrap();
+    assert!(!response.reused());
+    assert_eq!(s.accepted.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn keep_alive_timeout_from_the_server_is_respected() {
+    // `timeout=1` with the default 1 s margin leaves no time: the connection is not kept.
+    let hinted: &[u8] = b"HTTP/1.1 200 OK\r\nKeep-Alive: timeout=1\r\nContent-Length: 2\r\n\r\nok";
+    let s = server(vec![vec![Action::Reply(hinted)]]).await;
+    let pool = Pool::new();
+    pool.send(get(s.port, "/"), Bytes::new())
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(pool.stats().idle, 0);
+}
+
+#[tokio::test]
+async fn a_connection_the_server_closed_is_never_reused() {
+    // The first connection answers once and closes (no `Connection: close` said).
+    let s = server(vec![
+        vec![Action::ReplyThenClose(OK)],
+        vec![Action::Reply(OK)],
+    ])
+    .await;
+    // A made-up name routed to the loopback server by the resolve override.
+    let pool = Pool::builder()
+        .resolve("server.test", s.port, ([127, 0, 0, 1], s.port).into())
+        .head_timeout(Duration::from_secs(5))
+        .build();
+    let url = |p: &str| {
+        Request::get(format!("http://server.test:{}{p}", s.port))
+            .body(())
+            .unwrap()
+    };
+    pool.send(url("/"), Bytes::new())
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    // The FIN arrives with the response or just after it: the liveness check at checkin or
+    // at checkout sees EOF, and the dead connection is never written to.
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let response = pool.send(url("/2"), Bytes::new()).await.unwrap();
+    assert!(!response.reused() && !response.retried());
+    assert_eq!(response.bytes().await.unwrap(), "ok");
+    assert_eq!(s.accepted.load(Ordering::SeqCst), 2);
+    assert_eq!(pool.stats().retried, 0);
+}
+
+#[tokio::test]
+async fn https_is_refused_until_tls_lands() {
+    let pool = Pool::new();
+    let err = pool
+        .send(
+            Request::get("https://127.0.0.1:1/").body(()).unwrap(),
+            Bytes::new(),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidUri(_)), "{err}");
+}
