@@ -9,7 +9,6 @@ use bytes::{Bytes, BytesMut};
 use tarry_wire::ResponseHead;
 use tarry_wire::client::Call;
 use tarry_wire::client::state::RecvBody;
-use tokio::io::AsyncReadExt;
 
 use crate::connection::Connection;
 use crate::error::Phase;
@@ -171,7 +170,7 @@ async fn step(
     if buf.capacity() - buf.len() < 1024 {
         buf.reserve(16 * 1024);
     }
-    let n = match tokio::time::timeout(read_timeout, conn.stream.read_buf(buf)).await {
+    let n = match tokio::time::timeout(read_timeout, conn.read_buf(buf)).await {
         Err(_) => return Err(Error::Timeout(Phase::Body)),
         Ok(Err(e)) => return Err(Error::Io(Phase::Body, e)),
         Ok(Ok(n)) => n,

@@ -1,23 +1,59 @@
-//! One pooled connection and the liveness check that decides whether it may be reused.
+//! One pooled connection, plain or TLS, and the liveness check that decides whether it may be
+//! reused.
 
 use std::io;
 
+use bytes::BytesMut;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use crate::Poolable;
 
-/// An open connection. (TLS streams join it as a second variant with TLS.)
+/// An open connection.
 #[derive(Debug)]
-pub(crate) struct Connection {
-    pub(crate) stream: TcpStream,
+pub(crate) enum Connection {
+    Plain(TcpStream),
+    #[cfg(feature = "tls")]
+    Tls(Box<tokio_rustls::client::TlsStream<TcpStream>>),
+}
+
+impl Connection {
+    pub(crate) async fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
+        match self {
+            Connection::Plain(s) => s.write_all(bytes).await,
+            #[cfg(feature = "tls")]
+            Connection::Tls(s) => {
+                s.write_all(bytes).await?;
+                // rustls buffers records; push them out now.
+                s.flush().await
+            }
+        }
+    }
+
+    pub(crate) async fn read_buf(&mut self, buf: &mut BytesMut) -> io::Result<usize> {
+        match self {
+            Connection::Plain(s) => s.read_buf(buf).await,
+            #[cfg(feature = "tls")]
+            Connection::Tls(s) => s.read_buf(buf).await,
+        }
+    }
+
+    fn tcp(&self) -> &TcpStream {
+        match self {
+            Connection::Plain(s) => s,
+            #[cfg(feature = "tls")]
+            Connection::Tls(s) => s.get_ref().0,
+        }
+    }
 }
 
 impl Poolable for Connection {
     /// An idle HTTP/1.1 connection has nothing to say: EOF means the server closed it, an error
     /// means it was reset, and any byte is one nobody asked for (the framing of the last
-    /// response was wrong, or the server is sending its close). Only "would block" is alive.
+    /// response was wrong, or the server is sending its close, a TLS alert included). Only
+    /// "would block" is alive.
     fn is_open(&self) -> bool {
         let mut probe = [0u8; 1];
-        matches!(self.stream.try_read(&mut probe), Err(e) if e.kind() == io::ErrorKind::WouldBlock)
+        matches!(self.tcp().try_read(&mut probe), Err(e) if e.kind() == io::ErrorKind::WouldBlock)
     }
 }

@@ -12,6 +12,8 @@ pub enum Phase {
     Resolve,
     /// Opening the TCP connection.
     Connect,
+    /// The TLS handshake (certificate verification included).
+    Tls,
     /// Writing the request.
     Write,
     /// Waiting for and reading the response head.
@@ -25,6 +27,7 @@ impl fmt::Display for Phase {
         f.write_str(match self {
             Phase::Resolve => "resolving the host",
             Phase::Connect => "connecting",
+            Phase::Tls => "in the TLS handshake",
             Phase::Write => "writing the request",
             Phase::Head => "reading the response head",
             Phase::Body => "reading the response body",
@@ -40,6 +43,8 @@ pub enum Error {
     InvalidUri(&'static str),
     /// The host name resolved to no address.
     NoAddress,
+    /// A certificate given to the pool could not be used.
+    InvalidCertificate(&'static str),
     /// An I/O error in a phase.
     Io(Phase, io::Error),
     /// A phase took longer than its timeout.
@@ -58,6 +63,7 @@ impl fmt::Display for Error {
         match self {
             Error::InvalidUri(why) => write!(f, "invalid request URI: {why}"),
             Error::NoAddress => f.write_str("host name resolved to no address"),
+            Error::InvalidCertificate(why) => write!(f, "certificate: {why}"),
             Error::Io(phase, e) => write!(f, "{phase}: {e}"),
             Error::Timeout(phase) => write!(f, "timed out {phase}"),
             Error::Protocol(phase, e) => write!(f, "{phase}: {e}"),

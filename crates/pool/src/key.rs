@@ -1,7 +1,7 @@
 //! What makes two requests able to share a connection.
 
-/// The pool key: scheme, host and port. (TLS settings and routing overrides join it with TLS;
-/// a connection is never shared across different ones.)
+/// The pool key: scheme, host and port. A pool has one TLS setting, so no two connections
+/// in it differ in trust; pools never share connections.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PoolKey {
     /// `http` (and `https` once TLS lands).
@@ -15,10 +15,13 @@ pub struct PoolKey {
 impl PoolKey {
     /// The key for a request URI.
     pub fn of(uri: &http::Uri) -> Result<PoolKey, crate::Error> {
-        let scheme = match uri.scheme_str() {
-            Some("http") => "http",
-            Some("https") => return Err(crate::Error::InvalidUri("https is not supported yet")),
-            _ => return Err(crate::Error::InvalidUri("scheme must be http")),
+        let (scheme, default_port) = match uri.scheme_str() {
+            Some("http") => ("http", 80),
+            #[cfg(feature = "tls")]
+            Some("https") => ("https", 443),
+            #[cfg(not(feature = "tls"))]
+            Some("https") => return Err(crate::Error::InvalidUri("https needs the `tls` feature")),
+            _ => return Err(crate::Error::InvalidUri("scheme must be http or https")),
         };
         let host = uri.host().ok_or(crate::Error::InvalidUri("no host"))?;
         let host = host
@@ -28,7 +31,7 @@ impl PoolKey {
         Ok(PoolKey {
             scheme,
             host,
-            port: uri.port_u16().unwrap_or(80),
+            port: uri.port_u16().unwrap_or(default_port),
         })
     }
 }

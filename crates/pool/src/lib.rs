@@ -60,6 +60,8 @@ mod error;
 mod idle;
 mod key;
 mod pool;
+#[cfg(feature = "tls")]
+mod tls;
 
 pub use body::Response;
 pub use deadline::idle_deadline;

@@ -10,7 +10,6 @@ use bytes::{Buf, Bytes, BytesMut};
 use http::{Method, Request};
 use tarry_wire::RequestBody;
 use tarry_wire::client::{AfterHead, AfterResponse, Call, ResponseEvent};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::body::{Body, BodyState};
 use crate::connection::Connection;
@@ -28,6 +27,8 @@ pub struct PoolBuilder {
     head_timeout: Duration,
     read_timeout: Duration,
     resolve: HashMap<(String, u16), SocketAddr>,
+    #[cfg(feature = "tls")]
+    tls: crate::tls::TlsSettings,
 }
 
 impl Default for PoolBuilder {
@@ -43,6 +44,8 @@ impl Default for PoolBuilder {
             head_timeout: Duration::from_secs(30),
             read_timeout: Duration::from_secs(30),
             resolve: HashMap::new(),
+            #[cfg(feature = "tls")]
+            tls: crate::tls::TlsSettings::default(),
         }
     }
 }
@@ -89,15 +92,38 @@ impl PoolBuilder {
         self.resolve.insert((host.to_ascii_lowercase(), port), addr);
         self
     }
+    /// Trusts the certificates of a PEM document as roots, besides (or, with
+    /// [`without_builtin_roots`](Self::without_builtin_roots), instead of) webpki-roots.
+    /// Verification is never switched off.
+    #[cfg(feature = "tls")]
+    pub fn add_root_certificates_pem(mut self, pem: &[u8]) -> Result<Self, Error> {
+        self.tls.add_pem(pem)?;
+        // Refuse a bad root now rather than on the first https request.
+        self.tls.client_config()?;
+        Ok(self)
+    }
+    /// Trusts only the roots added with
+    /// [`add_root_certificates_pem`](Self::add_root_certificates_pem).
+    #[cfg(feature = "tls")]
+    pub fn without_builtin_roots(mut self) -> Self {
+        self.tls.without_builtin_roots = true;
+        self
+    }
     /// The pool.
     pub fn build(self) -> Pool {
+        #[cfg(feature = "tls")]
+        let tls = self.tls.client_config().ok();
         Pool {
             inner: Arc::new(Inner {
                 idle: Mutex::new(IdleStore::new(self.max_idle_per_host, self.max_idle_total)),
                 config: self,
+                #[cfg(feature = "tls")]
+                tls,
                 opened: AtomicU64::new(0),
                 reused: AtomicU64::new(0),
                 retried: AtomicU64::new(0),
+                tls_full: AtomicU64::new(0),
+                tls_resumed: AtomicU64::new(0),
             }),
         }
     }
@@ -113,9 +139,14 @@ pub struct Pool {
 pub(crate) struct Inner {
     idle: Mutex<IdleStore<PoolKey, Connection>>,
     config: PoolBuilder,
+    /// One shared configuration, so that TLS sessions resume across fresh connections.
+    #[cfg(feature = "tls")]
+    tls: Option<Arc<rustls::ClientConfig>>,
     opened: AtomicU64,
     reused: AtomicU64,
     retried: AtomicU64,
+    tls_full: AtomicU64,
+    tls_resumed: AtomicU64,
 }
 
 /// Counters since the pool was built.
@@ -127,6 +158,10 @@ pub struct Stats {
     pub reused: u64,
     /// Requests re-sent once on a fresh connection after a reused one failed.
     pub retried: u64,
+    /// TLS handshakes that were full.
+    pub tls_full: u64,
+    /// TLS handshakes that resumed an earlier session.
+    pub tls_resumed: u64,
     /// Connections idle right now.
     pub idle: usize,
 }
@@ -160,6 +195,8 @@ impl Pool {
             opened: self.inner.opened.load(Ordering::Relaxed),
             reused: self.inner.reused.load(Ordering::Relaxed),
             retried: self.inner.retried.load(Ordering::Relaxed),
+            tls_full: self.inner.tls_full.load(Ordering::Relaxed),
+            tls_resumed: self.inner.tls_resumed.load(Ordering::Relaxed),
             idle: self.inner.idle().len(),
         }
     }
@@ -231,7 +268,21 @@ impl Inner {
         let addrs = crate::connect::resolve(key, &self.config.resolve).await?;
         let stream = crate::connect::connect(&addrs, self.config.connect_timeout).await?;
         self.opened.fetch_add(1, Ordering::Relaxed);
-        Ok(Connection { stream })
+        #[cfg(feature = "tls")]
+        if key.scheme == "https" {
+            let config = self.tls.clone().ok_or(Error::InvalidCertificate(
+                "the TLS configuration could not be built",
+            ))?;
+            let tls = crate::tls::handshake(config, &key.host, stream).await?;
+            let counter = if crate::tls::resumed(&tls) {
+                &self.tls_resumed
+            } else {
+                &self.tls_full
+            };
+            counter.fetch_add(1, Ordering::Relaxed);
+            return Ok(Connection::Tls(Box::new(tls)));
+        }
+        Ok(Connection::Plain(stream))
     }
 
     /// Returns a connection whose exchange ended cleanly, with the server's keep-alive hint.
@@ -306,8 +357,7 @@ impl Inner {
         };
         // A write that fails on a reused connection means the server had closed it: nothing
         // of a response can have come, so it counts as "before the response".
-        conn.stream
-            .write_all(&out)
+        conn.write_all(&out)
             .await
             .map_err(|e| fail(Error::Io(Phase::Write, e), true))?;
 
@@ -329,8 +379,7 @@ impl Inner {
                     if buf.capacity() - buf.len() < 1024 {
                         buf.reserve(8 * 1024);
                     }
-                    let read =
-                        tokio::time::timeout_at(head_deadline, conn.stream.read_buf(&mut buf));
+                    let read = tokio::time::timeout_at(head_deadline, conn.read_buf(&mut buf));
                     let n = match read.await {
                         Err(_) => return Err(fail(Error::Timeout(Phase::Head), false)),
                         Ok(Err(e)) => return Err(fail(Error::Io(Phase::Head, e), received == 0)),
