@@ -228,7 +228,13 @@ fn drive(input: &ClientCallInput, wire: &mut Wire<'_>, t: &mut Transcript) -> Re
         BodyChoice::Sized(n) => RequestBody::Sized(u64::from(n)),
         BodyChoice::Chunked => RequestBody::Chunked,
     };
-    let mut call = Call::new(build_request(input), body).expect("a valid request is accepted");
+    let mut call = match Call::new(build_request(input), body) {
+        // HTTP/1.0 has no chunked coding; refusing it is the rule, the same in every split.
+        Err(Error::ChunkedNeedsHttp11) if input.http10 && body == RequestBody::Chunked => {
+            return Err(Error::ChunkedNeedsHttp11);
+        }
+        other => other.expect("a valid request is accepted"),
+    };
     if input.small_limits {
         call = call.with_limits(small_limits());
     }

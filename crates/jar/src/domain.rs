@@ -18,7 +18,8 @@ pub(crate) fn canonical_host(host: &url::Host<&str>) -> String {
 pub(crate) fn canonical_domain_attribute(value: &str) -> Option<String> {
     let value = value.strip_prefix('.').unwrap_or(value);
     let trimmed = value.trim_end_matches('.');
-    if trimmed.is_empty() {
+    // An empty label (`..co.uk`) names no real domain, and would slip past suffix checks.
+    if trimmed.is_empty() || trimmed.split('.').any(str::is_empty) {
         return None;
     }
     if let Ok(ip) = trimmed
@@ -104,6 +105,8 @@ mod tests {
             Some("xn--bcher-kva.example")
         );
         assert_eq!(canonical_domain_attribute("."), None);
+        assert_eq!(canonical_domain_attribute("..co.uk"), None);
+        assert_eq!(canonical_domain_attribute("a..co.uk"), None);
         assert_eq!(canonical_domain_attribute("a b"), None);
     }
 

@@ -19,7 +19,8 @@ pub enum RejectReason {
     TooLarge,
     /// The line is not UTF-8 (the jar keeps cookies as text).
     NotUtf8,
-    /// The request URL has no host (a `data:` or `file:` URL).
+    /// The request URL has no usable host (a `data:` or `file:` URL, or a host with an
+    /// empty label such as `a..example`).
     NoHost,
     /// `Domain` does not domain-match the request host.
     DomainMismatch,
@@ -43,7 +44,7 @@ impl fmt::Display for RejectReason {
             RejectReason::ControlCharacter => "control character in the cookie",
             RejectReason::TooLarge => "cookie name and value exceed the size limit",
             RejectReason::NotUtf8 => "cookie is not UTF-8",
-            RejectReason::NoHost => "request URL has no host",
+            RejectReason::NoHost => "request URL has no usable host",
             RejectReason::DomainMismatch => "Domain does not match the request host",
             RejectReason::PublicSuffix => "Domain is a public suffix",
             RejectReason::SecureFromInsecureOrigin => "Secure cookie from an insecure origin",

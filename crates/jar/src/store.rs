@@ -28,9 +28,12 @@ pub(crate) struct Origin {
 
 impl Origin {
     pub(crate) fn of(url: &url::Url) -> Result<Origin, RejectReason> {
-        let host = url.host().ok_or(RejectReason::NoHost)?;
+        let host = crate::domain::canonical_host(&url.host().ok_or(RejectReason::NoHost)?);
+        if host.is_empty() || host.split('.').any(str::is_empty) {
+            return Err(RejectReason::NoHost);
+        }
         Ok(Origin {
-            host: crate::domain::canonical_host(&host),
+            host,
             path: url.path().to_owned(),
             // "Secure" origins: https and wss. (6265bis also trusts loopback; a client library
             // talking to 127.0.0.1 over http gets no Secure cookies, which errs on the safe side.)
@@ -277,7 +280,7 @@ impl Store {
                 .filter_map(|(key, list)| {
                     least_recently_used(list.iter()).map(|i| (key, i, &list[i]))
                 })
-                .min_by_key(|(_, _, c)| (c.last_access, c.sequence))
+                .min_by_key(|(_, _, c)| (c.secure, c.last_access, c.sequence))
                 .map(|(key, i, _)| (key.clone(), i));
             let Some((key, i)) = victim else { break };
             self.remove_at(&key, i);
@@ -403,11 +406,14 @@ fn has_prefix(name: &str, prefix: &str) -> bool {
         && name.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
 }
 
-/// Index of the least recently used cookie (ties: the earliest stored).
+/// Index of the cookie to evict first (6265bis §5.7.2 order, after expired ones): a cookie
+/// without `Secure` before any `Secure` one, so that an insecure origin flooding the jar can
+/// never push out a Secure cookie and then set its own; among equals, the least recently used
+/// (ties: the earliest stored).
 fn least_recently_used<'a>(cookies: impl Iterator<Item = &'a Cookie>) -> Option<usize> {
     cookies
         .enumerate()
-        .min_by_key(|(_, c)| (c.last_access, c.sequence))
+        .min_by_key(|(_, c)| (c.secure, c.last_access, c.sequence))
         .map(|(i, _)| i)
 }
 
@@ -527,5 +533,37 @@ mod tests {
                 &suffixes,
             )
             .unwrap();
+    }
+
+    #[test]
+    fn a_flood_from_http_cannot_push_out_a_secure_cookie() {
+        let (limits, suffixes) = (Limits::default(), SuffixPolicy::Off);
+        let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let mut store = Store::default();
+        let (https, http) = (origin("https://bank.test/"), origin("http://bank.test/"));
+        store
+            .store(
+                &https,
+                "sid=victim; Secure; Path=/",
+                now,
+                &limits,
+                &suffixes,
+            )
+            .unwrap();
+        for i in 0..60 {
+            let later = now + Duration::from_secs(i + 1);
+            store
+                .store(&http, &format!("j{i}=x; Path=/"), later, &limits, &suffixes)
+                .unwrap();
+        }
+        assert_eq!(store.len(), limits.cookies_per_domain());
+        assert_eq!(
+            store.store(&http, "sid=attacker; Path=/", now, &limits, &suffixes),
+            Err(RejectReason::ShadowsSecureCookie)
+        );
+        assert_eq!(
+            store.get("bank.test", "/", "sid").map(|c| c.value.as_str()),
+            Some("victim")
+        );
     }
 }

@@ -50,6 +50,10 @@ impl RequestHeadPlan {
         if !matches!(request.version(), Version::HTTP_10 | Version::HTTP_11) {
             return Err(Error::UnsupportedVersion);
         }
+        // HTTP/1.0 has no chunked coding: a 1.0 peer would read the chunks as the next request.
+        if request.version() == Version::HTTP_10 && body == RequestBody::Chunked {
+            return Err(Error::ChunkedNeedsHttp11);
+        }
         let headers = request.headers();
         if headers.contains_key(CONTENT_LENGTH) || headers.contains_key(TRANSFER_ENCODING) {
             return Err(Error::FramingHeaderInRequest);

@@ -29,6 +29,8 @@ pub enum Error {
     MissingHost,
     /// Only HTTP/1.0 and HTTP/1.1 requests can be encoded.
     UnsupportedVersion,
+    /// A chunked request body in an HTTP/1.0 request, which has no chunked coding.
+    ChunkedNeedsHttp11,
     /// The caller's output buffer has room for fewer bytes than the next write needs.
     OutputTooSmall {
         /// Bytes the write needs in one piece.
@@ -129,6 +131,9 @@ impl fmt::Display for Error {
             }
             Error::UnsupportedVersion => {
                 f.write_str("only HTTP/1.0 and HTTP/1.1 requests can be encoded")
+            }
+            Error::ChunkedNeedsHttp11 => {
+                f.write_str("a chunked request body needs HTTP/1.1; send a sized body with HTTP/1.0")
             }
             Error::OutputTooSmall { needed } => {
                 write!(f, "output buffer too small: {needed} bytes needed")

@@ -147,6 +147,13 @@ impl ChunkedDecoder {
     /// Advances the framing state by one byte.
     fn step(&mut self, byte: u8) -> Result<(), Error> {
         self.state = match (self.state, byte) {
+            // Leading zeros are legal but not free: 64 digits bound the size line, as the
+            // extension budget bounds the rest of the framing.
+            (State::Size { digits }, _)
+                if digits >= MAX_SIZE_DIGITS && hex_value(byte).is_some() =>
+            {
+                return Err(Error::InvalidChunkSize);
+            }
             (State::Size { digits }, _) if hex_value(byte).is_some() => {
                 let d = u64::from(hex_value(byte).unwrap_or(0));
                 self.remaining = self
@@ -230,6 +237,9 @@ impl ChunkedDecoder {
         Ok(())
     }
 }
+
+/// Hex digits allowed in one chunk-size line, leading zeros included.
+const MAX_SIZE_DIGITS: u8 = 64;
 
 fn hex_value(b: u8) -> Option<u8> {
     match b {

@@ -73,7 +73,9 @@ impl Call<SendRequest> {
         let expects_continue = request
             .headers()
             .get(http::header::EXPECT)
-            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"));
+            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"))
+            // An HTTP/1.0 server must ignore Expect (RFC 9110 §10.1.1): waiting would only stall.
+            && request.version() == http::Version::HTTP_11;
         Ok(match self.inner.plan.body {
             // Nothing to send: no reason to wait for permission to send it.
             RequestBody::None | RequestBody::Sized(0) => AfterHead::RecvResponse(self.into_state()),

@@ -66,13 +66,16 @@ pub(crate) fn parse_head_within(
     // once: fed one byte at a time, the parser would never see past the budget either.
     let offered = input.len();
     let input = &input[..offered.min(budget)];
+    // A field line takes at least three bytes (`a:` and LF), so no input holds more fields
+    // than a third of its length: a huge limit allocates by the input, not by the limit.
+    let slots_needed = max_headers.min(input.len() / 3 + 1);
     let mut stack = [const { MaybeUninit::<httparse::Header<'_>>::uninit() }; STACK_FIELDS];
     let mut heap;
-    let slots: &mut [MaybeUninit<httparse::Header<'_>>] = if max_headers <= STACK_FIELDS {
-        &mut stack[..max_headers]
+    let slots: &mut [MaybeUninit<httparse::Header<'_>>] = if slots_needed <= STACK_FIELDS {
+        &mut stack[..slots_needed]
     } else {
-        heap = Vec::with_capacity(max_headers);
-        heap.resize_with(max_headers, MaybeUninit::uninit);
+        heap = Vec::with_capacity(slots_needed);
+        heap.resize_with(slots_needed, MaybeUninit::uninit);
         &mut heap[..]
     };
 
@@ -168,7 +171,7 @@ pub(crate) fn parse_trailer_fields(section: &[u8], max_fields: usize) -> Result<
     let mut owned = Vec::with_capacity(section.len() + 2);
     owned.extend_from_slice(section);
     owned.extend_from_slice(b"\r\n");
-    let mut slots = vec![httparse::EMPTY_HEADER; max_fields];
+    let mut slots = vec![httparse::EMPTY_HEADER; max_fields.min(owned.len() / 3 + 1)];
     let fields = match httparse::parse_headers(&owned, &mut slots) {
         Ok(httparse::Status::Complete((_, fields))) => fields,
         _ => return Err(Error::InvalidTrailer),

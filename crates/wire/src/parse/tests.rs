@@ -47,3 +47,17 @@ fn heads_past_64_kib_keep_exact_offsets() {
     assert_eq!(head.get("x-last"), Some(&b"end"[..]));
     assert_eq!(head.as_bytes(), &raw[..]);
 }
+
+#[test]
+fn a_huge_field_limit_allocates_by_the_input() {
+    // Found in review: `max_headers(usize::MAX)` panicked with a capacity overflow.
+    let limits = Limits::default().max_headers(usize::MAX);
+    let raw = b"HTTP/1.1 200 OK\r\nA: 1\r\nB: 2\r\n\r\n";
+    let (_, head) = parse_response_head(raw, &limits).unwrap().unwrap();
+    assert_eq!(head.len(), 2);
+    let tight = Limits::default().max_headers(1);
+    assert_eq!(
+        parse_response_head(raw, &tight),
+        Err(crate::Error::TooManyHeaders { limit: 1 })
+    );
+}

@@ -70,3 +70,17 @@ fn no_trailers_means_none() {
     let (_, _, decoder) = decode_all(b"0\r\n\r\n", 100).unwrap();
     assert!(decoder.is_done() && decoder.trailers().is_none());
 }
+
+#[test]
+fn size_lines_are_bounded_even_in_leading_zeros() {
+    // Found in review: megabytes of `0` padding were accepted as framing.
+    let mut padded = vec![b'0'; 63];
+    padded.extend_from_slice(b"5\r\nhello\r\n0\r\n\r\n");
+    assert_eq!(decode_all(&padded, 7).unwrap().0, b"hello");
+    let mut flood = vec![b'0'; 8 * 1024 * 1024];
+    flood.extend_from_slice(b"5\r\nhello\r\n0\r\n\r\n");
+    assert_eq!(
+        decode_all(&flood, flood.len()).unwrap_err(),
+        Error::InvalidChunkSize
+    );
+}

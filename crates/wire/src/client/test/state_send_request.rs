@@ -135,3 +135,26 @@ fn next_state_follows_body_and_expect() {
         Ok(AfterHead::SendBody(_))
     ));
 }
+
+#[test]
+fn http_10_requests_get_no_chunked_body_and_no_100_wait() {
+    // Found in review: a 1.0 peer would read chunk framing as the next request.
+    let req = Request::post("http://a.test/")
+        .version(http::Version::HTTP_10)
+        .body(())
+        .unwrap();
+    assert_eq!(
+        Call::new(req, RequestBody::Chunked).unwrap_err(),
+        Error::ChunkedNeedsHttp11
+    );
+    let req = Request::post("http://a.test/")
+        .version(http::Version::HTTP_10)
+        .header("expect", "100-continue")
+        .body(())
+        .unwrap();
+    let call = Call::new(req, RequestBody::Sized(3)).unwrap();
+    assert!(matches!(
+        call.write_head(&mut Vec::new()),
+        Ok(AfterHead::SendBody(_))
+    ));
+}
