@@ -53,6 +53,10 @@ step "tarry-jar without default features (no embedded suffix list, no JSON)"
 cargo clippy -p tarry-jar --no-default-features --all-targets --locked -- -D warnings
 cargo test -p tarry-jar --no-default-features --locked 2>&1 | tee -a "$log"
 
+step "tarry-pool without TLS (plain HTTP only)"
+cargo clippy -p tarry-pool --no-default-features --all-targets --locked -- -D warnings
+cargo test -p tarry-pool --no-default-features --locked 2>&1 | tee -a "$log"
+
 step "RFC 6265 conformance summary (the IETF http-state suite, read in place from ../shared)"
 cargo test -p tarry-jar --test conformance --locked -- --nocapture 2>&1 | grep -E '^(rfc6265|skipped|  skipped)' || true
 

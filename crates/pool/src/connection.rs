@@ -9,9 +9,16 @@ use tokio::net::TcpStream;
 
 use crate::Poolable;
 
-/// An open connection.
+/// An open connection, and its place in its host's connection count.
 #[derive(Debug)]
-pub(crate) enum Connection {
+pub(crate) struct Connection {
+    pub(crate) io: Io,
+    pub(crate) _slot: crate::slots::Slot,
+}
+
+/// The byte stream of a connection.
+#[derive(Debug)]
+pub(crate) enum Io {
     Plain(TcpStream),
     #[cfg(feature = "tls")]
     Tls(Box<tokio_rustls::client::TlsStream<TcpStream>>),
@@ -19,10 +26,20 @@ pub(crate) enum Connection {
 
 impl Connection {
     pub(crate) async fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.io.write_all(bytes).await
+    }
+
+    pub(crate) async fn read_buf(&mut self, buf: &mut BytesMut) -> io::Result<usize> {
+        self.io.read_buf(buf).await
+    }
+}
+
+impl Io {
+    pub(crate) async fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
         match self {
-            Connection::Plain(s) => s.write_all(bytes).await,
+            Io::Plain(s) => s.write_all(bytes).await,
             #[cfg(feature = "tls")]
-            Connection::Tls(s) => {
+            Io::Tls(s) => {
                 s.write_all(bytes).await?;
                 // rustls buffers records; push them out now.
                 s.flush().await
@@ -32,17 +49,17 @@ impl Connection {
 
     pub(crate) async fn read_buf(&mut self, buf: &mut BytesMut) -> io::Result<usize> {
         match self {
-            Connection::Plain(s) => s.read_buf(buf).await,
+            Io::Plain(s) => s.read_buf(buf).await,
             #[cfg(feature = "tls")]
-            Connection::Tls(s) => s.read_buf(buf).await,
+            Io::Tls(s) => s.read_buf(buf).await,
         }
     }
 
     fn tcp(&self) -> &TcpStream {
         match self {
-            Connection::Plain(s) => s,
+            Io::Plain(s) => s,
             #[cfg(feature = "tls")]
-            Connection::Tls(s) => s.get_ref().0,
+            Io::Tls(s) => s.get_ref().0,
         }
     }
 }
@@ -54,6 +71,6 @@ impl Poolable for Connection {
     /// "would block" is alive.
     fn is_open(&self) -> bool {
         let mut probe = [0u8; 1];
-        matches!(self.tcp().try_read(&mut probe), Err(e) if e.kind() == io::ErrorKind::WouldBlock)
+        matches!(self.io.tcp().try_read(&mut probe), Err(e) if e.kind() == io::ErrorKind::WouldBlock)
     }
 }

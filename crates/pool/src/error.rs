@@ -49,6 +49,8 @@ pub enum Error {
     Io(Phase, io::Error),
     /// A phase took longer than its timeout.
     Timeout(Phase),
+    /// The host was at `max_connections_per_host` for longer than the acquire timeout.
+    AcquireTimeout,
     /// The server broke HTTP/1.1 (framing, limits, malformed head).
     Protocol(Phase, tarry_wire::Error),
     /// The connection closed before the response head arrived.
@@ -66,6 +68,9 @@ impl fmt::Display for Error {
             Error::InvalidCertificate(why) => write!(f, "certificate: {why}"),
             Error::Io(phase, e) => write!(f, "{phase}: {e}"),
             Error::Timeout(phase) => write!(f, "timed out {phase}"),
+            Error::AcquireTimeout => {
+                f.write_str("timed out waiting for a connection: the host is at its connection cap")
+            }
             Error::Protocol(phase, e) => write!(f, "{phase}: {e}"),
             Error::ClosedBeforeResponse { retried: false } => {
                 f.write_str("connection closed before the response head")

@@ -11,12 +11,22 @@
 //!   response, if its method is idempotent. Never otherwise.
 //! - Timeouts for connect, the response head and gaps in the body, each a typed error naming
 //!   its [`Phase`].
+//! - TLS (feature `tls`, on by default) through rustls with the ring provider: webpki-roots
+//!   or custom roots, verification always on, SNI from the host (none for IP literals), ALPN
+//!   `http/1.1`, one shared configuration so that fresh connections resume the session; full
+//!   and resumed handshakes counted. A close-delimited body cut without `close_notify` is an
+//!   error (WIRE-10).
+//! - `max_connections_per_host` (default unlimited) with a first-come queue: a returned
+//!   connection goes straight to the oldest live waiter, a closed one frees its slot for the
+//!   next, a cancelled waiter gives up its place, and waiting longer than the acquire timeout
+//!   is [`Error::AcquireTimeout`].
 //! - [`IdleStore`]: per-host stacks with per-host and global caps (least recently used evicted
 //!   across hosts), idle deadlines from [`idle_deadline`] (`Keep-Alive: timeout` less a margin),
 //!   purge; generic over [`Poolable`], so its rules are tested without I/O.
 //!
-//! Not built yet (issue #4): TLS (rustls), waiters and `max_connections_per_host`, the
-//! background sweep, bounded draining of dropped bodies, metrics per host, `close()`.
+//! Not built yet (issue #4): client certificates, the background sweep, bounded draining of
+//! dropped bodies, `Keep-Alive: max` accounting, per-request timing metrics and closes by
+//! reason, `close()`, `Expect: 100-continue` waiting, the benches and the nginx soak.
 //!
 //! ```
 //! use bytes::Bytes;
@@ -60,6 +70,7 @@ mod error;
 mod idle;
 mod key;
 mod pool;
+mod slots;
 #[cfg(feature = "tls")]
 mod tls;
 
@@ -68,4 +79,4 @@ pub use deadline::idle_deadline;
 pub use error::{Error, Phase};
 pub use idle::{EvictReason, Evicted, IdleStore, Poolable};
 pub use key::PoolKey;
-pub use pool::{Pool, PoolBuilder, Stats};
+pub use pool::{HostStats, Pool, PoolBuilder, Stats};

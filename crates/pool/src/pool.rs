@@ -12,8 +12,9 @@ use tarry_wire::RequestBody;
 use tarry_wire::client::{AfterHead, AfterResponse, Call, ResponseEvent};
 
 use crate::body::{Body, BodyState};
-use crate::connection::Connection;
+use crate::connection::{Connection, Io};
 use crate::error::Phase;
+use crate::slots::{Acquire, Handoff, Slot, Slots};
 use crate::{Error, IdleStore, PoolKey, Response, idle_deadline};
 
 /// Settings of a [`Pool`]. Every limit and timeout has a default and a setter.
@@ -26,6 +27,8 @@ pub struct PoolBuilder {
     connect_timeout: Duration,
     head_timeout: Duration,
     read_timeout: Duration,
+    max_connections_per_host: usize,
+    acquire_timeout: Duration,
     resolve: HashMap<(String, u16), SocketAddr>,
     #[cfg(feature = "tls")]
     tls: crate::tls::TlsSettings,
@@ -43,6 +46,8 @@ impl Default for PoolBuilder {
             connect_timeout: Duration::from_secs(10),
             head_timeout: Duration::from_secs(30),
             read_timeout: Duration::from_secs(30),
+            max_connections_per_host: usize::MAX,
+            acquire_timeout: Duration::from_secs(30),
             resolve: HashMap::new(),
             #[cfg(feature = "tls")]
             tls: crate::tls::TlsSettings::default(),
@@ -87,6 +92,18 @@ impl PoolBuilder {
         self.read_timeout = d;
         self
     }
+    /// Open connections allowed per host, idle and in use (default: unlimited). Requests past
+    /// it wait in a first-come, first-served queue.
+    pub fn max_connections_per_host(mut self, n: usize) -> Self {
+        self.max_connections_per_host = n.max(1);
+        self
+    }
+    /// How long a request may wait in its host's queue (default 30 s), then
+    /// [`Error::AcquireTimeout`].
+    pub fn acquire_timeout(mut self, d: Duration) -> Self {
+        self.acquire_timeout = d;
+        self
+    }
     /// Connects to `addr` for `host:port` instead of resolving it (curl's `--resolve`).
     pub fn resolve(mut self, host: &str, port: u16, addr: SocketAddr) -> Self {
         self.resolve.insert((host.to_ascii_lowercase(), port), addr);
@@ -116,6 +133,7 @@ impl PoolBuilder {
         Pool {
             inner: Arc::new(Inner {
                 idle: Mutex::new(IdleStore::new(self.max_idle_per_host, self.max_idle_total)),
+                slots: Slots::new(self.max_connections_per_host),
                 config: self,
                 #[cfg(feature = "tls")]
                 tls,
@@ -138,6 +156,7 @@ pub struct Pool {
 #[derive(Debug)]
 pub(crate) struct Inner {
     idle: Mutex<IdleStore<PoolKey, Connection>>,
+    slots: Arc<Slots>,
     config: PoolBuilder,
     /// One shared configuration, so that TLS sessions resume across fresh connections.
     #[cfg(feature = "tls")]
@@ -164,6 +183,17 @@ pub struct Stats {
     pub tls_resumed: u64,
     /// Connections idle right now.
     pub idle: usize,
+}
+
+/// The connections of one host right now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct HostStats {
+    /// Open connections, idle or in use (what `max_connections_per_host` caps).
+    pub open: usize,
+    /// Idle connections.
+    pub idle: usize,
+    /// Requests waiting in the host's queue.
+    pub waiting: usize,
 }
 
 /// Why an attempt failed, and whether any byte of a response had arrived.
@@ -201,6 +231,18 @@ impl Pool {
         }
     }
 
+    /// The connections of the host `uri` names.
+    pub fn host_stats(&self, uri: &http::Uri) -> Result<HostStats, Error> {
+        let key = PoolKey::of(uri)?;
+        let (open, waiting) = self.inner.slots.counts(&key);
+        let idle = self.inner.idle().idle_for(&key);
+        Ok(HostStats {
+            open,
+            idle,
+            waiting,
+        })
+    }
+
     /// Sends `request` with `body` and returns the response once its head has arrived; the
     /// body streams from [`Response`], and the connection returns to the pool when it ends.
     ///
@@ -220,12 +262,7 @@ impl Pool {
         );
         let mut retried = false;
         loop {
-            let checked_out = self.inner.checkout(&key);
-            let reused = checked_out.is_some();
-            let conn = match checked_out {
-                Some(conn) => conn,
-                None => self.inner.open(&key).await?,
-            };
+            let (conn, reused) = self.inner.connection_for(&key).await?;
             if reused {
                 self.inner.reused.fetch_add(1, Ordering::Relaxed);
             }
@@ -264,7 +301,31 @@ impl Inner {
         conn
     }
 
-    async fn open(&self, key: &PoolKey) -> Result<Connection, Error> {
+    /// A connection for `key`: an idle one, a new one within the host's cap, or the first one
+    /// handed over while waiting in the host's queue. The flag says whether it was used before.
+    async fn connection_for(&self, key: &PoolKey) -> Result<(Connection, bool), Error> {
+        if let Some(conn) = self.checkout(key) {
+            return Ok((conn, true));
+        }
+        let waiting = match self.slots.acquire(key) {
+            Acquire::Open(slot) => return Ok((self.open(key, slot).await?, false)),
+            Acquire::Wait(waiting) => waiting,
+        };
+        // A connection may have gone idle between the checkout above and joining the queue;
+        // then it was not handed over. Look once more now that the place is taken.
+        if let Some(conn) = self.checkout(key) {
+            return Ok((conn, true)); // dropping `waiting` gives up the place
+        }
+        match tokio::time::timeout(self.config.acquire_timeout, waiting).await {
+            Ok(Ok(Handoff::Connection(conn))) => Ok((conn, true)),
+            Ok(Ok(Handoff::Open(slot))) => Ok((self.open(key, slot).await?, false)),
+            // The pool went away while we waited.
+            Ok(Err(_)) => Err(Error::AcquireTimeout),
+            Err(_) => Err(Error::AcquireTimeout),
+        }
+    }
+
+    async fn open(&self, key: &PoolKey, slot: Slot) -> Result<Connection, Error> {
         let addrs = crate::connect::resolve(key, &self.config.resolve).await?;
         let stream = crate::connect::connect(&addrs, self.config.connect_timeout).await?;
         self.opened.fetch_add(1, Ordering::Relaxed);
@@ -280,9 +341,15 @@ impl Inner {
                 &self.tls_full
             };
             counter.fetch_add(1, Ordering::Relaxed);
-            return Ok(Connection::Tls(Box::new(tls)));
+            return Ok(Connection {
+                io: Io::Tls(Box::new(tls)),
+                _slot: slot,
+            });
         }
-        Ok(Connection::Plain(stream))
+        Ok(Connection {
+            io: Io::Plain(stream),
+            _slot: slot,
+        })
     }
 
     /// Returns a connection whose exchange ended cleanly, with the server's keep-alive hint.
@@ -300,6 +367,11 @@ impl Inner {
             self.config.keep_alive_margin,
         ) else {
             return; // not worth keeping: dropped, so closed
+        };
+        // A waiter of this host gets the connection straight away; only without one does it
+        // go idle.
+        let Some(conn) = self.slots.hand_over(&key, conn) else {
+            return;
         };
         let _evicted = self.idle().checkin(key, conn, now, deadline);
     }

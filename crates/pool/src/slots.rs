@@ -1,0 +1,158 @@
+//! The per-host connection cap: a count of open connections and a FIFO queue of waiters.
+//!
+//! Every open connection holds a [`Slot`]; dropping the connection (closed for any reason,
+//! evicted, or never returned) frees the slot and hands it to the oldest waiter still waiting.
+//! A connection returned to the pool goes straight to the oldest waiter, if there is one,
+//! instead of to the idle store, so no waiter sleeps while a connection idles. A waiter whose
+//! future is dropped (cancelled, or timed out) gives up its place: its channel is closed and
+//! the hand-off skips it.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
+
+use tokio::sync::oneshot;
+
+use crate::PoolKey;
+use crate::connection::Connection;
+
+/// What a waiter is handed.
+#[derive(Debug)]
+pub(crate) enum Handoff {
+    /// A live connection, returned by its previous user.
+    Connection(Connection),
+    /// Permission to open a new connection (the slot is already counted).
+    Open(Slot),
+}
+
+#[derive(Debug, Default)]
+struct Host {
+    open: usize,
+    waiters: VecDeque<oneshot::Sender<Handoff>>,
+}
+
+/// Per-host counts and waiters. Its lock is never held while awaiting, nor while a connection
+/// is dropped (a drop takes the lock itself).
+#[derive(Debug)]
+pub(crate) struct Slots {
+    hosts: Mutex<HashMap<PoolKey, Host>>,
+    max_per_host: usize,
+}
+
+/// A counted place for one open connection of one host; freed on drop.
+#[derive(Debug)]
+pub(crate) struct Slot {
+    slots: Weak<Slots>,
+    key: PoolKey,
+    /// False once the slot's count has moved elsewhere; then dropping it does nothing.
+    armed: bool,
+}
+
+/// The outcome of asking for a connection slot.
+pub(crate) enum Acquire {
+    /// A slot is free now.
+    Open(Slot),
+    /// The host is at its cap: wait on this for a hand-off.
+    Wait(oneshot::Receiver<Handoff>),
+}
+
+impl Slots {
+    pub(crate) fn new(max_per_host: usize) -> Arc<Slots> {
+        Arc::new(Slots {
+            hosts: Mutex::new(HashMap::new()),
+            max_per_host,
+        })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, HashMap<PoolKey, Host>> {
+        // Every critical section leaves the map consistent, so a poisoned lock is still sound.
+        self.hosts.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Open connections of `key` right now, and tasks waiting for one.
+    pub(crate) fn counts(&self, key: &PoolKey) -> (usize, usize) {
+        let hosts = self.lock();
+        hosts.get(key).map_or((0, 0), |h| (h.open, h.waiters.len()))
+    }
+
+    /// A slot for a new connection to `key`, or a place in its queue.
+    pub(crate) fn acquire(self: &Arc<Self>, key: &PoolKey) -> Acquire {
+        let mut hosts = self.lock();
+        let host = hosts.entry(key.clone()).or_default();
+        if host.open < self.max_per_host {
+            host.open += 1;
+            return Acquire::Open(self.slot(key));
+        }
+        let (tx, rx) = oneshot::channel();
+        host.waiters.push_back(tx);
+        Acquire::Wait(rx)
+    }
+
+    /// Offers a connection that finished cleanly to the oldest live waiter of its host;
+    /// gives it back when nobody waits.
+    pub(crate) fn hand_over(&self, key: &PoolKey, conn: Connection) -> Option<Connection> {
+        let mut offered = Handoff::Connection(conn);
+        loop {
+            let waiter = self.lock().get_mut(key).and_then(|h| h.waiters.pop_front());
+            let Some(waiter) = waiter else {
+                return match offered {
+                    Handoff::Connection(conn) => Some(conn),
+                    Handoff::Open(_) => None,
+                };
+            };
+            // A closed channel (the waiter gave up) returns the offer: try the next one.
+            match waiter.send(offered) {
+                Ok(()) => return None,
+                Err(back) => offered = back,
+            }
+        }
+    }
+
+    fn slot(self: &Arc<Self>, key: &PoolKey) -> Slot {
+        Slot {
+            slots: Arc::downgrade(self),
+            key: key.clone(),
+            armed: true,
+        }
+    }
+
+    /// A connection of `key` closed: its slot goes to the oldest live waiter, or is freed.
+    fn release(self: &Arc<Self>, key: &PoolKey) {
+        loop {
+            let waiter = {
+                let mut hosts = self.lock();
+                let Some(host) = hosts.get_mut(key) else {
+                    return;
+                };
+                match host.waiters.pop_front() {
+                    Some(w) => w,
+                    None => {
+                        host.open -= 1;
+                        if host.open == 0 {
+                            hosts.remove(key);
+                        }
+                        return;
+                    }
+                }
+            };
+            // The slot stays counted and moves to the waiter. If the waiter is gone, the slot
+            // comes back inside the error and is disarmed (dropping it armed would release the
+            // count a second time), and the loop offers the count to the next one.
+            match waiter.send(Handoff::Open(self.slot(key))) {
+                Ok(()) => return,
+                Err(Handoff::Open(mut slot)) => slot.armed = false,
+                Err(Handoff::Connection(_)) => return,
+            }
+        }
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        if !self.armed {
+            return;
+        }
+        if let Some(slots) = self.slots.upgrade() {
+            slots.release(&self.key);
+        }
+    }
+}
