@@ -32,6 +32,19 @@ impl Connection {
     pub(crate) async fn read_buf(&mut self, buf: &mut BytesMut) -> io::Result<usize> {
         self.io.read_buf(buf).await
     }
+
+    /// Closes politely: TLS sends `close_notify`, TCP a FIN. Bounded by `limit`, since a peer
+    /// that stopped reading must not hold up a pool that is closing.
+    pub(crate) async fn shutdown(mut self, limit: std::time::Duration) {
+        let _ = tokio::time::timeout(limit, async {
+            match &mut self.io {
+                Io::Plain(s) => s.shutdown().await,
+                #[cfg(feature = "tls")]
+                Io::Tls(s) => s.shutdown().await,
+            }
+        })
+        .await;
+    }
 }
 
 impl Io {

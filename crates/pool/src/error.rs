@@ -51,6 +51,8 @@ pub enum Error {
     Timeout(Phase),
     /// The host was at `max_connections_per_host` for longer than the acquire timeout.
     AcquireTimeout,
+    /// The pool was closed.
+    PoolClosed,
     /// The server broke HTTP/1.1 (framing, limits, malformed head).
     Protocol(Phase, tarry_wire::Error),
     /// The connection closed before the response head arrived.
@@ -68,6 +70,7 @@ impl fmt::Display for Error {
             Error::InvalidCertificate(why) => write!(f, "certificate: {why}"),
             Error::Io(phase, e) => write!(f, "{phase}: {e}"),
             Error::Timeout(phase) => write!(f, "timed out {phase}"),
+            Error::PoolClosed => f.write_str("the connection pool is closed"),
             Error::AcquireTimeout => {
                 f.write_str("timed out waiting for a connection: the host is at its connection cap")
             }

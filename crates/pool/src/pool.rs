@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -16,6 +16,9 @@ use crate::connection::{Connection, Io};
 use crate::error::Phase;
 use crate::slots::{Acquire, Handoff, Slot, Slots};
 use crate::{Error, IdleStore, PoolKey, Response, idle_deadline};
+
+/// The longest the sweep task sleeps.
+const SWEEP_INTERVAL: Duration = Duration::from_secs(1);
 
 /// Settings of a [`Pool`]. Every limit and timeout has a default and a setter.
 #[derive(Debug, Clone)]
@@ -142,6 +145,8 @@ impl PoolBuilder {
                 retried: AtomicU64::new(0),
                 tls_full: AtomicU64::new(0),
                 tls_resumed: AtomicU64::new(0),
+                closed: AtomicBool::new(false),
+                sweeping: AtomicBool::new(false),
             }),
         }
     }
@@ -166,6 +171,11 @@ pub(crate) struct Inner {
     retried: AtomicU64,
     tls_full: AtomicU64,
     tls_resumed: AtomicU64,
+    /// Set by `close()`: no new requests; returned connections are closed, not kept.
+    closed: AtomicBool,
+    /// Whether the background sweep task has been started (on the first request, since a pool
+    /// may be built outside a runtime).
+    sweeping: AtomicBool,
 }
 
 /// Counters since the pool was built.
@@ -231,6 +241,52 @@ impl Pool {
         }
     }
 
+    /// Closes the pool: idle connections are shut down (TLS ones with `close_notify`), later
+    /// requests fail with [`Error::PoolClosed`], and connections still in use are closed when
+    /// their responses end instead of going back. Dropping the last clone of a pool closes its
+    /// idle connections as well, without the TLS goodbye.
+    pub async fn close(&self) {
+        self.inner.closed.store(true, Ordering::Release);
+        let idle = self.inner.idle().drain();
+        for (_, conn) in idle {
+            conn.shutdown(Duration::from_millis(200)).await;
+        }
+    }
+
+    /// Starts the task that closes idle connections at their deadlines, once per pool. It holds
+    /// only a weak reference, so it ends when the pool is dropped, and it ends on `close()`.
+    fn start_sweep(&self) {
+        if self.inner.sweeping.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            self.inner.sweeping.store(false, Ordering::Release);
+            return;
+        };
+        let weak = Arc::downgrade(&self.inner);
+        runtime.spawn(async move {
+            loop {
+                let next = match weak.upgrade() {
+                    Some(inner) if !inner.closed.load(Ordering::Acquire) => {
+                        let now = Instant::now();
+                        // Evicted connections close as this statement's temporaries drop.
+                        drop(inner.idle().purge(now));
+                        inner.idle().next_deadline()
+                    }
+                    _ => return,
+                };
+                // Wake at the next deadline, but at least once a second so that a pool that
+                // was dropped lets this task end soon.
+                let wait = next
+                    .map_or(SWEEP_INTERVAL, |at| {
+                        at.saturating_duration_since(Instant::now())
+                    })
+                    .clamp(Duration::from_millis(10), SWEEP_INTERVAL);
+                tokio::time::sleep(wait).await;
+            }
+        });
+    }
+
     /// The connections of the host `uri` names.
     pub fn host_stats(&self, uri: &http::Uri) -> Result<HostStats, Error> {
         let key = PoolKey::of(uri)?;
@@ -250,6 +306,10 @@ impl Pool {
     /// (the server closed it while it idled) is sent once more on a fresh connection, only if
     /// its method is idempotent. Never otherwise.
     pub async fn send(&self, request: Request<()>, body: Bytes) -> Result<Response, Error> {
+        if self.inner.closed.load(Ordering::Acquire) {
+            return Err(Error::PoolClosed);
+        }
+        self.start_sweep();
         let key = PoolKey::of(request.uri())?;
         let idempotent = matches!(
             *request.method(),
@@ -359,6 +419,9 @@ impl Inner {
         conn: Connection,
         hint: Option<tarry_wire::KeepAlive>,
     ) {
+        if self.closed.load(Ordering::Acquire) {
+            return; // dropped, so closed
+        }
         let now = Instant::now();
         let Some(deadline) = idle_deadline(
             now,

@@ -29,6 +29,8 @@ struct Server {
     port: u16,
     accepted: Arc<AtomicUsize>,
     requests: Arc<AtomicUsize>,
+    /// Connections the client closed (EOF seen by the server after its script).
+    hangups: Arc<AtomicUsize>,
 }
 
 /// A server whose n-th accepted connection runs `scripts[n]` (the last script repeats).
@@ -37,7 +39,8 @@ async fn server(scripts: Vec<Vec<Action>>) -> Server {
     let port = listener.local_addr().unwrap().port();
     let accepted = Arc::new(AtomicUsize::new(0));
     let requests = Arc::new(AtomicUsize::new(0));
-    let (acc, reqs) = (accepted.clone(), requests.clone());
+    let hangups = Arc::new(AtomicUsize::new(0));
+    let (acc, reqs, hups) = (accepted.clone(), requests.clone(), hangups.clone());
     tokio::spawn(async move {
         loop {
             let Ok((stream, _)) = listener.accept().await else {
@@ -45,17 +48,23 @@ async fn server(scripts: Vec<Vec<Action>>) -> Server {
             };
             let n = acc.fetch_add(1, Ordering::SeqCst);
             let script = scripts[n.min(scripts.len() - 1)].clone();
-            tokio::spawn(serve(stream, script, reqs.clone()));
+            tokio::spawn(serve(stream, script, reqs.clone(), hups.clone()));
         }
     });
     Server {
         port,
         accepted,
         requests,
+        hangups,
     }
 }
 
-async fn serve(mut stream: TcpStream, script: Vec<Action>, requests: Arc<AtomicUsize>) {
+async fn serve(
+    mut stream: TcpStream,
+    script: Vec<Action>,
+    requests: Arc<AtomicUsize>,
+    hangups: Arc<AtomicUsize>,
+) {
     let mut buf = Vec::new();
     for action in script {
         // One request head (bodies here are announced by Content-Length and read along).
@@ -96,6 +105,7 @@ async fn serve(mut stream: TcpStream, script: Vec<Action>, requests: Arc<AtomicU
     let mut rest = [0u8; 64];
     while let Ok(n) = stream.read(&mut rest).await {
         if n == 0 {
+            hangups.fetch_add(1, Ordering::SeqCst);
             return;
         }
     }
@@ -265,4 +275,52 @@ async fn https_needs_the_tls_feature() {
         .await
         .unwrap_err();
     assert!(matches!(err, Error::InvalidUri(_)), "{err}");
+}
+
+#[tokio::test]
+async fn close_shuts_idle_connections_and_refuses_new_requests() {
+    let s = server(vec![vec![Action::Reply(OK)]]).await;
+    let pool = Pool::new();
+    pool.send(get(s.port, "/"), Bytes::new())
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(pool.stats().idle, 1);
+    pool.close().await;
+    assert_eq!(pool.stats().idle, 0);
+    let err = pool.send(get(s.port, "/"), Bytes::new()).await.unwrap_err();
+    assert!(matches!(err, Error::PoolClosed), "{err}");
+    for _ in 0..100 {
+        if s.hangups.load(Ordering::SeqCst) == 1 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("the server never saw the idle connection close");
+}
+
+#[tokio::test]
+async fn the_sweep_closes_connections_whose_idle_deadline_passed() {
+    let s = server(vec![vec![Action::Reply(OK)]]).await;
+    let pool = Pool::builder()
+        .idle_timeout(Duration::from_millis(100))
+        .build();
+    pool.send(get(s.port, "/"), Bytes::new())
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(pool.stats().idle, 1);
+    // Nobody touches the pool: only the background sweep can close it.
+    for _ in 0..100 {
+        if s.hangups.load(Ordering::SeqCst) == 1 {
+            assert_eq!(pool.stats().idle, 0);
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("the idle connection outlived its deadline");
 }
