@@ -119,6 +119,7 @@ impl Body {
                 Err(e) => {
                     // The connection drops with the state: closed, never pooled.
                     self.state = BodyState::Done;
+                    self.pool.count_error();
                     return Err(e);
                 }
             }
@@ -134,7 +135,19 @@ impl Body {
             if cleanup.close_reason(buf.len()).is_none() {
                 self.pool
                     .checkin(self.key.clone(), conn, cleanup.keep_alive());
+            } else {
+                self.pool.count_not_reusable();
             }
+        }
+    }
+}
+
+impl Drop for Body {
+    /// A body dropped before its end takes its connection with it: unread bytes belong to
+    /// this response, so the connection is closed, never pooled.
+    fn drop(&mut self) {
+        if matches!(self.state, BodyState::Reading { .. }) {
+            self.pool.count_not_reusable();
         }
     }
 }

@@ -79,4 +79,4 @@ pub use deadline::idle_deadline;
 pub use error::{Error, Phase};
 pub use idle::{EvictReason, Evicted, IdleStore, Poolable};
 pub use key::PoolKey;
-pub use pool::{HostStats, Pool, PoolBuilder, Stats};
+pub use pool::{ClosedStats, HostStats, Pool, PoolBuilder, Stats};

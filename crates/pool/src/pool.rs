@@ -145,6 +145,7 @@ impl PoolBuilder {
                 retried: AtomicU64::new(0),
                 tls_full: AtomicU64::new(0),
                 tls_resumed: AtomicU64::new(0),
+                closes: CloseCounters::default(),
                 closed: AtomicBool::new(false),
                 sweeping: AtomicBool::new(false),
             }),
@@ -171,6 +172,7 @@ pub(crate) struct Inner {
     retried: AtomicU64,
     tls_full: AtomicU64,
     tls_resumed: AtomicU64,
+    closes: CloseCounters,
     /// Set by `close()`: no new requests; returned connections are closed, not kept.
     closed: AtomicBool,
     /// Whether the background sweep task has been started (on the first request, since a pool
@@ -193,6 +195,57 @@ pub struct Stats {
     pub tls_resumed: u64,
     /// Connections idle right now.
     pub idle: usize,
+    /// Connections closed, by reason.
+    pub closed: ClosedStats,
+}
+
+/// Connections closed since the pool was built, by reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ClosedStats {
+    /// Idle past their deadline (ours, or the server's `Keep-Alive: timeout`).
+    pub idle_timeout: u64,
+    /// Found closed by the server: at a liveness check, or by a failed reuse.
+    pub stale: u64,
+    /// Over `max_idle_per_host` or `max_idle_total`.
+    pub limit: u64,
+    /// Not reusable by wire's verdict (`Connection: close`, read-to-close body, leftover
+    /// bytes, a body not read to its end) or by the server's `Keep-Alive` hint.
+    pub not_reusable: u64,
+    /// Closed after an error in the exchange.
+    pub error: u64,
+}
+
+#[derive(Debug, Default)]
+struct CloseCounters {
+    idle_timeout: AtomicU64,
+    stale: AtomicU64,
+    limit: AtomicU64,
+    not_reusable: AtomicU64,
+    error: AtomicU64,
+}
+
+impl CloseCounters {
+    fn evicted(&self, evicted: &[crate::Evicted<PoolKey, Connection>]) {
+        for e in evicted {
+            let counter = match e.reason {
+                crate::EvictReason::IdleTimeout => &self.idle_timeout,
+                crate::EvictReason::Dead => &self.stale,
+                _ => &self.limit,
+            };
+            counter.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    fn snapshot(&self) -> ClosedStats {
+        let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
+        ClosedStats {
+            idle_timeout: get(&self.idle_timeout),
+            stale: get(&self.stale),
+            limit: get(&self.limit),
+            not_reusable: get(&self.not_reusable),
+            error: get(&self.error),
+        }
+    }
 }
 
 /// The connections of one host right now.
@@ -238,6 +291,7 @@ impl Pool {
             tls_full: self.inner.tls_full.load(Ordering::Relaxed),
             tls_resumed: self.inner.tls_resumed.load(Ordering::Relaxed),
             idle: self.inner.idle().len(),
+            closed: self.inner.closes.snapshot(),
         }
     }
 
@@ -270,7 +324,8 @@ impl Pool {
                     Some(inner) if !inner.closed.load(Ordering::Acquire) => {
                         let now = Instant::now();
                         // Evicted connections close as this statement's temporaries drop.
-                        drop(inner.idle().purge(now));
+                        let evicted = inner.idle().purge(now);
+                        inner.closes.evicted(&evicted);
                         inner.idle().next_deadline()
                     }
                     _ => return,
@@ -333,6 +388,7 @@ impl Pool {
                     return Ok(response);
                 }
                 Err(f) if f.before_response && reused && idempotent && !retried => {
+                    self.inner.closes.stale.fetch_add(1, Ordering::Relaxed);
                     self.inner.retried.fetch_add(1, Ordering::Relaxed);
                     retried = true;
                 }
@@ -342,7 +398,15 @@ impl Pool {
                 }) => {
                     return Err(Error::ClosedBeforeResponse { retried });
                 }
-                Err(f) => return Err(f.error),
+                Err(f) => {
+                    let counter = if f.before_response && reused {
+                        &self.inner.closes.stale
+                    } else {
+                        &self.inner.closes.error
+                    };
+                    counter.fetch_add(1, Ordering::Relaxed);
+                    return Err(f.error);
+                }
             }
         }
     }
@@ -356,7 +420,8 @@ impl Inner {
     }
 
     fn checkout(&self, key: &PoolKey) -> Option<Connection> {
-        let (conn, _evicted) = self.idle().checkout(key, Instant::now());
+        let (conn, evicted) = self.idle().checkout(key, Instant::now());
+        self.closes.evicted(&evicted);
         // Evicted connections close as they drop here, outside no lock but this one's scope.
         conn
     }
@@ -412,6 +477,14 @@ impl Inner {
         })
     }
 
+    pub(crate) fn count_not_reusable(&self) {
+        self.closes.not_reusable.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn count_error(&self) {
+        self.closes.error.fetch_add(1, Ordering::Relaxed);
+    }
+
     /// Returns a connection whose exchange ended cleanly, with the server's keep-alive hint.
     pub(crate) fn checkin(
         &self,
@@ -429,6 +502,7 @@ impl Inner {
             hint,
             self.config.keep_alive_margin,
         ) else {
+            self.closes.not_reusable.fetch_add(1, Ordering::Relaxed);
             return; // not worth keeping: dropped, so closed
         };
         // A waiter of this host gets the connection straight away; only without one does it
@@ -436,7 +510,8 @@ impl Inner {
         let Some(conn) = self.slots.hand_over(&key, conn) else {
             return;
         };
-        let _evicted = self.idle().checkin(key, conn, now, deadline);
+        let evicted = self.idle().checkin(key, conn, now, deadline);
+        self.closes.evicted(&evicted);
     }
 
     async fn attempt(
@@ -548,6 +623,8 @@ impl Inner {
             AfterResponse::NoBody(cleanup) | AfterResponse::Upgrade(cleanup) => {
                 if cleanup.close_reason(buf.len()).is_none() {
                     self.checkin(key.clone(), conn, cleanup.keep_alive());
+                } else {
+                    self.count_not_reusable();
                 }
                 BodyState::Done
             }

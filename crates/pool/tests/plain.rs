@@ -142,6 +142,7 @@ async fn connection_close_is_honoured() {
         assert_eq!(response.bytes().await.unwrap(), "ok");
     }
     assert_eq!(s.accepted.load(Ordering::SeqCst), 2);
+    assert_eq!(pool.stats().closed.not_reusable, 1, "{:?}", pool.stats());
 }
 
 #[tokio::test]
@@ -168,6 +169,7 @@ async fn a_stale_connection_is_retried_once_for_get() {
     assert_eq!(response.bytes().await.unwrap(), "ok");
     assert_eq!(s.accepted.load(Ordering::SeqCst), 2);
     assert_eq!(pool.stats().retried, 1);
+    assert_eq!(pool.stats().closed.stale, 1);
 }
 
 #[tokio::test]
@@ -209,6 +211,7 @@ async fn a_body_dropped_half_read_never_returns_its_connection() {
     assert_eq!(response.chunk().await.unwrap().unwrap(), "01234");
     drop(response);
     assert_eq!(pool.stats().idle, 0);
+    assert_eq!(pool.stats().closed.not_reusable, 1);
     let response = pool.send(get(s.port, "/"), Bytes::new()).await.unwrap();
     assert!(!response.reused());
     assert_eq!(s.accepted.load(Ordering::SeqCst), 2);
@@ -318,6 +321,7 @@ async fn the_sweep_closes_connections_whose_idle_deadline_passed() {
     for _ in 0..100 {
         if s.hangups.load(Ordering::SeqCst) == 1 {
             assert_eq!(pool.stats().idle, 0);
+            assert_eq!(pool.stats().closed.idle_timeout, 1);
             return;
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
