@@ -86,6 +86,8 @@ pub(crate) struct Body {
     key: PoolKey,
     pool: Arc<Inner>,
     read_timeout: Duration,
+    /// The exchange's total deadline, if one was set.
+    deadline: Option<tokio::time::Instant>,
 }
 
 impl Body {
@@ -94,22 +96,24 @@ impl Body {
         key: PoolKey,
         pool: Arc<Inner>,
         read_timeout: Duration,
+        deadline: Option<tokio::time::Instant>,
     ) -> Body {
         Body {
             state,
             key,
             pool,
             read_timeout,
+            deadline,
         }
     }
 
     async fn chunk(&mut self) -> Result<Option<Bytes>, Error> {
-        let read_timeout = self.read_timeout;
+        let (read_timeout, deadline) = (self.read_timeout, self.deadline);
         loop {
             let BodyState::Reading { call, conn, buf } = &mut self.state else {
                 return Ok(None);
             };
-            match step(call, conn, buf, read_timeout).await {
+            match step(call, conn, buf, read_timeout, deadline).await {
                 Ok(Step::Data(piece)) => return Ok(Some(piece)),
                 Ok(Step::Again) => {}
                 Ok(Step::End) => {
@@ -164,6 +168,7 @@ async fn step(
     conn: &mut Connection,
     buf: &mut BytesMut,
     read_timeout: Duration,
+    deadline: Option<tokio::time::Instant>,
 ) -> Result<Step, Error> {
     if call.is_done() {
         return Ok(Step::End);
@@ -183,7 +188,10 @@ async fn step(
     if buf.capacity() - buf.len() < 1024 {
         buf.reserve(16 * 1024);
     }
-    let n = match tokio::time::timeout(read_timeout, conn.read_buf(buf)).await {
+    // Each read waits at most the read timeout, and never past the total deadline.
+    let gap_end = tokio::time::Instant::now() + read_timeout;
+    let until = deadline.map_or(gap_end, |d| d.min(gap_end));
+    let n = match tokio::time::timeout_at(until, conn.read_buf(buf)).await {
         Err(_) => return Err(Error::Timeout(Phase::Body)),
         Ok(Err(e)) => return Err(Error::Io(Phase::Body, e)),
         Ok(Ok(n)) => n,

@@ -30,6 +30,7 @@ pub struct PoolBuilder {
     connect_timeout: Duration,
     head_timeout: Duration,
     read_timeout: Duration,
+    total_timeout: Option<Duration>,
     max_connections_per_host: usize,
     acquire_timeout: Duration,
     resolve: HashMap<(String, u16), SocketAddr>,
@@ -49,6 +50,7 @@ impl Default for PoolBuilder {
             connect_timeout: Duration::from_secs(10),
             head_timeout: Duration::from_secs(30),
             read_timeout: Duration::from_secs(30),
+            total_timeout: None,
             max_connections_per_host: usize::MAX,
             acquire_timeout: Duration::from_secs(30),
             resolve: HashMap::new(),
@@ -93,6 +95,12 @@ impl PoolBuilder {
     /// Longest gap between two reads of a response body (default 30 s).
     pub fn read_timeout(mut self, d: Duration) -> Self {
         self.read_timeout = d;
+        self
+    }
+    /// A deadline for the whole exchange, from sending to the last body byte (default: none).
+    /// It fires even while bytes keep trickling in, which per-read timeouts cannot (POOL-13).
+    pub fn total_timeout(mut self, d: Duration) -> Self {
+        self.total_timeout = Some(d);
         self
     }
     /// Open connections allowed per host, idle and in use (default: unlimited). Requests past
@@ -459,7 +467,12 @@ impl Inner {
             let config = self.tls.clone().ok_or(Error::InvalidCertificate(
                 "the TLS configuration could not be built",
             ))?;
-            let tls = crate::tls::handshake(config, &key.host, stream).await?;
+            // A server that accepts TCP and never answers the ClientHello must not hang us
+            // (TLS-07): the handshake shares the connect timeout.
+            let handshake = crate::tls::handshake(config, &key.host, stream);
+            let tls = tokio::time::timeout(self.config.connect_timeout, handshake)
+                .await
+                .map_err(|_| Error::Timeout(Phase::Tls))??;
             let counter = if crate::tls::resumed(&tls) {
                 &self.tls_resumed
             } else {
@@ -572,7 +585,10 @@ impl Inner {
             .map_err(|e| fail(Error::Io(Phase::Write, e), true))?;
 
         let mut buf = BytesMut::with_capacity(8 * 1024);
-        let head_deadline = tokio::time::Instant::now() + self.config.head_timeout;
+        let started = tokio::time::Instant::now();
+        let total_deadline = self.config.total_timeout.map(|d| started + d);
+        let head_end = started + self.config.head_timeout;
+        let head_deadline = total_deadline.map_or(head_end, |total| total.min(head_end));
         let mut received = 0usize;
         loop {
             match call
@@ -633,7 +649,13 @@ impl Inner {
             head,
             reused: false,
             retried: false,
-            body: Body::new(state, key, Arc::clone(self), self.config.read_timeout),
+            body: Body::new(
+                state,
+                key,
+                Arc::clone(self),
+                self.config.read_timeout,
+                total_deadline,
+            ),
         })
     }
 }

@@ -328,3 +328,41 @@ async fn the_sweep_closes_connections_whose_idle_deadline_passed() {
     }
     panic!("the idle connection outlived its deadline");
 }
+
+#[tokio::test]
+async fn pool_13_a_trickling_server_hits_the_total_deadline() {
+    // One body byte every 20 ms: each gap is far below the read timeout, but the whole
+    // exchange must still end at the total deadline.
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        let Ok((mut stream, _)) = listener.accept().await else {
+            return;
+        };
+        let mut request = [0u8; 1024];
+        let _ = stream.read(&mut request).await;
+        let _ = stream
+            .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n")
+            .await;
+        for _ in 0..1000 {
+            if stream.write_all(b"x").await.is_err() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    });
+    let pool = Pool::builder()
+        .read_timeout(Duration::from_secs(5))
+        .total_timeout(Duration::from_millis(300))
+        .build();
+    let started = std::time::Instant::now();
+    let response = pool.send(get(port, "/"), Bytes::new()).await.unwrap();
+    let err = response.bytes().await.unwrap_err();
+    assert!(matches!(err, Error::Timeout(_)), "{err}");
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(pool.stats().closed.error, 1);
+}

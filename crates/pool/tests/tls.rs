@@ -201,3 +201,25 @@ fn a_malformed_root_is_refused_when_it_is_added() {
         .unwrap_err();
     assert!(matches!(err, Error::InvalidCertificate(_)), "{err}");
 }
+
+#[tokio::test]
+async fn tls_07_a_server_that_never_answers_the_hello_times_out() {
+    let pki = pki();
+    // TCP is accepted, then nothing: no ServerHello, ever.
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((tcp, _)) = listener.accept().await {
+            held.push(tcp);
+        }
+    });
+    let pool = trusting(&pki, addr)
+        .connect_timeout(std::time::Duration::from_millis(200))
+        .build();
+    let err = pool
+        .send(get("a.test", addr), Bytes::new())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Timeout(Phase::Tls)), "{err}");
+}
