@@ -22,6 +22,7 @@ pub struct Response {
     pub(crate) head: ResponseHead,
     pub(crate) reused: bool,
     pub(crate) retried: bool,
+    pub(crate) timings: Timings,
     pub(crate) body: Body,
 }
 
@@ -31,11 +32,29 @@ impl fmt::Debug for Response {
             .field("head", &self.head)
             .field("reused", &self.reused)
             .field("retried", &self.retried)
+            .field("timings", &self.timings)
             .finish_non_exhaustive()
     }
 }
 
+/// Where the time of one request went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timings {
+    /// Resolving and connecting TCP, for a fresh connection; `None` when reused.
+    pub connect: Option<Duration>,
+    /// The TLS handshake, for a fresh https connection.
+    pub tls: Option<Duration>,
+    /// From writing the request to having the whole response head (time to first byte plus
+    /// the head).
+    pub wait: Duration,
+}
+
 impl Response {
+    /// Where the time of this request went (the last attempt, when it was retried).
+    pub fn timings(&self) -> Timings {
+        self.timings
+    }
+
     /// The response head.
     pub fn head(&self) -> &ResponseHead {
         &self.head

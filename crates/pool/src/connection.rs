@@ -14,6 +14,15 @@ use crate::Poolable;
 pub(crate) struct Connection {
     pub(crate) io: Io,
     pub(crate) _slot: crate::slots::Slot,
+    /// How long opening it took; taken by the first exchange, so reused ones report none.
+    pub(crate) setup: Option<Setup>,
+}
+
+/// Time spent opening a connection.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Setup {
+    pub(crate) connect: std::time::Duration,
+    pub(crate) tls: Option<std::time::Duration>,
 }
 
 /// The byte stream of a connection.

@@ -6,7 +6,7 @@
 pub struct PoolKey {
     /// `http` (and `https` once TLS lands).
     pub scheme: &'static str,
-    /// The host, lowercase, as in the URI.
+    /// The host: lowercase, without brackets or a trailing dot.
     pub host: String,
     /// The port, the scheme's default when the URI has none.
     pub port: u16,
@@ -24,9 +24,12 @@ impl PoolKey {
             _ => return Err(crate::Error::InvalidUri("scheme must be http or https")),
         };
         let host = uri.host().ok_or(crate::Error::InvalidUri("no host"))?;
+        // One rule for every use of the host (key, SNI, certificate check, cookies): lowercase,
+        // brackets off an IPv6 literal, and no trailing dot (`localhost.` is `localhost`).
         let host = host
             .trim_start_matches('[')
             .trim_end_matches(']')
+            .trim_end_matches('.')
             .to_ascii_lowercase();
         Ok(PoolKey {
             scheme,

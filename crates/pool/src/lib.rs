@@ -74,7 +74,7 @@ mod slots;
 #[cfg(feature = "tls")]
 mod tls;
 
-pub use body::Response;
+pub use body::{Response, Timings};
 pub use deadline::idle_deadline;
 pub use error::{Error, Phase};
 pub use idle::{EvictReason, Evicted, IdleStore, Poolable};

@@ -12,7 +12,7 @@ use tarry_wire::RequestBody;
 use tarry_wire::client::{AfterHead, AfterResponse, Call, ResponseEvent};
 
 use crate::body::{Body, BodyState};
-use crate::connection::{Connection, Io};
+use crate::connection::{Connection, Io, Setup};
 use crate::error::Phase;
 use crate::slots::{Acquire, Handoff, Slot, Slots};
 use crate::{Error, IdleStore, PoolKey, Response, idle_deadline};
@@ -459,8 +459,10 @@ impl Inner {
     }
 
     async fn open(&self, key: &PoolKey, slot: Slot) -> Result<Connection, Error> {
+        let started = Instant::now();
         let addrs = crate::connect::resolve(key, &self.config.resolve).await?;
         let stream = crate::connect::connect(&addrs, self.config.connect_timeout).await?;
+        let connect = started.elapsed();
         self.opened.fetch_add(1, Ordering::Relaxed);
         #[cfg(feature = "tls")]
         if key.scheme == "https" {
@@ -482,11 +484,16 @@ impl Inner {
             return Ok(Connection {
                 io: Io::Tls(Box::new(tls)),
                 _slot: slot,
+                setup: Some(Setup {
+                    connect,
+                    tls: Some(started.elapsed() - connect),
+                }),
             });
         }
         Ok(Connection {
             io: Io::Plain(stream),
             _slot: slot,
+            setup: Some(Setup { connect, tls: None }),
         })
     }
 
@@ -585,6 +592,7 @@ impl Inner {
             .map_err(|e| fail(Error::Io(Phase::Write, e), true))?;
 
         let mut buf = BytesMut::with_capacity(8 * 1024);
+        let setup = conn.setup.take();
         let started = tokio::time::Instant::now();
         let total_deadline = self.config.total_timeout.map(|d| started + d);
         let head_end = started + self.config.head_timeout;
@@ -624,6 +632,7 @@ impl Inner {
                 }
             }
         }
+        let wait = started.elapsed();
         let (head, next) = match call.proceed() {
             Ok(Some(parts)) => parts,
             Ok(None) => {
@@ -649,6 +658,11 @@ impl Inner {
             head,
             reused: false,
             retried: false,
+            timings: crate::Timings {
+                connect: setup.map(|s| s.connect),
+                tls: setup.and_then(|s| s.tls),
+                wait,
+            },
             body: Body::new(
                 state,
                 key,

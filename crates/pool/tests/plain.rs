@@ -124,6 +124,8 @@ async fn sequential_requests_share_one_connection() {
     for i in 0..20 {
         let response = pool.send(get(s.port, "/"), Bytes::new()).await.unwrap();
         assert_eq!(response.reused(), i > 0);
+        // Only the request that opened the connection spent time connecting.
+        assert_eq!(response.timings().connect.is_some(), i == 0);
         assert_eq!(response.bytes().await.unwrap(), "ok");
     }
     assert_eq!(s.accepted.load(Ordering::SeqCst), 1);
@@ -365,4 +367,21 @@ async fn pool_13_a_trickling_server_hits_the_total_deadline() {
         started.elapsed()
     );
     assert_eq!(pool.stats().closed.error, 1);
+}
+
+#[tokio::test]
+async fn pool_08_one_host_however_it_is_spelled_shares_connections() {
+    let s = server(vec![vec![Action::Reply(OK); 3]]).await;
+    let pool = Pool::builder()
+        .resolve("localhost", s.port, ([127, 0, 0, 1], s.port).into())
+        .build();
+    for host in ["localhost", "LOCALHOST", "localhost."] {
+        let url = format!("http://{host}:{}/", s.port);
+        let response = pool
+            .send(Request::get(url).body(()).unwrap(), Bytes::new())
+            .await
+            .unwrap();
+        assert_eq!(response.bytes().await.unwrap(), "ok");
+    }
+    assert_eq!(s.accepted.load(Ordering::SeqCst), 1);
 }

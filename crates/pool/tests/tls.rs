@@ -133,6 +133,7 @@ async fn a_custom_root_is_trusted_and_the_connection_reused() {
     for i in 0..5 {
         let response = pool.send(get("a.test", addr), Bytes::new()).await.unwrap();
         assert_eq!(response.reused(), i > 0);
+        assert_eq!(response.timings().tls.is_some(), i == 0);
         assert_eq!(response.bytes().await.unwrap(), "ok");
     }
     assert_eq!(accepted.load(Ordering::SeqCst), 1);
