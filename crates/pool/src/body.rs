@@ -83,7 +83,17 @@ impl Response {
 
     /// The whole body.
     pub async fn bytes(mut self) -> Result<Bytes, Error> {
-        let mut all = BytesMut::new();
+        // A body that arrives in one piece (the common small response) is returned as it is,
+        // a slice of the read buffer; only a body in several pieces is copied together.
+        let Some(first) = self.body.chunk().await? else {
+            return Ok(Bytes::new());
+        };
+        let Some(second) = self.body.chunk().await? else {
+            return Ok(first);
+        };
+        let mut all = BytesMut::with_capacity(first.len() + second.len());
+        all.extend_from_slice(&first);
+        all.extend_from_slice(&second);
         while let Some(chunk) = self.body.chunk().await? {
             all.extend_from_slice(&chunk);
         }
