@@ -24,9 +24,12 @@
 //!   across hosts), idle deadlines from [`idle_deadline`] (`Keep-Alive: timeout` less a margin),
 //!   purge; generic over [`Poolable`], so its rules are tested without I/O.
 //!
-//! Not built yet (issue #4): client certificates, the background sweep, bounded draining of
-//! dropped bodies, `Keep-Alive: max` accounting, per-request timing metrics and closes by
-//! reason, `close()`, `Expect: 100-continue` waiting, the benches and the nginx soak.
+//! - [`Pool::close`], a background sweep of idle deadlines, [`Stats`] with closes by reason,
+//!   [`Pool::host_stats`], and per-request [`Timings`].
+//!
+//! Not built yet (issue #4): client certificates and per-request TLS settings in the pool key,
+//! bounded draining of dropped bodies (they are closed instead), the `Expect: 100-continue`
+//! wait (the body is sent at once), happy eyeballs between address families.
 //!
 //! ```
 //! use bytes::Bytes;
