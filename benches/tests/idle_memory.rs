@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use tarry_pool::{Pool, PoolBuilder};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
 thread_local! {
     static COUNTING: Cell<bool> = const { Cell::new(false) };
@@ -74,8 +74,9 @@ static GLOBAL: LiveBytes = LiveBytes;
 
 const HOSTS: usize = 20;
 
-/// A keep-alive server on its own thread and runtime, answering every request with "ok".
-fn server() -> SocketAddr {
+/// A keep-alive server on its own thread and runtime, answering every request with "ok";
+/// over TLS when given an acceptor.
+fn server(tls: Option<tokio_rustls::TlsAcceptor>) -> SocketAddr {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let rt = tokio::runtime::Builder::new_current_thread()
@@ -85,16 +86,15 @@ fn server() -> SocketAddr {
         rt.block_on(async move {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             tx.send(listener.local_addr().unwrap()).unwrap();
-            while let Ok((mut stream, _)) = listener.accept().await {
+            while let Ok((tcp, _)) = listener.accept().await {
+                let tls = tls.clone();
                 tokio::spawn(async move {
-                    let mut buf = [0u8; 2048];
-                    while let Ok(n) = stream.read(&mut buf).await {
-                        if n == 0 {
-                            return;
-                        }
-                        let reply = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
-                        if stream.write_all(reply).await.is_err() {
-                            return;
+                    match tls {
+                        None => answer(tcp).await,
+                        Some(acceptor) => {
+                            if let Ok(stream) = acceptor.accept(tcp).await {
+                                answer(stream).await;
+                            }
                         }
                     }
                 });
@@ -102,6 +102,20 @@ fn server() -> SocketAddr {
         });
     });
     rx.recv().unwrap()
+}
+
+/// Answers every request on `stream` with "ok" until the client goes.
+async fn answer<S: AsyncRead + AsyncWrite + Unpin>(mut stream: S) {
+    let mut buf = [0u8; 2048];
+    while let Ok(n) = stream.read(&mut buf).await {
+        if n == 0 {
+            return;
+        }
+        let reply = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+        if stream.write_all(reply).await.is_err() {
+            return;
+        }
+    }
 }
 
 /// Live heap bytes added per idle connection, over `HOSTS` connections to distinct hosts.
@@ -149,7 +163,7 @@ fn heap_per_idle_connection(builder: PoolBuilder, addr: SocketAddr, scheme: &str
 
 #[test]
 fn an_idle_plain_connection_holds_under_16_kib() {
-    let addr = server();
+    let addr = server(None);
     let per = heap_per_idle_connection(Pool::builder(), addr, "http");
     println!("heap per idle plain connection: {per} bytes");
     assert!(per > 0, "the measurement saw the connections ({per})");
@@ -177,36 +191,7 @@ fn tls_server() -> (SocketAddr, String) {
         .with_single_cert(vec![leaf.der().clone()], key.into())
         .unwrap();
     let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            tx.send(listener.local_addr().unwrap()).unwrap();
-            while let Ok((tcp, _)) = listener.accept().await {
-                let acceptor = acceptor.clone();
-                tokio::spawn(async move {
-                    let Ok(mut tls) = acceptor.accept(tcp).await else {
-                        return;
-                    };
-                    let mut buf = [0u8; 2048];
-                    while let Ok(n) = tls.read(&mut buf).await {
-                        if n == 0 {
-                            return;
-                        }
-                        let reply = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
-                        if tls.write_all(reply).await.is_err() {
-                            return;
-                        }
-                    }
-                });
-            }
-        });
-    });
-    (rx.recv().unwrap(), ca_cert.pem())
+    (server(Some(acceptor)), ca_cert.pem())
 }
 
 #[test]

@@ -452,9 +452,8 @@ impl Inner {
         match tokio::time::timeout(self.config.acquire_timeout, waiting).await {
             Ok(Ok(Handoff::Connection(conn))) => Ok((conn, true)),
             Ok(Ok(Handoff::Open(slot))) => Ok((self.open(key, slot).await?, false)),
-            // The pool went away while we waited.
-            Ok(Err(_)) => Err(Error::AcquireTimeout),
-            Err(_) => Err(Error::AcquireTimeout),
+            // Timed out, or the pool went away while we waited.
+            Ok(Err(_)) | Err(_) => Err(Error::AcquireTimeout),
         }
     }
 
