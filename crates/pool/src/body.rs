@@ -16,8 +16,9 @@ use crate::pool::Inner;
 use crate::{Error, PoolKey};
 
 /// A response whose head has arrived. Read the body with [`chunk`](Self::chunk) or
-/// [`bytes`](Self::bytes); dropping it before the end closes the connection rather than
-/// returning one with unread bytes to the pool.
+/// [`bytes`](Self::bytes). Dropping it before the end never returns a connection with unread
+/// bytes to the pool: the rest of a small body is drained (within the pool's drain limit and
+/// timeout) and the connection kept, anything else is closed.
 pub struct Response {
     pub(crate) head: ResponseHead,
     pub(crate) reused: bool,
@@ -40,7 +41,10 @@ impl fmt::Debug for Response {
 /// Where the time of one request went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Timings {
-    /// Resolving and connecting TCP, for a fresh connection; `None` when reused.
+    /// Resolving the host name, for a fresh connection; `None` when reused (and near zero
+    /// with a resolve override).
+    pub dns: Option<Duration>,
+    /// Connecting TCP, for a fresh connection; `None` when reused.
     pub connect: Option<Duration>,
     /// The TLS handshake, for a fresh https connection.
     pub tls: Option<Duration>,
@@ -101,6 +105,9 @@ impl Response {
     }
 }
 
+// The state lives inline in each `Response`; boxing the big variant would cost an allocation
+// per request to save bytes on the caller's stack.
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum BodyState {
     Reading {
         call: Call<RecvBody>,
@@ -164,24 +171,85 @@ impl Body {
         if let BodyState::Reading { call, conn, buf } =
             std::mem::replace(&mut self.state, BodyState::Done)
         {
-            let cleanup = call.proceed();
-            if cleanup.close_reason(buf.len()).is_none() {
-                self.pool
-                    .checkin(self.key.clone(), conn, cleanup.keep_alive());
-            } else {
-                self.pool.count_not_reusable();
-            }
+            give_back(&self.pool, self.key.clone(), call, conn, &buf);
         }
     }
 }
 
-impl Drop for Body {
-    /// A body dropped before its end takes its connection with it: unread bytes belong to
-    /// this response, so the connection is closed, never pooled.
-    fn drop(&mut self) {
-        if matches!(self.state, BodyState::Reading { .. }) {
-            self.pool.count_not_reusable();
+/// Returns the connection of a finished body to the pool, if wire says it may be reused.
+fn give_back(pool: &Inner, key: PoolKey, call: Call<RecvBody>, conn: Connection, buf: &[u8]) {
+    let cleanup = call.proceed();
+    if cleanup.close_reason(buf.len()).is_none() {
+        pool.checkin(key, conn, cleanup.keep_alive());
+    } else {
+        pool.count_not_reusable();
+    }
+}
+
+/// Steps through body bytes already buffered, keeping none. Errors (a malformed rest of the
+/// body) count as "not done", which closes the connection.
+fn skip_buffered(call: &mut Call<RecvBody>, buf: &mut BytesMut) -> bool {
+    while !call.is_done() && !buf.is_empty() {
+        match call.read(buf) {
+            Ok(step) if step.consumed > 0 => {
+                let _ = buf.split_to(step.consumed);
+            }
+            _ => break,
         }
+    }
+    call.is_done()
+}
+
+impl Drop for Body {
+    /// A body dropped before its end: if the rest is already buffered, the connection goes
+    /// back now; if a little more is due, a short task drains it (at most the drain limit,
+    /// within the drain timeout); otherwise the connection closes with this state.
+    fn drop(&mut self) {
+        let BodyState::Reading {
+            mut call,
+            mut conn,
+            mut buf,
+        } = std::mem::replace(&mut self.state, BodyState::Done)
+        else {
+            return;
+        };
+        if skip_buffered(&mut call, &mut buf) {
+            give_back(&self.pool, self.key.clone(), call, conn, &buf);
+            return;
+        }
+        let (limit, timeout) = self.pool.drain_settings();
+        let runtime = tokio::runtime::Handle::try_current();
+        let (Ok(runtime), true) = (runtime, limit > 0 && !self.pool.is_closed()) else {
+            self.pool.count_not_reusable();
+            return;
+        };
+        let (pool, key) = (Arc::clone(&self.pool), self.key.clone());
+        runtime.spawn(async move {
+            let drained = tokio::time::timeout(timeout, async {
+                let mut read = 0usize;
+                loop {
+                    if buf.capacity() - buf.len() < 1024 {
+                        buf.reserve(8 * 1024);
+                    }
+                    match conn.read_buf(&mut buf).await {
+                        Ok(0) | Err(_) => return false,
+                        Ok(n) => read += n,
+                    }
+                    if read > limit {
+                        return false;
+                    }
+                    if skip_buffered(&mut call, &mut buf) {
+                        return true;
+                    }
+                }
+            })
+            .await;
+            if drained == Ok(true) {
+                give_back(&pool, key, call, conn, &buf);
+            } else {
+                pool.count_not_reusable();
+            }
+        });
     }
 }
 

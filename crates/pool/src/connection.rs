@@ -2,9 +2,11 @@
 //! reused.
 
 use std::io;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
 use bytes::BytesMut;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio::net::TcpStream;
 
 use crate::Poolable;
@@ -16,11 +18,14 @@ pub(crate) struct Connection {
     pub(crate) _slot: crate::slots::Slot,
     /// How long opening it took; taken by the first exchange, so reused ones report none.
     pub(crate) setup: Option<Setup>,
+    /// When it was opened, for `max_lifetime`.
+    pub(crate) opened_at: std::time::Instant,
 }
 
 /// Time spent opening a connection.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Setup {
+    pub(crate) dns: std::time::Duration,
     pub(crate) connect: std::time::Duration,
     pub(crate) tls: Option<std::time::Duration>,
 }
@@ -34,10 +39,6 @@ pub(crate) enum Io {
 }
 
 impl Connection {
-    pub(crate) async fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
-        self.io.write_all(bytes).await
-    }
-
     pub(crate) async fn read_buf(&mut self, buf: &mut BytesMut) -> io::Result<usize> {
         self.io.read_buf(buf).await
     }
@@ -45,36 +46,13 @@ impl Connection {
     /// Closes politely: TLS sends `close_notify`, TCP a FIN. Bounded by `limit`, since a peer
     /// that stopped reading must not hold up a pool that is closing.
     pub(crate) async fn shutdown(mut self, limit: std::time::Duration) {
-        let _ = tokio::time::timeout(limit, async {
-            match &mut self.io {
-                Io::Plain(s) => s.shutdown().await,
-                #[cfg(feature = "tls")]
-                Io::Tls(s) => s.shutdown().await,
-            }
-        })
-        .await;
+        let _ = tokio::time::timeout(limit, self.io.shutdown()).await;
     }
 }
 
 impl Io {
-    pub(crate) async fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
-        match self {
-            Io::Plain(s) => s.write_all(bytes).await,
-            #[cfg(feature = "tls")]
-            Io::Tls(s) => {
-                s.write_all(bytes).await?;
-                // rustls buffers records; push them out now.
-                s.flush().await
-            }
-        }
-    }
-
     pub(crate) async fn read_buf(&mut self, buf: &mut BytesMut) -> io::Result<usize> {
-        match self {
-            Io::Plain(s) => s.read_buf(buf).await,
-            #[cfg(feature = "tls")]
-            Io::Tls(s) => s.read_buf(buf).await,
-        }
+        AsyncReadExt::read_buf(self, buf).await
     }
 
     fn tcp(&self) -> &TcpStream {
@@ -82,6 +60,52 @@ impl Io {
             Io::Plain(s) => s,
             #[cfg(feature = "tls")]
             Io::Tls(s) => s.get_ref().0,
+        }
+    }
+}
+
+// Both directions of one connection are polled from one task (the request body goes out
+// while the socket is watched for an early response), so `Io` is a plain stream itself.
+impl AsyncRead for Io {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Io::Plain(s) => Pin::new(s).poll_read(cx, buf),
+            #[cfg(feature = "tls")]
+            Io::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
+        }
+    }
+}
+
+impl AsyncWrite for Io {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        data: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        match self.get_mut() {
+            Io::Plain(s) => Pin::new(s).poll_write(cx, data),
+            #[cfg(feature = "tls")]
+            Io::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, data),
+        }
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Io::Plain(s) => Pin::new(s).poll_flush(cx),
+            #[cfg(feature = "tls")]
+            Io::Tls(s) => Pin::new(s.as_mut()).poll_flush(cx),
+        }
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Io::Plain(s) => Pin::new(s).poll_shutdown(cx),
+            #[cfg(feature = "tls")]
+            Io::Tls(s) => Pin::new(s.as_mut()).poll_shutdown(cx),
         }
     }
 }

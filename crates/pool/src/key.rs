@@ -1,20 +1,28 @@
 //! What makes two requests able to share a connection.
 
-/// The pool key: scheme, host and port. A pool has one TLS setting, so no two connections
-/// in it differ in trust; pools never share connections.
+use std::net::SocketAddr;
+
+/// The pool key: two requests share connections only when every field is equal. Besides the
+/// origin it holds the identity of each setting that affects trust or routing: the TLS
+/// settings (roots, client certificate, minimum version, verification) and the address a
+/// resolve override sends the host to (POOL-05, POOL-06, TLS-08).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PoolKey {
-    /// `http` (and `https` once TLS lands).
+    /// `http` or `https`.
     pub scheme: &'static str,
     /// The host: lowercase, without brackets or a trailing dot.
     pub host: String,
     /// The port, the scheme's default when the URI has none.
     pub port: u16,
+    /// The pool's number for the TLS settings the connection was made with; 0 for `http`.
+    pub tls: u32,
+    /// Where a resolve override sent the host, if one did.
+    pub addr: Option<SocketAddr>,
 }
 
 impl PoolKey {
-    /// The key for a request URI.
-    pub fn of(uri: &http::Uri) -> Result<PoolKey, crate::Error> {
+    /// The origin part of the key for a request URI (no TLS settings, no override yet).
+    pub(crate) fn origin(uri: &http::Uri) -> Result<PoolKey, crate::Error> {
         let (scheme, default_port) = match uri.scheme_str() {
             Some("http") => ("http", 80),
             #[cfg(feature = "tls")]
@@ -35,6 +43,8 @@ impl PoolKey {
             scheme,
             host,
             port: uri.port_u16().unwrap_or(default_port),
+            tls: 0,
+            addr: None,
         })
     }
 }

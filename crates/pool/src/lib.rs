@@ -70,16 +70,23 @@ mod connect;
 mod connection;
 mod deadline;
 mod error;
+mod exchange;
 mod idle;
 mod key;
+mod options;
 mod pool;
 mod slots;
 #[cfg(feature = "tls")]
 mod tls;
+#[cfg(feature = "tls")]
+mod tls_registry;
 
 pub use body::{Response, Timings};
 pub use deadline::idle_deadline;
 pub use error::{Error, Phase};
 pub use idle::{EvictReason, Evicted, IdleStore, Poolable};
 pub use key::PoolKey;
+pub use options::SendOptions;
 pub use pool::{ClosedStats, HostStats, Pool, PoolBuilder, Stats};
+#[cfg(feature = "tls")]
+pub use tls::{TlsSettings, TlsVersion};

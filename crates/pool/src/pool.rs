@@ -6,16 +6,13 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use bytes::{Buf, Bytes, BytesMut};
+use bytes::Bytes;
 use http::{Method, Request};
-use tarry_wire::RequestBody;
-use tarry_wire::client::{AfterHead, AfterResponse, Call, ResponseEvent};
 
-use crate::body::{Body, BodyState};
 use crate::connection::{Connection, Io, Setup};
-use crate::error::Phase;
+use crate::exchange::{Failure, Timeouts};
 use crate::slots::{Acquire, Handoff, Slot, Slots};
-use crate::{Error, IdleStore, PoolKey, Response, idle_deadline};
+use crate::{Error, IdleStore, PoolKey, Response, SendOptions, idle_deadline};
 
 /// The longest the sweep task sleeps.
 const SWEEP_INTERVAL: Duration = Duration::from_secs(1);
@@ -33,9 +30,14 @@ pub struct PoolBuilder {
     total_timeout: Option<Duration>,
     max_connections_per_host: usize,
     acquire_timeout: Duration,
+    expect_timeout: Duration,
+    max_lifetime: Option<Duration>,
+    drain_limit: usize,
+    drain_timeout: Duration,
+    happy_eyeballs_delay: Duration,
     resolve: HashMap<(String, u16), SocketAddr>,
     #[cfg(feature = "tls")]
-    tls: crate::tls::TlsSettings,
+    tls: crate::TlsSettings,
 }
 
 impl Default for PoolBuilder {
@@ -53,9 +55,18 @@ impl Default for PoolBuilder {
             total_timeout: None,
             max_connections_per_host: usize::MAX,
             acquire_timeout: Duration::from_secs(30),
+            // curl waits 1 s for a `100 Continue`; long enough for a server that answers,
+            // short enough for one that never heard of it.
+            expect_timeout: Duration::from_secs(1),
+            max_lifetime: None,
+            // Draining more than a small body costs more than a new connection saves.
+            drain_limit: 64 * 1024,
+            drain_timeout: Duration::from_millis(100),
+            // RFC 8305 recommends 250 ms before trying the next address.
+            happy_eyeballs_delay: Duration::from_millis(250),
             resolve: HashMap::new(),
             #[cfg(feature = "tls")]
-            tls: crate::tls::TlsSettings::default(),
+            tls: crate::TlsSettings::default(),
         }
     }
 }
@@ -92,7 +103,8 @@ impl PoolBuilder {
         self.head_timeout = d;
         self
     }
-    /// Longest gap between two reads of a response body (default 30 s).
+    /// Longest gap between two reads of a response body, or without progress writing a
+    /// request body (default 30 s).
     pub fn read_timeout(mut self, d: Duration) -> Self {
         self.read_timeout = d;
         self
@@ -115,6 +127,32 @@ impl PoolBuilder {
         self.acquire_timeout = d;
         self
     }
+    /// How long a request with `Expect: 100-continue` waits for the server's `100` before it
+    /// sends the body anyway (default 1 s, as curl).
+    pub fn expect_continue_timeout(mut self, d: Duration) -> Self {
+        self.expect_timeout = d;
+        self
+    }
+    /// The longest a connection is used, idle or not, counted from when it was opened
+    /// (default: no limit). Past it, a connection is closed when it next comes back.
+    pub fn max_lifetime(mut self, d: Duration) -> Self {
+        self.max_lifetime = Some(d);
+        self
+    }
+    /// A response dropped before its body ended keeps its connection only if the rest of the
+    /// body, at most `limit` bytes, arrives within `timeout` (defaults 64 KiB and 100 ms);
+    /// otherwise the connection is closed. A limit of 0 always closes.
+    pub fn drain(mut self, limit: usize, timeout: Duration) -> Self {
+        self.drain_limit = limit;
+        self.drain_timeout = timeout;
+        self
+    }
+    /// How long a connect attempt to one address may go unanswered before the next address
+    /// (of the other family first) is tried alongside it (default 250 ms, RFC 8305).
+    pub fn happy_eyeballs_delay(mut self, d: Duration) -> Self {
+        self.happy_eyeballs_delay = d;
+        self
+    }
     /// Connects to `addr` for `host:port` instead of resolving it (curl's `--resolve`).
     pub fn resolve(mut self, host: &str, port: u16, addr: SocketAddr) -> Self {
         self.resolve.insert((host.to_ascii_lowercase(), port), addr);
@@ -125,22 +163,27 @@ impl PoolBuilder {
     /// Verification is never switched off.
     #[cfg(feature = "tls")]
     pub fn add_root_certificates_pem(mut self, pem: &[u8]) -> Result<Self, Error> {
-        self.tls.add_pem(pem)?;
-        // Refuse a bad root now rather than on the first https request.
-        self.tls.client_config()?;
+        self.tls = self.tls.add_root_certificates_pem(pem)?;
         Ok(self)
     }
     /// Trusts only the roots added with
     /// [`add_root_certificates_pem`](Self::add_root_certificates_pem).
     #[cfg(feature = "tls")]
     pub fn without_builtin_roots(mut self) -> Self {
-        self.tls.without_builtin_roots = true;
+        self.tls = self.tls.without_builtin_roots();
+        self
+    }
+    /// The pool's TLS settings (roots, client certificate, minimum version), replacing any
+    /// set before. A request can bring others with [`SendOptions::tls`].
+    #[cfg(feature = "tls")]
+    pub fn tls(mut self, settings: crate::TlsSettings) -> Self {
+        self.tls = settings;
         self
     }
     /// The pool.
     pub fn build(self) -> Pool {
         #[cfg(feature = "tls")]
-        let tls = self.tls.client_config().ok();
+        let tls = crate::tls_registry::TlsRegistry::new(self.tls.clone());
         Pool {
             inner: Arc::new(Inner {
                 idle: Mutex::new(IdleStore::new(self.max_idle_per_host, self.max_idle_total)),
@@ -172,9 +215,10 @@ pub(crate) struct Inner {
     idle: Mutex<IdleStore<PoolKey, Connection>>,
     slots: Arc<Slots>,
     config: PoolBuilder,
-    /// One shared configuration, so that TLS sessions resume across fresh connections.
+    /// One shared configuration per TLS setting, so that sessions resume across fresh
+    /// connections.
     #[cfg(feature = "tls")]
-    tls: Option<Arc<rustls::ClientConfig>>,
+    tls: crate::tls_registry::TlsRegistry,
     opened: AtomicU64,
     reused: AtomicU64,
     retried: AtomicU64,
@@ -221,6 +265,9 @@ pub struct ClosedStats {
     pub not_reusable: u64,
     /// Closed after an error in the exchange.
     pub error: u64,
+    /// Past `max_lifetime` when they came back (the sweep counts those that reach it while
+    /// idle as `idle_timeout`).
+    pub lifetime: u64,
 }
 
 #[derive(Debug, Default)]
@@ -230,6 +277,7 @@ struct CloseCounters {
     limit: AtomicU64,
     not_reusable: AtomicU64,
     error: AtomicU64,
+    lifetime: AtomicU64,
 }
 
 impl CloseCounters {
@@ -252,6 +300,7 @@ impl CloseCounters {
             limit: get(&self.limit),
             not_reusable: get(&self.not_reusable),
             error: get(&self.error),
+            lifetime: get(&self.lifetime),
         }
     }
 }
@@ -265,12 +314,6 @@ pub struct HostStats {
     pub idle: usize,
     /// Requests waiting in the host's queue.
     pub waiting: usize,
-}
-
-/// Why an attempt failed, and whether any byte of a response had arrived.
-struct Failure {
-    error: Error,
-    before_response: bool,
 }
 
 impl Default for Pool {
@@ -352,7 +395,7 @@ impl Pool {
 
     /// The connections of the host `uri` names.
     pub fn host_stats(&self, uri: &http::Uri) -> Result<HostStats, Error> {
-        let key = PoolKey::of(uri)?;
+        let (key, _) = self.inner.route(uri, &SendOptions::default())?;
         let (open, waiting) = self.inner.slots.counts(&key);
         let idle = self.inner.idle().idle_for(&key);
         Ok(HostStats {
@@ -366,14 +409,25 @@ impl Pool {
     /// body streams from [`Response`], and the connection returns to the pool when it ends.
     ///
     /// A request that fails on a reused connection before any byte of the response arrived
-    /// (the server closed it while it idled) is sent once more on a fresh connection, only if
-    /// its method is idempotent. Never otherwise.
+    /// (the server closed it while it idled) is sent once more on a fresh connection if its
+    /// method is idempotent, or if the socket took no byte of it. Never otherwise.
     pub async fn send(&self, request: Request<()>, body: Bytes) -> Result<Response, Error> {
+        self.send_with(request, body, &SendOptions::default()).await
+    }
+
+    /// [`send`](Self::send) with per-request settings: TLS, a resolve override, timeouts.
+    pub async fn send_with(
+        &self,
+        request: Request<()>,
+        body: Bytes,
+        options: &SendOptions,
+    ) -> Result<Response, Error> {
         if self.inner.closed.load(Ordering::Acquire) {
             return Err(Error::PoolClosed);
         }
         self.start_sweep();
-        let key = PoolKey::of(request.uri())?;
+        let (key, tls) = self.inner.route(request.uri(), options)?;
+        let timeouts = self.inner.timeouts(options);
         let idempotent = matches!(
             *request.method(),
             Method::GET
@@ -385,17 +439,20 @@ impl Pool {
         );
         let mut retried = false;
         loop {
-            let (conn, reused) = self.inner.connection_for(&key).await?;
+            let (conn, reused) = self.inner.connection_for(&key, &tls, &timeouts).await?;
             if reused {
                 self.inner.reused.fetch_add(1, Ordering::Relaxed);
             }
-            match self.inner.attempt(conn, &request, &body, key.clone()).await {
+            let attempt = self
+                .inner
+                .attempt(conn, &request, &body, key.clone(), timeouts);
+            match attempt.await {
                 Ok(mut response) => {
                     response.reused = reused;
                     response.retried = retried;
                     return Ok(response);
                 }
-                Err(f) if f.before_response && reused && idempotent && !retried => {
+                Err(f) if f.before_response && reused && (idempotent || f.unsent) && !retried => {
                     self.inner.closes.stale.fetch_add(1, Ordering::Relaxed);
                     self.inner.retried.fetch_add(1, Ordering::Relaxed);
                     retried = true;
@@ -420,11 +477,51 @@ impl Pool {
     }
 }
 
+/// What a fresh connection for a key needs besides the address: the TLS configuration.
+#[cfg(feature = "tls")]
+pub(crate) type Route = Option<crate::tls_registry::TlsConfig>;
+#[cfg(not(feature = "tls"))]
+pub(crate) type Route = ();
+
 impl Inner {
     fn idle(&self) -> MutexGuard<'_, IdleStore<PoolKey, Connection>> {
         // The store is consistent after every call (each is a single push or pop), so a panic
         // elsewhere while it was locked leaves nothing half-done.
         self.idle.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The key of a request, and what opening a connection for it takes.
+    pub(crate) fn route(
+        &self,
+        uri: &http::Uri,
+        options: &SendOptions,
+    ) -> Result<(PoolKey, Route), Error> {
+        let mut key = PoolKey::origin(uri)?;
+        key.addr = options.resolve_to.or_else(|| {
+            let wanted = (key.host.clone(), key.port);
+            self.config.resolve.get(&wanted).copied()
+        });
+        #[cfg(feature = "tls")]
+        if key.scheme == "https" {
+            let tls = self.tls.config(options.tls.as_ref())?;
+            key.tls = tls.id;
+            return Ok((key, Some(tls)));
+        }
+        #[cfg(feature = "tls")]
+        return Ok((key, None));
+        #[cfg(not(feature = "tls"))]
+        Ok((key, ()))
+    }
+
+    pub(crate) fn timeouts(&self, options: &SendOptions) -> Timeouts {
+        let c = &self.config;
+        Timeouts {
+            connect: options.connect_timeout.unwrap_or(c.connect_timeout),
+            head: options.head_timeout.unwrap_or(c.head_timeout),
+            read: options.read_timeout.unwrap_or(c.read_timeout),
+            total: options.total_timeout.or(c.total_timeout),
+            expect: options.expect_timeout.unwrap_or(c.expect_timeout),
+        }
     }
 
     fn checkout(&self, key: &PoolKey) -> Option<Connection> {
@@ -436,12 +533,17 @@ impl Inner {
 
     /// A connection for `key`: an idle one, a new one within the host's cap, or the first one
     /// handed over while waiting in the host's queue. The flag says whether it was used before.
-    async fn connection_for(&self, key: &PoolKey) -> Result<(Connection, bool), Error> {
+    async fn connection_for(
+        &self,
+        key: &PoolKey,
+        route: &Route,
+        t: &Timeouts,
+    ) -> Result<(Connection, bool), Error> {
         if let Some(conn) = self.checkout(key) {
             return Ok((conn, true));
         }
         let waiting = match self.slots.acquire(key) {
-            Acquire::Open(slot) => return Ok((self.open(key, slot).await?, false)),
+            Acquire::Open(slot) => return Ok((self.open(key, route, slot, t).await?, false)),
             Acquire::Wait(waiting) => waiting,
         };
         // A connection may have gone idle between the checkout above and joining the queue;
@@ -451,49 +553,76 @@ impl Inner {
         }
         match tokio::time::timeout(self.config.acquire_timeout, waiting).await {
             Ok(Ok(Handoff::Connection(conn))) => Ok((conn, true)),
-            Ok(Ok(Handoff::Open(slot))) => Ok((self.open(key, slot).await?, false)),
+            Ok(Ok(Handoff::Open(slot))) => Ok((self.open(key, route, slot, t).await?, false)),
             // Timed out, or the pool went away while we waited.
             Ok(Err(_)) | Err(_) => Err(Error::AcquireTimeout),
         }
     }
 
-    async fn open(&self, key: &PoolKey, slot: Slot) -> Result<Connection, Error> {
+    async fn open(
+        &self,
+        key: &PoolKey,
+        route: &Route,
+        slot: Slot,
+        t: &Timeouts,
+    ) -> Result<Connection, Error> {
         let started = Instant::now();
-        let addrs = crate::connect::resolve(key, &self.config.resolve).await?;
-        let stream = crate::connect::connect(&addrs, self.config.connect_timeout).await?;
-        let connect = started.elapsed();
+        let addrs = match key.addr {
+            Some(addr) => vec![addr],
+            None => crate::connect::resolve(key).await?,
+        };
+        let dns = started.elapsed();
+        let delay = self.config.happy_eyeballs_delay;
+        let stream = crate::connect::connect(addrs, t.connect, delay).await?;
+        let connect = started.elapsed() - dns;
         self.opened.fetch_add(1, Ordering::Relaxed);
+        let setup = Setup {
+            dns,
+            connect,
+            tls: None,
+        };
         #[cfg(feature = "tls")]
-        if key.scheme == "https" {
-            let config = self.tls.clone().ok_or(Error::InvalidCertificate(
-                "the TLS configuration could not be built",
-            ))?;
+        if let Some(tls) = route {
             // A server that accepts TCP and never answers the ClientHello must not hang us
-            // (TLS-07): the handshake shares the connect timeout.
-            let handshake = crate::tls::handshake(config, &key.host, stream);
-            let tls = tokio::time::timeout(self.config.connect_timeout, handshake)
+            // (TLS-07): the handshake has the connect timeout too.
+            let handshake = crate::tls::handshake(Arc::clone(&tls.config), &key.host, stream);
+            let tls = tokio::time::timeout(t.connect, handshake)
                 .await
-                .map_err(|_| Error::Timeout(Phase::Tls))??;
+                .map_err(|_| Error::Timeout(crate::Phase::Tls))??;
             let counter = if crate::tls::resumed(&tls) {
                 &self.tls_resumed
             } else {
                 &self.tls_full
             };
             counter.fetch_add(1, Ordering::Relaxed);
+            let handshake = started.elapsed() - dns - connect;
             return Ok(Connection {
                 io: Io::Tls(Box::new(tls)),
                 _slot: slot,
                 setup: Some(Setup {
-                    connect,
-                    tls: Some(started.elapsed() - connect),
+                    tls: Some(handshake),
+                    ..setup
                 }),
+                opened_at: started,
             });
         }
+        #[cfg(not(feature = "tls"))]
+        let () = route;
         Ok(Connection {
             io: Io::Plain(stream),
             _slot: slot,
-            setup: Some(Setup { connect, tls: None }),
+            setup: Some(setup),
+            opened_at: started,
         })
+    }
+
+    /// How much of a dropped body may be drained to keep its connection, and for how long.
+    pub(crate) fn drain_settings(&self) -> (usize, Duration) {
+        (self.config.drain_limit, self.config.drain_timeout)
+    }
+
+    pub(crate) fn is_closed(&self) -> bool {
+        self.closed.load(Ordering::Acquire)
     }
 
     pub(crate) fn count_not_reusable(&self) {
@@ -515,6 +644,11 @@ impl Inner {
             return; // dropped, so closed
         }
         let now = Instant::now();
+        let end_of_life = self.config.max_lifetime.map(|life| conn.opened_at + life);
+        if end_of_life.is_some_and(|end| end <= now) {
+            self.closes.lifetime.fetch_add(1, Ordering::Relaxed);
+            return; // dropped, so closed
+        }
         let Some(deadline) = idle_deadline(
             now,
             self.config.idle_timeout,
@@ -524,6 +658,8 @@ impl Inner {
             self.closes.not_reusable.fetch_add(1, Ordering::Relaxed);
             return; // not worth keeping: dropped, so closed
         };
+        // One nearing the end of its life idles only until then.
+        let deadline = end_of_life.map_or(deadline, |end| deadline.min(end));
         // A waiter of this host gets the connection straight away; only without one does it
         // go idle.
         let Some(conn) = self.slots.hand_over(&key, conn) else {
@@ -531,144 +667,5 @@ impl Inner {
         };
         let evicted = self.idle().checkin(key, conn, now, deadline);
         self.closes.evicted(&evicted);
-    }
-
-    async fn attempt(
-        self: &Arc<Self>,
-        mut conn: Connection,
-        request: &Request<()>,
-        body: &Bytes,
-        key: PoolKey,
-    ) -> Result<Response, Failure> {
-        let fail = |error, before_response| Failure {
-            error,
-            before_response,
-        };
-        let framing = if body.is_empty()
-            && !matches!(
-                *request.method(),
-                Method::POST | Method::PUT | Method::PATCH
-            ) {
-            RequestBody::None
-        } else {
-            RequestBody::Sized(body.len() as u64)
-        };
-        let mut head_request = Request::new(());
-        *head_request.method_mut() = request.method().clone();
-        *head_request.uri_mut() = request.uri().clone();
-        *head_request.version_mut() = request.version();
-        *head_request.headers_mut() = request.headers().clone();
-        let call = Call::new(head_request, framing)
-            .map_err(|e| fail(Error::Protocol(Phase::Write, e), false))?;
-        let mut out = Vec::with_capacity(call.head_len() + body.len());
-        let mut call = match call
-            .write_head(&mut out)
-            .map_err(|e| fail(Error::Protocol(Phase::Write, e), false))?
-        {
-            AfterHead::RecvResponse(call) => call,
-            AfterHead::SendBody(mut call) => {
-                call.write(body, &mut out)
-                    .map_err(|e| fail(Error::Protocol(Phase::Write, e), false))?;
-                call.finish(&mut out)
-                    .map_err(|e| fail(Error::Protocol(Phase::Write, e), false))?
-            }
-            // Expect: 100-continue is not driven by the pool yet: send the body at once, which
-            // RFC 9110 §10.1.1 allows.
-            AfterHead::Await100(call) => match call.proceed() {
-                tarry_wire::client::Await100Next::SendBody(mut call) => {
-                    call.write(body, &mut out)
-                        .map_err(|e| fail(Error::Protocol(Phase::Write, e), false))?;
-                    call.finish(&mut out)
-                        .map_err(|e| fail(Error::Protocol(Phase::Write, e), false))?
-                }
-                tarry_wire::client::Await100Next::RecvResponse(call) => call,
-            },
-        };
-        // A write that fails on a reused connection means the server had closed it: nothing
-        // of a response can have come, so it counts as "before the response".
-        conn.write_all(&out)
-            .await
-            .map_err(|e| fail(Error::Io(Phase::Write, e), true))?;
-
-        let mut buf = BytesMut::with_capacity(8 * 1024);
-        let setup = conn.setup.take();
-        let started = tokio::time::Instant::now();
-        let total_deadline = self.config.total_timeout.map(|d| started + d);
-        let head_end = started + self.config.head_timeout;
-        let head_deadline = total_deadline.map_or(head_end, |total| total.min(head_end));
-        let mut received = 0usize;
-        loop {
-            match call
-                .read(&buf)
-                .map_err(|e| fail(Error::Protocol(Phase::Head, e), false))?
-            {
-                ResponseEvent::Final { consumed } => {
-                    buf.advance(consumed);
-                    break;
-                }
-                ResponseEvent::Interim { consumed, .. } => buf.advance(consumed),
-                // Partial: read more.
-                _ => {
-                    if buf.capacity() - buf.len() < 1024 {
-                        buf.reserve(8 * 1024);
-                    }
-                    let read = tokio::time::timeout_at(head_deadline, conn.read_buf(&mut buf));
-                    let n = match read.await {
-                        Err(_) => return Err(fail(Error::Timeout(Phase::Head), false)),
-                        Ok(Err(e)) => return Err(fail(Error::Io(Phase::Head, e), received == 0)),
-                        Ok(Ok(n)) => n,
-                    };
-                    if n == 0 {
-                        if received == 0 {
-                            return Err(fail(Error::ClosedBeforeResponse { retried: false }, true));
-                        }
-                        return Err(fail(
-                            Error::Protocol(Phase::Head, call.end_of_input(&buf)),
-                            false,
-                        ));
-                    }
-                    received += n;
-                }
-            }
-        }
-        let wait = started.elapsed();
-        let (head, next) = match call.proceed() {
-            Ok(Some(parts)) => parts,
-            Ok(None) => {
-                return Err(fail(
-                    Error::Protocol(Phase::Head, tarry_wire::Error::IncompleteHead),
-                    false,
-                ));
-            }
-            Err(e) => return Err(fail(Error::Protocol(Phase::Head, e), false)),
-        };
-        let state = match next {
-            AfterResponse::Body(call) => BodyState::Reading { call, conn, buf },
-            AfterResponse::NoBody(cleanup) | AfterResponse::Upgrade(cleanup) => {
-                if cleanup.close_reason(buf.len()).is_none() {
-                    self.checkin(key.clone(), conn, cleanup.keep_alive());
-                } else {
-                    self.count_not_reusable();
-                }
-                BodyState::Done
-            }
-        };
-        Ok(Response {
-            head,
-            reused: false,
-            retried: false,
-            timings: crate::Timings {
-                connect: setup.map(|s| s.connect),
-                tls: setup.and_then(|s| s.tls),
-                wait,
-            },
-            body: Body::new(
-                state,
-                key,
-                Arc::clone(self),
-                self.config.read_timeout,
-                total_deadline,
-            ),
-        })
     }
 }

@@ -106,9 +106,11 @@ async fn a_full_host_gives_an_acquire_timeout_then_recovers() {
         b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n01234",
     )
     .await;
+    // No draining: the dropped response must close its connection at once.
     let pool = Pool::builder()
         .max_connections_per_host(1)
         .acquire_timeout(Duration::from_millis(100))
+        .drain(0, Duration::ZERO)
         .build();
     let mut first = pool.send(get(s.port), Bytes::new()).await.unwrap();
     assert_eq!(first.chunk().await.unwrap().unwrap(), "01234");

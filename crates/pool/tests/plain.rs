@@ -21,6 +21,8 @@ enum Action {
     Vanish,
     /// Write these bytes, then close the connection.
     ReplyThenClose(&'static [u8]),
+    /// Write the first bytes, wait 30 ms, write the second, and keep the connection.
+    ReplyInTwo(&'static [u8], &'static [u8]),
 }
 
 const OK: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
@@ -91,6 +93,13 @@ async fn serve(
         match action {
             Action::Reply(bytes) => {
                 if stream.write_all(bytes).await.is_err() {
+                    return;
+                }
+            }
+            Action::ReplyInTwo(first, second) => {
+                let _ = stream.write_all(first).await;
+                tokio::time::sleep(Duration::from_millis(30)).await;
+                if stream.write_all(second).await.is_err() {
                     return;
                 }
             }
@@ -212,11 +221,68 @@ async fn a_body_dropped_half_read_never_returns_its_connection() {
     let mut response = pool.send(get(s.port, "/big"), Bytes::new()).await.unwrap();
     assert_eq!(response.chunk().await.unwrap().unwrap(), "01234");
     drop(response);
+    // The rest never comes: the drain gives up after its timeout (100 ms) and closes.
+    tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(pool.stats().idle, 0);
     assert_eq!(pool.stats().closed.not_reusable, 1);
     let response = pool.send(get(s.port, "/"), Bytes::new()).await.unwrap();
     assert!(!response.reused());
     assert_eq!(s.accepted.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn a_dropped_body_already_buffered_keeps_its_connection() {
+    let whole: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n0123456789";
+    let s = server(vec![vec![Action::Reply(whole), Action::Reply(OK)]]).await;
+    let pool = Pool::new();
+    let response = pool.send(get(s.port, "/"), Bytes::new()).await.unwrap();
+    drop(response); // not a byte of the body read
+    assert_eq!(
+        pool.stats().idle,
+        1,
+        "the buffered rest was skipped at once"
+    );
+    let again = pool.send(get(s.port, "/"), Bytes::new()).await.unwrap();
+    assert!(again.reused());
+    assert_eq!(again.bytes().await.unwrap(), "ok");
+    assert_eq!(s.accepted.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn a_dropped_body_whose_rest_comes_soon_is_drained_and_kept() {
+    let head: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n01234";
+    let s = server(vec![vec![
+        Action::ReplyInTwo(head, b"56789"),
+        Action::Reply(OK),
+    ]])
+    .await;
+    let pool = Pool::new();
+    let mut response = pool.send(get(s.port, "/"), Bytes::new()).await.unwrap();
+    assert_eq!(response.chunk().await.unwrap().unwrap(), "01234");
+    drop(response);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(pool.stats().idle, 1, "drained within the 100 ms default");
+    let again = pool.send(get(s.port, "/"), Bytes::new()).await.unwrap();
+    assert!(again.reused());
+    assert_eq!(again.bytes().await.unwrap(), "ok");
+    assert_eq!(s.accepted.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn a_dropped_body_larger_than_the_drain_limit_closes() {
+    let head: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n01234";
+    let s = server(vec![vec![
+        Action::ReplyInTwo(head, b"56789"),
+        Action::Reply(OK),
+    ]])
+    .await;
+    let pool = Pool::builder().drain(4, Duration::from_secs(1)).build();
+    let mut response = pool.send(get(s.port, "/"), Bytes::new()).await.unwrap();
+    assert_eq!(response.chunk().await.unwrap().unwrap(), "01234");
+    drop(response);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(pool.stats().idle, 0, "5 bytes due, 4 allowed");
+    assert_eq!(pool.stats().closed.not_reusable, 1);
 }
 
 #[tokio::test]

@@ -22,7 +22,7 @@ pub enum CloseReason {
     ReadToClose,
     /// The framing headers contradicted each other (`Transfer-Encoding` with `Content-Length`).
     FramingInDoubt,
-    /// The server answered before the request body was sent; the server may still be waiting
+    /// The server answered before the request body was sent in full; the server may still be waiting
     /// for those bytes, or may take them for the next request.
     BodyNotSent,
     /// The caller stopped before the response body ended.
@@ -42,7 +42,7 @@ impl fmt::Display for CloseReason {
             CloseReason::Http10Response => "HTTP/1.0 response without keep-alive",
             CloseReason::ReadToClose => "body delimited by connection close",
             CloseReason::FramingInDoubt => "conflicting framing headers",
-            CloseReason::BodyNotSent => "response arrived before the request body was sent",
+            CloseReason::BodyNotSent => "response arrived before the request body was sent in full",
             CloseReason::BodyNotFullyRead => "response body not read to its end",
             CloseReason::LeftoverBytes => "bytes left over after the response",
             CloseReason::Upgraded => "connection upgraded to another protocol",

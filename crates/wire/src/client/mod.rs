@@ -103,6 +103,7 @@ use crate::{CloseReason, Error, KeepAlive, Limits};
 
 pub use await_100::{Await100Event, Await100Next};
 pub use recv_response::{AfterResponse, ResponseEvent};
+pub use send_body::EarlyEvent;
 pub use send_request::AfterHead;
 
 /// The states a [`Call`] moves through. Each is a zero-sized marker type.

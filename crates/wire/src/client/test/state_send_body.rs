@@ -58,3 +58,44 @@ fn trailers_need_chunked() {
         Error::TrailersWithoutChunked
     );
 }
+
+#[test]
+fn an_abandoned_body_reads_the_early_response_and_closes() {
+    let mut call = Scenario::post("http://a.test/", RequestBody::Sized(1000)).to_send_body();
+    call.write(b"first part", &mut Vec::new()).unwrap();
+    let mut call = call.abandon();
+    let response = b"HTTP/1.1 413 Content Too Large\r\nContent-Length: 0\r\n\r\n";
+    assert!(matches!(
+        call.read(response),
+        Ok(crate::client::ResponseEvent::Final { .. })
+    ));
+    let (head, next) = call.proceed().unwrap().unwrap();
+    assert_eq!(head.status(), 413);
+    let crate::client::AfterResponse::NoBody(cleanup) = next else {
+        panic!("a 413 with Content-Length 0 has no body");
+    };
+    assert_eq!(
+        cleanup.close_reason(0),
+        Some(crate::CloseReason::BodyNotSent)
+    );
+}
+
+#[test]
+fn interim_responses_during_the_upload_are_skipped_and_a_final_one_stops_it() {
+    let mut call = Scenario::post("http://a.test/", RequestBody::Sized(1000)).to_send_body();
+    call.write(b"first part", &mut Vec::new()).unwrap();
+    assert!(matches!(
+        call.read_early(b"HTTP/1.1 100 Cont"),
+        Ok(crate::client::EarlyEvent::Partial)
+    ));
+    let got = call.read_early(b"HTTP/1.1 100 Continue\r\n\r\n").unwrap();
+    assert!(matches!(
+        got,
+        crate::client::EarlyEvent::Interim { consumed: 25, .. }
+    ));
+    let early = b"HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n";
+    assert!(matches!(
+        call.read_early(early),
+        Ok(crate::client::EarlyEvent::Final)
+    ));
+}

@@ -1,0 +1,349 @@
+//! One request and its response head over one connection: the part of `send` that talks to
+//! the server. `tarry-wire` decides every byte; this file moves them and keeps the clocks.
+//!
+//! The request goes out in one write when it is small. A larger body goes out in pieces while
+//! the socket is watched, so a server that answers early (a `413` to an upload that is too
+//! big, a `401`) stops the upload and its answer is returned (POOL-11). `Expect:
+//! 100-continue` waits for the server's go-ahead, at most the expect timeout (RFC 9110
+//! §10.1.1 lets the client send the body after that).
+
+use std::future::poll_fn;
+use std::io;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::Poll;
+use std::time::Duration;
+
+use bytes::{Buf, Bytes, BytesMut};
+use http::{Method, Request};
+use tarry_wire::RequestBody;
+use tarry_wire::client::state::{Await100, RecvResponse, SendBody};
+use tarry_wire::client::{
+    AfterHead, AfterResponse, Await100Event, Await100Next, Call, EarlyEvent, ResponseEvent,
+};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::time::{Instant, timeout_at};
+
+use crate::body::{Body, BodyState};
+use crate::connection::{Connection, Io};
+use crate::error::Phase;
+use crate::pool::Inner;
+use crate::{Error, PoolKey, Response};
+
+/// Bodies up to this size go out with the head in one write; larger ones in pieces this big.
+const PIECE: usize = 64 * 1024;
+
+/// The clocks of one exchange, settled from the pool's settings and the request's options.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Timeouts {
+    pub(crate) connect: Duration,
+    pub(crate) head: Duration,
+    pub(crate) read: Duration,
+    pub(crate) total: Option<Duration>,
+    pub(crate) expect: Duration,
+}
+
+/// Why an attempt failed, and what the server may have seen of the request.
+pub(crate) struct Failure {
+    pub(crate) error: Error,
+    /// No byte of a response had arrived.
+    pub(crate) before_response: bool,
+    /// No byte of the request was accepted by the socket: the server cannot have seen it.
+    pub(crate) unsent: bool,
+}
+
+fn fail(error: Error, before_response: bool) -> Failure {
+    Failure {
+        error,
+        before_response,
+        unsent: false,
+    }
+}
+
+fn wire(phase: Phase) -> impl Fn(tarry_wire::Error) -> Failure {
+    move |e| fail(Error::Protocol(phase, e), false)
+}
+
+/// The request head as wire wants it (the body travels separately).
+fn head_of(request: &Request<()>) -> Request<()> {
+    let mut head = Request::new(());
+    *head.method_mut() = request.method().clone();
+    *head.uri_mut() = request.uri().clone();
+    *head.version_mut() = request.version();
+    *head.headers_mut() = request.headers().clone();
+    head
+}
+
+impl Inner {
+    /// Sends `request` on `conn` and reads the response head; the body is left to stream.
+    pub(crate) async fn attempt(
+        self: &Arc<Self>,
+        mut conn: Connection,
+        request: &Request<()>,
+        body: &Bytes,
+        key: PoolKey,
+        t: Timeouts,
+    ) -> Result<Response, Failure> {
+        let framing = if body.is_empty()
+            && !matches!(
+                *request.method(),
+                Method::POST | Method::PUT | Method::PATCH
+            ) {
+            RequestBody::None
+        } else {
+            RequestBody::Sized(body.len() as u64)
+        };
+        let call = Call::new(head_of(request), framing).map_err(wire(Phase::Write))?;
+        let started = Instant::now();
+        let total_deadline = t.total.map(|d| started + d);
+        let within_total = |at: Instant| total_deadline.map_or(at, |total| total.min(at));
+        let mut buf = BytesMut::with_capacity(8 * 1024);
+        let mut out = Vec::with_capacity(call.head_len() + body.len().min(PIECE));
+        let call = match call.write_head(&mut out).map_err(wire(Phase::Write))? {
+            AfterHead::RecvResponse(call) => {
+                first_write(&mut conn.io, &out).await?;
+                call
+            }
+            AfterHead::SendBody(mut call) if body.len() <= PIECE => {
+                call.write(body, &mut out).map_err(wire(Phase::Write))?;
+                let call = call.finish(&mut out).map_err(wire(Phase::Write))?;
+                first_write(&mut conn.io, &out).await?;
+                call
+            }
+            AfterHead::SendBody(call) => {
+                first_write(&mut conn.io, &out).await?;
+                let gap = t.read;
+                upload(&mut conn.io, call, body, &mut buf, gap, total_deadline).await?
+            }
+            AfterHead::Await100(call) => {
+                first_write(&mut conn.io, &out).await?;
+                let expect_end = within_total(Instant::now() + t.expect);
+                match await_100(&mut conn.io, call, &mut buf, expect_end).await? {
+                    Await100Next::RecvResponse(call) => call,
+                    Await100Next::SendBody(call) => {
+                        let gap = t.read;
+                        upload(&mut conn.io, call, body, &mut buf, gap, total_deadline).await?
+                    }
+                }
+            }
+        };
+
+        let setup = conn.setup.take();
+        let head_deadline = within_total(Instant::now() + t.head);
+        let mut received = buf.len();
+        let mut call = call;
+        loop {
+            match call.read(&buf).map_err(wire(Phase::Head))? {
+                ResponseEvent::Final { consumed } => {
+                    buf.advance(consumed);
+                    break;
+                }
+                ResponseEvent::Interim { consumed, .. } => buf.advance(consumed),
+                // Partial: read more.
+                _ => {
+                    if buf.capacity() - buf.len() < 1024 {
+                        buf.reserve(8 * 1024);
+                    }
+                    let n = match timeout_at(head_deadline, conn.read_buf(&mut buf)).await {
+                        Err(_) => return Err(fail(Error::Timeout(Phase::Head), false)),
+                        Ok(Err(e)) => return Err(fail(Error::Io(Phase::Head, e), received == 0)),
+                        Ok(Ok(n)) => n,
+                    };
+                    if n == 0 {
+                        if received == 0 {
+                            let closed = Error::ClosedBeforeResponse { retried: false };
+                            return Err(fail(closed, true));
+                        }
+                        let cut = call.end_of_input(&buf);
+                        return Err(fail(Error::Protocol(Phase::Head, cut), false));
+                    }
+                    received += n;
+                }
+            }
+        }
+        let wait = started.elapsed();
+        let (head, next) = match call.proceed() {
+            Ok(Some(parts)) => parts,
+            Ok(None) => {
+                let cut = tarry_wire::Error::IncompleteHead;
+                return Err(fail(Error::Protocol(Phase::Head, cut), false));
+            }
+            Err(e) => return Err(fail(Error::Protocol(Phase::Head, e), false)),
+        };
+        let state = match next {
+            AfterResponse::Body(call) => BodyState::Reading { call, conn, buf },
+            AfterResponse::NoBody(cleanup) | AfterResponse::Upgrade(cleanup) => {
+                if cleanup.close_reason(buf.len()).is_none() {
+                    self.checkin(key.clone(), conn, cleanup.keep_alive());
+                } else {
+                    self.count_not_reusable();
+                }
+                BodyState::Done
+            }
+        };
+        Ok(Response {
+            head,
+            reused: false,
+            retried: false,
+            timings: crate::Timings {
+                dns: setup.map(|s| s.dns),
+                connect: setup.map(|s| s.connect),
+                tls: setup.and_then(|s| s.tls),
+                wait,
+            },
+            body: Body::new(state, key, Arc::clone(self), t.read, total_deadline),
+        })
+    }
+}
+
+/// The first write of an exchange. A failure here on a reused connection means the server
+/// had closed it; if the socket took no byte at all, the server cannot have seen the request.
+async fn first_write(io: &mut Io, bytes: &[u8]) -> Result<(), Failure> {
+    let mut rest = bytes;
+    let result = poll_fn(|cx| {
+        while !rest.is_empty() {
+            match Pin::new(&mut *io).poll_write(cx, rest) {
+                Poll::Ready(Ok(0)) => return Poll::Ready(Err(io::ErrorKind::WriteZero.into())),
+                Poll::Ready(Ok(n)) => rest = &rest[n..],
+                Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+        Pin::new(&mut *io).poll_flush(cx)
+    })
+    .await;
+    result.map_err(|e| Failure {
+        error: Error::Io(Phase::Write, e),
+        before_response: true,
+        unsent: rest.len() == bytes.len(),
+    })
+}
+
+/// Waits for `100 Continue` until `until`; interim responses are skipped, a final response
+/// means the body is not sent at all.
+async fn await_100(
+    io: &mut Io,
+    mut call: Call<Await100>,
+    buf: &mut BytesMut,
+    until: Instant,
+) -> Result<Await100Next, Failure> {
+    let mut received = 0;
+    loop {
+        match call.read(buf).map_err(wire(Phase::Head))? {
+            Await100Event::Continue { consumed } => {
+                buf.advance(consumed);
+                return Ok(call.proceed());
+            }
+            Await100Event::Interim { consumed, .. } => {
+                buf.advance(consumed);
+                continue;
+            }
+            Await100Event::Final => return Ok(call.proceed()),
+            _ => {}
+        }
+        if buf.capacity() - buf.len() < 1024 {
+            buf.reserve(8 * 1024);
+        }
+        match timeout_at(until, io.read_buf(buf)).await {
+            // The server said nothing in time: send the body anyway.
+            Err(_) => return Ok(call.proceed()),
+            Ok(Err(e)) => return Err(fail(Error::Io(Phase::Head, e), received == 0)),
+            Ok(Ok(0)) if received == 0 => {
+                return Err(fail(Error::ClosedBeforeResponse { retried: false }, true));
+            }
+            Ok(Ok(0)) => {
+                let cut = tarry_wire::Error::IncompleteHead;
+                return Err(fail(Error::Protocol(Phase::Head, cut), false));
+            }
+            Ok(Ok(n)) => received += n,
+        }
+    }
+}
+
+/// Sends a large body in pieces, each bounded by `gap` and the total deadline, while watching
+/// the socket: a final response before the end stops the upload.
+async fn upload(
+    io: &mut Io,
+    mut call: Call<SendBody>,
+    body: &Bytes,
+    buf: &mut BytesMut,
+    gap: Duration,
+    total: Option<Instant>,
+) -> Result<Call<RecvResponse>, Failure> {
+    let mut out = Vec::with_capacity(PIECE);
+    let mut sent = 0;
+    // The server stopped talking (half-closed): keep sending, and let the head read find out.
+    let mut peer_done = false;
+    while sent < body.len() {
+        let end = (sent + PIECE).min(body.len());
+        out.clear();
+        call.write(&body[sent..end], &mut out)
+            .map_err(wire(Phase::Write))?;
+        sent = end;
+        let mut piece = &out[..];
+        while !piece.is_empty() {
+            let until = Instant::now() + gap;
+            let until = total.map_or(until, |t| t.min(until));
+            let watched = timeout_at(until, send_watching(io, &mut piece, buf, &mut peer_done));
+            match watched.await {
+                Err(_) => return Err(fail(Error::Timeout(Phase::Write), buf.is_empty())),
+                Ok(Err(e)) => return Err(fail(Error::Io(Phase::Write, e), buf.is_empty())),
+                Ok(Ok(Watched::Sent)) => {}
+                Ok(Ok(Watched::Heard)) => loop {
+                    match call.read_early(buf).map_err(wire(Phase::Head))? {
+                        EarlyEvent::Interim { consumed, .. } => buf.advance(consumed),
+                        EarlyEvent::Final => return Ok(call.abandon()),
+                        // Partial (a head still arriving): keep sending meanwhile.
+                        _ => break,
+                    }
+                },
+            }
+        }
+    }
+    call.finish(&mut Vec::new()).map_err(wire(Phase::Write))
+}
+
+enum Watched {
+    /// All of the piece went out.
+    Sent,
+    /// The server sent something first; the piece is partly sent.
+    Heard,
+}
+
+/// Writes `piece` (advancing it) until it is all sent or the server says something.
+async fn send_watching(
+    io: &mut Io,
+    piece: &mut &[u8],
+    buf: &mut BytesMut,
+    peer_done: &mut bool,
+) -> io::Result<Watched> {
+    poll_fn(|cx| {
+        while !*peer_done {
+            let mut scratch = [0u8; 2048];
+            let mut read = ReadBuf::new(&mut scratch);
+            match Pin::new(&mut *io).poll_read(cx, &mut read) {
+                Poll::Ready(Ok(())) if read.filled().is_empty() => *peer_done = true,
+                Poll::Ready(Ok(())) => {
+                    buf.extend_from_slice(read.filled());
+                    return Poll::Ready(Ok(Watched::Heard));
+                }
+                Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+                Poll::Pending => break,
+            }
+        }
+        while !piece.is_empty() {
+            match Pin::new(&mut *io).poll_write(cx, piece) {
+                Poll::Ready(Ok(0)) => return Poll::Ready(Err(io::ErrorKind::WriteZero.into())),
+                Poll::Ready(Ok(n)) => *piece = &piece[n..],
+                Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+        match Pin::new(&mut *io).poll_flush(cx) {
+            Poll::Ready(Ok(())) => Poll::Ready(Ok(Watched::Sent)),
+            Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
+            Poll::Pending => Poll::Pending,
+        }
+    })
+    .await
+}

@@ -1,0 +1,81 @@
+//! Settings of one request that differ from the pool's.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+/// Per-request settings for [`Pool::send_with`](crate::Pool::send_with); each one left unset
+/// takes the pool's. Settings that affect trust or routing (TLS, a resolve override) become
+/// part of the pool key, so the request only reuses connections made the same way.
+///
+/// ```
+/// use std::time::Duration;
+/// use tarry_pool::SendOptions;
+///
+/// let options = SendOptions::new()
+///     .connect_timeout(Duration::from_secs(2))
+///     .total_timeout(Duration::from_secs(10));
+/// # let _ = options;
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct SendOptions {
+    #[cfg(feature = "tls")]
+    pub(crate) tls: Option<crate::TlsSettings>,
+    pub(crate) resolve_to: Option<SocketAddr>,
+    pub(crate) connect_timeout: Option<Duration>,
+    pub(crate) head_timeout: Option<Duration>,
+    pub(crate) read_timeout: Option<Duration>,
+    pub(crate) total_timeout: Option<Duration>,
+    pub(crate) expect_timeout: Option<Duration>,
+}
+
+impl SendOptions {
+    /// The pool's settings for everything.
+    pub fn new() -> SendOptions {
+        SendOptions::default()
+    }
+
+    /// TLS settings for this request instead of the pool's.
+    #[cfg(feature = "tls")]
+    pub fn tls(mut self, settings: crate::TlsSettings) -> Self {
+        self.tls = Some(settings);
+        self
+    }
+
+    /// Connects to `addr` instead of resolving the request's host (curl's `--resolve` for one
+    /// request). TLS still checks the certificate against the host in the URI.
+    pub fn resolve_to(mut self, addr: SocketAddr) -> Self {
+        self.resolve_to = Some(addr);
+        self
+    }
+
+    /// Timeout for each TCP connect attempt, and for the TLS handshake.
+    pub fn connect_timeout(mut self, d: Duration) -> Self {
+        self.connect_timeout = Some(d);
+        self
+    }
+
+    /// Timeout from the end of the request to the end of the response head.
+    pub fn head_timeout(mut self, d: Duration) -> Self {
+        self.head_timeout = Some(d);
+        self
+    }
+
+    /// Longest gap between two reads of the response body.
+    pub fn read_timeout(mut self, d: Duration) -> Self {
+        self.read_timeout = Some(d);
+        self
+    }
+
+    /// A deadline for the whole exchange, from sending to the last body byte.
+    pub fn total_timeout(mut self, d: Duration) -> Self {
+        self.total_timeout = Some(d);
+        self
+    }
+
+    /// How long a request with `Expect: 100-continue` waits for the server's `100` before it
+    /// sends the body anyway.
+    pub fn expect_continue_timeout(mut self, d: Duration) -> Self {
+        self.expect_timeout = Some(d);
+        self
+    }
+}
