@@ -1,6 +1,7 @@
 //! What makes two requests able to share a connection.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 /// The pool key: two requests share connections only when every field is equal. Besides the
 /// origin it holds the identity of each setting that affects trust or routing: the TLS
@@ -17,7 +18,7 @@ pub struct PoolKey {
     /// The pool's number for the TLS settings the connection was made with; 0 for `http`.
     pub tls: u32,
     /// Where a resolve override sent the host, if one did.
-    pub addr: Option<SocketAddr>,
+    pub addrs: Option<Arc<[SocketAddr]>>,
 }
 
 impl PoolKey {
@@ -44,7 +45,7 @@ impl PoolKey {
             host,
             port: uri.port_u16().unwrap_or(default_port),
             tls: 0,
-            addr: None,
+            addrs: None,
         })
     }
 }

@@ -20,7 +20,7 @@ use std::time::Duration;
 pub struct SendOptions {
     #[cfg(feature = "tls")]
     pub(crate) tls: Option<crate::TlsSettings>,
-    pub(crate) resolve_to: Option<SocketAddr>,
+    pub(crate) resolve_to: Vec<SocketAddr>,
     pub(crate) connect_timeout: Option<Duration>,
     pub(crate) head_timeout: Option<Duration>,
     pub(crate) read_timeout: Option<Duration>,
@@ -42,9 +42,10 @@ impl SendOptions {
     }
 
     /// Connects to `addr` instead of resolving the request's host (curl's `--resolve` for one
-    /// request). TLS still checks the certificate against the host in the URI.
+    /// request); called again, it adds another address to try. TLS still checks the
+    /// certificate against the host in the URI.
     pub fn resolve_to(mut self, addr: SocketAddr) -> Self {
-        self.resolve_to = Some(addr);
+        self.resolve_to.push(addr);
         self
     }
 

@@ -35,7 +35,7 @@ pub struct PoolBuilder {
     drain_limit: usize,
     drain_timeout: Duration,
     happy_eyeballs_delay: Duration,
-    resolve: HashMap<(String, u16), SocketAddr>,
+    resolve: HashMap<(String, u16), Vec<SocketAddr>>,
     #[cfg(feature = "tls")]
     tls: crate::TlsSettings,
 }
@@ -154,8 +154,12 @@ impl PoolBuilder {
         self
     }
     /// Connects to `addr` for `host:port` instead of resolving it (curl's `--resolve`).
+    /// Called again for the same host and port, it adds another address; they are tried in
+    /// order, raced as happy eyeballs. The host is matched as the pool key spells it:
+    /// lowercase, without a trailing dot.
     pub fn resolve(mut self, host: &str, port: u16, addr: SocketAddr) -> Self {
-        self.resolve.insert((host.to_ascii_lowercase(), port), addr);
+        let host = host.trim_end_matches('.').to_ascii_lowercase();
+        self.resolve.entry((host, port)).or_default().push(addr);
         self
     }
     /// Trusts the certificates of a PEM document as roots, besides (or, with
@@ -497,10 +501,15 @@ impl Inner {
         options: &SendOptions,
     ) -> Result<(PoolKey, Route), Error> {
         let mut key = PoolKey::origin(uri)?;
-        key.addr = options.resolve_to.or_else(|| {
+        key.addrs = if options.resolve_to.is_empty() {
             let wanted = (key.host.clone(), key.port);
-            self.config.resolve.get(&wanted).copied()
-        });
+            self.config
+                .resolve
+                .get(&wanted)
+                .map(|a| a.as_slice().into())
+        } else {
+            Some(options.resolve_to.as_slice().into())
+        };
         #[cfg(feature = "tls")]
         if key.scheme == "https" {
             let tls = self.tls.config(options.tls.as_ref())?;
@@ -567,8 +576,8 @@ impl Inner {
         t: &Timeouts,
     ) -> Result<Connection, Error> {
         let started = Instant::now();
-        let addrs = match key.addr {
-            Some(addr) => vec![addr],
+        let addrs = match &key.addrs {
+            Some(addrs) => addrs.to_vec(),
             None => crate::connect::resolve(key).await?,
         };
         let dns = started.elapsed();
