@@ -1,0 +1,163 @@
+//! Where connections go: resolve overrides in the pool key (POOL-06) and the race between
+//! addresses when one of them does not answer (POOL-12, happy eyeballs).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::Request;
+use tarry_pool::{Pool, SendOptions};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpSocket, TcpStream};
+
+/// A keep-alive server answering every request with `name`; returns its address and how many
+/// requests it saw.
+async fn named_server(name: &'static str) -> (SocketAddr, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let requests = Arc::new(AtomicUsize::new(0));
+    let seen = requests.clone();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut stream, _)) = listener.accept().await else {
+                return;
+            };
+            let seen = seen.clone();
+            tokio::spawn(async move {
+                let reply = format!("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n{name}");
+                let mut buf = Vec::new();
+                loop {
+                    let mut chunk = [0u8; 1024];
+                    match stream.read(&mut chunk).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                    }
+                    while let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                        buf.drain(..end + 4);
+                        seen.fetch_add(1, Ordering::SeqCst);
+                        if stream.write_all(reply.as_bytes()).await.is_err() {
+                            return;
+                        }
+                    }
+                }
+            });
+        }
+    });
+    (addr, requests)
+}
+
+async fn body(pool: &Pool, uri: &str, options: &SendOptions) -> String {
+    let request = Request::get(uri).body(()).unwrap();
+    let response = pool
+        .send_with(request, Bytes::new(), options)
+        .await
+        .unwrap();
+    String::from_utf8(response.bytes().await.unwrap().to_vec()).unwrap()
+}
+
+#[tokio::test]
+async fn pool_06_a_resolve_override_is_part_of_the_key() {
+    let (a, seen_a) = named_server("a").await;
+    let (b, seen_b) = named_server("b").await;
+    let pool = Pool::new();
+    let to_a = SendOptions::new().resolve_to(a);
+    let to_b = SendOptions::new().resolve_to(b);
+    for _ in 0..3 {
+        assert_eq!(body(&pool, "http://x.test/", &to_a).await, "a");
+        assert_eq!(body(&pool, "http://x.test/", &to_b).await, "b");
+    }
+    assert_eq!(seen_a.load(Ordering::SeqCst), 3);
+    assert_eq!(seen_b.load(Ordering::SeqCst), 3);
+    assert_eq!(
+        pool.stats().opened,
+        2,
+        "one connection per route, each reused"
+    );
+}
+
+#[tokio::test]
+async fn pool_06_pool_wide_and_per_request_overrides_stay_apart() {
+    let (a, _) = named_server("a").await;
+    let (b, _) = named_server("b").await;
+    let pool = Pool::builder().resolve("X.test.", 80, a).build();
+    assert_eq!(
+        body(&pool, "http://x.test/", &SendOptions::new()).await,
+        "a"
+    );
+    let to_b = SendOptions::new().resolve_to(b);
+    assert_eq!(body(&pool, "http://x.test/", &to_b).await, "b");
+    assert_eq!(
+        body(&pool, "http://x.test/", &SendOptions::new()).await,
+        "a"
+    );
+    assert_eq!(pool.stats().opened, 2);
+}
+
+/// A listener whose backlog is full and which never accepts: a connect to it gets no answer
+/// (Linux drops the SYN), the nearest a loopback test gets to a dead address family.
+async fn unanswering() -> (SocketAddr, Vec<TcpStream>) {
+    let socket = TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let listener = socket.listen(1).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut held = Vec::new();
+    // Fill the accept queue; each of these completes the handshake and is never accepted.
+    for _ in 0..4 {
+        match tokio::time::timeout(Duration::from_millis(200), TcpStream::connect(addr)).await {
+            Ok(Ok(stream)) => held.push(stream),
+            _ => break,
+        }
+    }
+    // Keep the listener open for the test's life by leaking it into a task that holds it.
+    tokio::spawn(async move {
+        let _listener = listener;
+        tokio::time::sleep(Duration::from_secs(60)).await;
+    });
+    (addr, held)
+}
+
+#[cfg(target_os = "linux")]
+#[tokio::test]
+async fn pool_12_an_address_that_does_not_answer_is_raced_by_the_next() {
+    let (dead, _held) = unanswering().await;
+    let (live, _) = named_server("b").await;
+    let pool = Pool::builder()
+        .resolve("dual.test", 80, dead)
+        .resolve("dual.test", 80, live)
+        .happy_eyeballs_delay(Duration::from_millis(150))
+        .connect_timeout(Duration::from_secs(5))
+        .build();
+    let request = Request::get("http://dual.test/").body(()).unwrap();
+    let response = pool.send(request, Bytes::new()).await.unwrap();
+    let connect = response.timings().connect.unwrap();
+    assert_eq!(response.bytes().await.unwrap(), "b");
+    // The first address had its head start, then lost the race (well before its timeout).
+    assert!(connect >= Duration::from_millis(140), "{connect:?}");
+    assert!(connect < Duration::from_secs(2), "{connect:?}");
+}
+
+#[cfg(target_os = "linux")]
+#[tokio::test]
+async fn pool_12_a_connect_that_never_completes_times_out() {
+    let (dead, _held) = unanswering().await;
+    let pool = Pool::builder()
+        .resolve("dead.test", 80, dead)
+        .connect_timeout(Duration::from_millis(200))
+        .build();
+    let request = Request::get("http://dead.test/").body(()).unwrap();
+    let started = std::time::Instant::now();
+    let err = pool.send(request, Bytes::new()).await.unwrap_err();
+    assert!(
+        matches!(err, tarry_pool::Error::Timeout(tarry_pool::Phase::Connect)),
+        "{err:?}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(2));
+    let uri = "http://dead.test/".parse().unwrap();
+    assert_eq!(
+        pool.host_stats(&uri).unwrap().open,
+        0,
+        "no pool entry is left"
+    );
+}
