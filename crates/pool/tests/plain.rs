@@ -398,6 +398,39 @@ async fn the_sweep_closes_connections_whose_idle_deadline_passed() {
 }
 
 #[tokio::test]
+async fn pool_10_a_connection_is_not_used_past_its_max_lifetime() {
+    let s = server(vec![vec![Action::Reply(OK); 3]]).await;
+    let pool = Pool::builder()
+        .max_lifetime(Duration::from_millis(300))
+        .build();
+    let fetch = |pool: Pool, port: u16| async move {
+        let response = pool.send(get(port, "/"), Bytes::new()).await.unwrap();
+        let reused = response.reused();
+        response.bytes().await.unwrap();
+        reused
+    };
+    assert!(!fetch(pool.clone(), s.port).await);
+    assert!(fetch(pool.clone(), s.port).await, "young: reused");
+    // Idle past its end of life: the sweep (which wakes at least once a second) closes it,
+    // counted as an idle deadline.
+    let mut waited = 0;
+    while pool.stats().idle > 0 && waited < 3000 {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        waited += 20;
+    }
+    assert_eq!(pool.stats().idle, 0, "outlived its max lifetime");
+    assert_eq!(pool.stats().closed.idle_timeout, 1);
+    // In use when its life ends: closed as it comes back, not pooled.
+    let response = pool.send(get(s.port, "/"), Bytes::new()).await.unwrap();
+    assert!(!response.reused());
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    response.bytes().await.unwrap();
+    assert_eq!(pool.stats().idle, 0);
+    assert_eq!(pool.stats().closed.lifetime, 1);
+    assert_eq!(s.accepted.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
 async fn pool_13_a_trickling_server_hits_the_total_deadline() {
     // One body byte every 20 ms: each gap is far below the read timeout, but the whole
     // exchange must still end at the total deadline.
