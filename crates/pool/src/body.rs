@@ -12,6 +12,7 @@ use tarry_wire::client::state::RecvBody;
 
 use crate::connection::Connection;
 use crate::error::Phase;
+use crate::metrics::Close;
 use crate::pool::Inner;
 use crate::{Error, PoolKey};
 
@@ -158,8 +159,10 @@ impl Body {
                 }
                 Err(e) => {
                     // The connection drops with the state: closed, never pooled.
-                    self.state = BodyState::Done;
-                    self.pool.count_error();
+                    let state = std::mem::replace(&mut self.state, BodyState::Done);
+                    if let BodyState::Reading { conn, .. } = state {
+                        self.pool.count_close(&conn, Close::Error);
+                    }
                     return Err(e);
                 }
             }
@@ -182,7 +185,7 @@ fn give_back(pool: &Inner, key: PoolKey, call: Call<RecvBody>, conn: Connection,
     if cleanup.close_reason(buf.len()).is_none() {
         pool.checkin(key, conn, cleanup.keep_alive());
     } else {
-        pool.count_not_reusable();
+        pool.count_close(&conn, Close::NotReusable);
     }
 }
 
@@ -220,7 +223,7 @@ impl Drop for Body {
         let (limit, timeout) = self.pool.drain_settings();
         let runtime = tokio::runtime::Handle::try_current();
         let (Ok(runtime), true) = (runtime, limit > 0 && !self.pool.is_closed()) else {
-            self.pool.count_not_reusable();
+            self.pool.count_close(&conn, Close::NotReusable);
             return;
         };
         let (pool, key) = (Arc::clone(&self.pool), self.key.clone());
@@ -247,7 +250,7 @@ impl Drop for Body {
             if drained == Ok(true) {
                 give_back(&pool, key, call, conn, &buf);
             } else {
-                pool.count_not_reusable();
+                pool.count_close(&conn, Close::NotReusable);
             }
         });
     }

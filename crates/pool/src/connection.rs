@@ -20,6 +20,8 @@ pub(crate) struct Connection {
     pub(crate) setup: Option<Setup>,
     /// When it was opened, for `max_lifetime`.
     pub(crate) opened_at: std::time::Instant,
+    /// The counters of its origin.
+    pub(crate) host: std::sync::Arc<crate::metrics::Counters>,
 }
 
 /// Time spent opening a connection.

@@ -27,6 +27,7 @@ use tokio::time::{Instant, timeout_at};
 use crate::body::{Body, BodyState};
 use crate::connection::{Connection, Io};
 use crate::error::Phase;
+use crate::metrics::Close;
 use crate::pool::Inner;
 use crate::{Error, PoolKey, Response};
 
@@ -176,7 +177,7 @@ impl Inner {
                 if cleanup.close_reason(buf.len()).is_none() {
                     self.checkin(key.clone(), conn, cleanup.keep_alive());
                 } else {
-                    self.count_not_reusable();
+                    self.count_close(&conn, Close::NotReusable);
                 }
                 BodyState::Done
             }

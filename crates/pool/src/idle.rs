@@ -85,6 +85,15 @@ impl<K: Hash + Eq + Clone, T: Poolable> IdleStore<K, T> {
         self.hosts.get(key).map_or(0, Vec::len)
     }
 
+    /// Idle connections summed over the keys `wanted` accepts.
+    pub fn idle_where(&self, wanted: impl Fn(&K) -> bool) -> usize {
+        self.hosts
+            .iter()
+            .filter(|(key, _)| wanted(key))
+            .map(|(_, stack)| stack.len())
+            .sum()
+    }
+
     /// Returns a connection that went idle at `now` and may be reused until `deadline`.
     ///
     /// Returns what had to leave to make room (possibly `conn` itself: when its deadline has

@@ -1,35 +1,46 @@
-//! # tarry-pool (in progress)
+//! # tarry-pool
 //!
-//! A per-host keep-alive pool of HTTP/1.1 connections on tokio, driving `tarry-wire`. Built so
-//! far, over plain TCP:
+//! A per-host keep-alive pool of HTTP/1.1 connections, plain and TLS, on tokio. Every byte on
+//! the wire is decided by the sans-IO codec `tarry-wire`; this crate owns the sockets, the
+//! clocks and the rules for when a connection may carry another request.
 //!
-//! - [`Pool::send`]: checkout (most recently used first, liveness-checked) or connect (with a
-//!   resolve override map and a connect timeout), one exchange through `tarry-wire`, and the
-//!   response body streamed from [`Response`]; the connection goes back only when wire says
-//!   the exchange ended cleanly and the body was read to its end.
-//! - One safe retry: a request that fails on a reused connection before any byte of the
-//!   response, if its method is idempotent. Never otherwise.
-//! - Timeouts for connect, the response head and gaps in the body, each a typed error naming
-//!   its [`Phase`].
-//! - TLS (feature `tls`, on by default) through rustls with the ring provider: webpki-roots
-//!   or custom roots, verification always on, SNI from the host (none for IP literals), ALPN
-//!   `http/1.1`, one shared configuration so that fresh connections resume the session; full
-//!   and resumed handshakes counted. A close-delimited body cut without `close_notify` is an
-//!   error (WIRE-10).
-//! - `max_connections_per_host` (default unlimited) with a first-come queue: a returned
-//!   connection goes straight to the oldest live waiter, a closed one frees its slot for the
-//!   next, a cancelled waiter gives up its place, and waiting longer than the acquire timeout
-//!   is [`Error::AcquireTimeout`].
-//! - [`IdleStore`]: per-host stacks with per-host and global caps (least recently used evicted
-//!   across hosts), idle deadlines from [`idle_deadline`] (`Keep-Alive: timeout` less a margin),
-//!   purge; generic over [`Poolable`], so its rules are tested without I/O.
+//! - **Sending:** [`Pool::send`] (or [`Pool::send_with`] and per-request [`SendOptions`])
+//!   checks out the most recently used live connection for the request's [`PoolKey`] or opens
+//!   one, sends the request, and returns the [`Response`] once its head has arrived; the body
+//!   streams from it. `Expect: 100-continue` waits for the go-ahead (at most the expect
+//!   timeout); a server that answers while a large body is still going out stops the upload
+//!   and its answer is returned.
+//! - **Reuse:** a connection goes back only when wire says the exchange ended cleanly and the
+//!   body was read to its end. A response dropped early is drained (a bounded amount within a
+//!   short time) or its connection closed. Idle connections are liveness-checked at checkout;
+//!   their deadline is the idle timeout, shortened by the server's `Keep-Alive: timeout` less
+//!   a margin, and by [`PoolBuilder::max_lifetime`]; a background sweep closes them on time.
+//! - **Safe retry:** a request that fails on a reused connection before any byte of the
+//!   response is sent once more on a fresh connection if its method is idempotent or the
+//!   socket took none of it. Never otherwise; [`Response::retried`] and [`Stats::retried`]
+//!   report it.
+//! - **Connecting:** DNS through tokio or a resolve override (curl's `--resolve`, several
+//!   addresses allowed), addresses raced with a head start (happy eyeballs, RFC 8305),
+//!   `TCP_NODELAY`, a connect timeout per attempt.
+//! - **TLS** (feature `tls`, on by default): rustls with the ring provider; webpki-roots or
+//!   custom roots, client certificates, a minimum version, SNI from the host (none for IP
+//!   literals), ALPN `http/1.1`. Each distinct [`TlsSettings`] value gets one shared
+//!   configuration (so fresh connections resume sessions) and a number in the pool key (so a
+//!   connection is never reused under other settings). Full and resumed handshakes are
+//!   counted. Verification is always on unless a request asks otherwise by name.
+//! - **Limits:** `max_idle_per_host`, a global idle cap (least recently used evicted across
+//!   hosts), `max_connections_per_host` with a first-come queue and an acquire timeout, and a
+//!   timeout for every phase (connect, response head, gaps in the body or the upload, the
+//!   whole exchange), each a typed [`Error`] naming its [`Phase`].
+//! - **Metrics:** [`Pool::stats`] (opened, reused, retried, handshakes, closes by reason),
+//!   [`Pool::host_stats`] (open, idle, waiting) and per-request [`Timings`] (DNS, connect,
+//!   TLS, wait).
+//! - [`Pool::close`] shuts idle connections (TLS with `close_notify`) and refuses later
+//!   requests; dropping the pool closes them too.
+//! - The idle store's rules live in [`IdleStore`], generic over [`Poolable`], and are tested
+//!   without I/O.
 //!
-//! - [`Pool::close`], a background sweep of idle deadlines, [`Stats`] with closes by reason,
-//!   [`Pool::host_stats`], and per-request [`Timings`].
-//!
-//! Not built yet (issue #4): client certificates and per-request TLS settings in the pool key,
-//! bounded draining of dropped bodies (they are closed instead), the `Expect: 100-continue`
-//! wait (the body is sent at once), happy eyeballs between address families.
+//! The pool alone, sending two requests over one connection:
 //!
 //! ```
 //! use bytes::Bytes;
@@ -73,6 +84,7 @@ mod error;
 mod exchange;
 mod idle;
 mod key;
+mod metrics;
 mod options;
 mod pool;
 mod slots;
@@ -86,7 +98,8 @@ pub use deadline::idle_deadline;
 pub use error::{Error, Phase};
 pub use idle::{EvictReason, Evicted, IdleStore, Poolable};
 pub use key::PoolKey;
+pub use metrics::{ClosedStats, HostStats, Stats};
 pub use options::SendOptions;
-pub use pool::{ClosedStats, HostStats, Pool, PoolBuilder, Stats};
+pub use pool::{Pool, PoolBuilder};
 #[cfg(feature = "tls")]
 pub use tls::{TlsSettings, TlsVersion};

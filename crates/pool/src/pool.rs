@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -11,8 +11,10 @@ use http::{Method, Request};
 
 use crate::connection::{Connection, Io, Setup};
 use crate::exchange::{Failure, Timeouts};
+use crate::idle_deadline;
+use crate::metrics::{Close, Counters, Event, Metrics};
 use crate::slots::{Acquire, Handoff, Slot, Slots};
-use crate::{Error, IdleStore, PoolKey, Response, SendOptions, idle_deadline};
+use crate::{Error, Evicted, HostStats, IdleStore, PoolKey, Response, SendOptions, Stats};
 
 /// The longest the sweep task sleeps.
 const SWEEP_INTERVAL: Duration = Duration::from_secs(1);
@@ -195,12 +197,7 @@ impl PoolBuilder {
                 config: self,
                 #[cfg(feature = "tls")]
                 tls,
-                opened: AtomicU64::new(0),
-                reused: AtomicU64::new(0),
-                retried: AtomicU64::new(0),
-                tls_full: AtomicU64::new(0),
-                tls_resumed: AtomicU64::new(0),
-                closes: CloseCounters::default(),
+                metrics: Metrics::default(),
                 closed: AtomicBool::new(false),
                 sweeping: AtomicBool::new(false),
             }),
@@ -223,101 +220,12 @@ pub(crate) struct Inner {
     /// connections.
     #[cfg(feature = "tls")]
     tls: crate::tls_registry::TlsRegistry,
-    opened: AtomicU64,
-    reused: AtomicU64,
-    retried: AtomicU64,
-    tls_full: AtomicU64,
-    tls_resumed: AtomicU64,
-    closes: CloseCounters,
+    metrics: Metrics,
     /// Set by `close()`: no new requests; returned connections are closed, not kept.
     closed: AtomicBool,
     /// Whether the background sweep task has been started (on the first request, since a pool
     /// may be built outside a runtime).
     sweeping: AtomicBool,
-}
-
-/// Counters since the pool was built.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Stats {
-    /// Connections opened.
-    pub opened: u64,
-    /// Requests sent on a reused connection.
-    pub reused: u64,
-    /// Requests re-sent once on a fresh connection after a reused one failed.
-    pub retried: u64,
-    /// TLS handshakes that were full.
-    pub tls_full: u64,
-    /// TLS handshakes that resumed an earlier session.
-    pub tls_resumed: u64,
-    /// Connections idle right now.
-    pub idle: usize,
-    /// Connections closed, by reason.
-    pub closed: ClosedStats,
-}
-
-/// Connections closed since the pool was built, by reason.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct ClosedStats {
-    /// Idle past their deadline (ours, or the server's `Keep-Alive: timeout`).
-    pub idle_timeout: u64,
-    /// Found closed by the server: at a liveness check, or by a failed reuse.
-    pub stale: u64,
-    /// Over `max_idle_per_host` or `max_idle_total`.
-    pub limit: u64,
-    /// Not reusable by wire's verdict (`Connection: close`, read-to-close body, leftover
-    /// bytes, a body not read to its end) or by the server's `Keep-Alive` hint.
-    pub not_reusable: u64,
-    /// Closed after an error in the exchange.
-    pub error: u64,
-    /// Past `max_lifetime` when they came back (the sweep counts those that reach it while
-    /// idle as `idle_timeout`).
-    pub lifetime: u64,
-}
-
-#[derive(Debug, Default)]
-struct CloseCounters {
-    idle_timeout: AtomicU64,
-    stale: AtomicU64,
-    limit: AtomicU64,
-    not_reusable: AtomicU64,
-    error: AtomicU64,
-    lifetime: AtomicU64,
-}
-
-impl CloseCounters {
-    fn evicted(&self, evicted: &[crate::Evicted<PoolKey, Connection>]) {
-        for e in evicted {
-            let counter = match e.reason {
-                crate::EvictReason::IdleTimeout => &self.idle_timeout,
-                crate::EvictReason::Dead => &self.stale,
-                _ => &self.limit,
-            };
-            counter.fetch_add(1, Ordering::Relaxed);
-        }
-    }
-
-    fn snapshot(&self) -> ClosedStats {
-        let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
-        ClosedStats {
-            idle_timeout: get(&self.idle_timeout),
-            stale: get(&self.stale),
-            limit: get(&self.limit),
-            not_reusable: get(&self.not_reusable),
-            error: get(&self.error),
-            lifetime: get(&self.lifetime),
-        }
-    }
-}
-
-/// The connections of one host right now.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct HostStats {
-    /// Open connections, idle or in use (what `max_connections_per_host` caps).
-    pub open: usize,
-    /// Idle connections.
-    pub idle: usize,
-    /// Requests waiting in the host's queue.
-    pub waiting: usize,
 }
 
 impl Default for Pool {
@@ -339,14 +247,14 @@ impl Pool {
 
     /// Counters and the idle count.
     pub fn stats(&self) -> Stats {
+        let (open, waiting) = self.inner.slots.counts_where(|_| true);
+        let idle = self.inner.idle().len();
         Stats {
-            opened: self.inner.opened.load(Ordering::Relaxed),
-            reused: self.inner.reused.load(Ordering::Relaxed),
-            retried: self.inner.retried.load(Ordering::Relaxed),
-            tls_full: self.inner.tls_full.load(Ordering::Relaxed),
-            tls_resumed: self.inner.tls_resumed.load(Ordering::Relaxed),
-            idle: self.inner.idle().len(),
-            closed: self.inner.closes.snapshot(),
+            open,
+            idle,
+            in_use: open.saturating_sub(idle),
+            waiting,
+            ..self.inner.metrics.total()
         }
     }
 
@@ -380,7 +288,7 @@ impl Pool {
                         let now = Instant::now();
                         // Evicted connections close as this statement's temporaries drop.
                         let evicted = inner.idle().purge(now);
-                        inner.closes.evicted(&evicted);
+                        inner.count_evicted(&evicted);
                         inner.idle().next_deadline()
                     }
                     _ => return,
@@ -398,14 +306,26 @@ impl Pool {
     }
 
     /// The connections of the host `uri` names.
+    ///
+    /// Counted by origin (scheme, host, port): connections to it under any TLS settings or
+    /// resolve override add up here.
     pub fn host_stats(&self, uri: &http::Uri) -> Result<HostStats, Error> {
-        let (key, _) = self.inner.route(uri, &SendOptions::default())?;
-        let (open, waiting) = self.inner.slots.counts(&key);
-        let idle = self.inner.idle().idle_for(&key);
+        let origin = PoolKey::origin(uri)?;
+        let same = |k: &PoolKey| {
+            (k.scheme, k.port, k.host.as_str()) == (origin.scheme, origin.port, &*origin.host)
+        };
+        let (open, waiting) = self.inner.slots.counts_where(same);
+        let idle = self.inner.idle().idle_where(same);
+        let counters = self
+            .inner
+            .metrics
+            .of(origin.scheme, &origin.host, origin.port);
         Ok(HostStats {
             open,
             idle,
+            in_use: open.saturating_sub(idle),
             waiting,
+            ..counters
         })
     }
 
@@ -445,7 +365,7 @@ impl Pool {
         loop {
             let (conn, reused) = self.inner.connection_for(&key, &tls, &timeouts).await?;
             if reused {
-                self.inner.reused.fetch_add(1, Ordering::Relaxed);
+                self.inner.count(&conn.host, Event::Reused);
             }
             let attempt = self
                 .inner
@@ -457,8 +377,9 @@ impl Pool {
                     return Ok(response);
                 }
                 Err(f) if f.before_response && reused && (idempotent || f.unsent) && !retried => {
-                    self.inner.closes.stale.fetch_add(1, Ordering::Relaxed);
-                    self.inner.retried.fetch_add(1, Ordering::Relaxed);
+                    let host = self.inner.metrics.origin(&key);
+                    self.inner.count(&host, Event::Closed(Close::Stale));
+                    self.inner.count(&host, Event::Retried);
                     retried = true;
                 }
                 Err(Failure {
@@ -468,12 +389,12 @@ impl Pool {
                     return Err(Error::ClosedBeforeResponse { retried });
                 }
                 Err(f) => {
-                    let counter = if f.before_response && reused {
-                        &self.inner.closes.stale
+                    let close = if f.before_response && reused {
+                        Close::Stale
                     } else {
-                        &self.inner.closes.error
+                        Close::Error
                     };
-                    counter.fetch_add(1, Ordering::Relaxed);
+                    self.inner.metrics.count_for(&key, Event::Closed(close));
                     return Err(f.error);
                 }
             }
@@ -535,7 +456,7 @@ impl Inner {
 
     fn checkout(&self, key: &PoolKey) -> Option<Connection> {
         let (conn, evicted) = self.idle().checkout(key, Instant::now());
-        self.closes.evicted(&evicted);
+        self.count_evicted(&evicted);
         // Evicted connections close as they drop here, outside no lock but this one's scope.
         conn
     }
@@ -584,7 +505,8 @@ impl Inner {
         let delay = self.config.happy_eyeballs_delay;
         let stream = crate::connect::connect(addrs, t.connect, delay).await?;
         let connect = started.elapsed() - dns;
-        self.opened.fetch_add(1, Ordering::Relaxed);
+        let host = self.metrics.origin(key);
+        self.count(&host, Event::Opened);
         let setup = Setup {
             dns,
             connect,
@@ -598,12 +520,12 @@ impl Inner {
             let tls = tokio::time::timeout(t.connect, handshake)
                 .await
                 .map_err(|_| Error::Timeout(crate::Phase::Tls))??;
-            let counter = if crate::tls::resumed(&tls) {
-                &self.tls_resumed
+            let kind = if crate::tls::resumed(&tls) {
+                Event::TlsResumed
             } else {
-                &self.tls_full
+                Event::TlsFull
             };
-            counter.fetch_add(1, Ordering::Relaxed);
+            self.count(&host, kind);
             let handshake = started.elapsed() - dns - connect;
             return Ok(Connection {
                 io: Io::Tls(Box::new(tls)),
@@ -613,6 +535,7 @@ impl Inner {
                     ..setup
                 }),
                 opened_at: started,
+                host,
             });
         }
         #[cfg(not(feature = "tls"))]
@@ -622,6 +545,7 @@ impl Inner {
             _slot: slot,
             setup: Some(setup),
             opened_at: started,
+            host,
         })
     }
 
@@ -634,12 +558,20 @@ impl Inner {
         self.closed.load(Ordering::Acquire)
     }
 
-    pub(crate) fn count_not_reusable(&self) {
-        self.closes.not_reusable.fetch_add(1, Ordering::Relaxed);
+    /// Counts an event of the origin whose counters are `host`, and of the pool.
+    pub(crate) fn count(&self, host: &Counters, event: Event) {
+        self.metrics.count(host, event);
     }
 
-    pub(crate) fn count_error(&self) {
-        self.closes.error.fetch_add(1, Ordering::Relaxed);
+    /// Counts a connection closing for `why`.
+    pub(crate) fn count_close(&self, conn: &Connection, why: Close) {
+        self.metrics.count(&conn.host, Event::Closed(why));
+    }
+
+    fn count_evicted(&self, evicted: &[Evicted<PoolKey, Connection>]) {
+        for e in evicted {
+            self.count_close(&e.conn, e.reason.into());
+        }
     }
 
     /// Returns a connection whose exchange ended cleanly, with the server's keep-alive hint.
@@ -655,7 +587,7 @@ impl Inner {
         let now = Instant::now();
         let end_of_life = self.config.max_lifetime.map(|life| conn.opened_at + life);
         if end_of_life.is_some_and(|end| end <= now) {
-            self.closes.lifetime.fetch_add(1, Ordering::Relaxed);
+            self.count_close(&conn, Close::Lifetime);
             return; // dropped, so closed
         }
         let Some(deadline) = idle_deadline(
@@ -664,7 +596,7 @@ impl Inner {
             hint,
             self.config.keep_alive_margin,
         ) else {
-            self.closes.not_reusable.fetch_add(1, Ordering::Relaxed);
+            self.count_close(&conn, Close::NotReusable);
             return; // not worth keeping: dropped, so closed
         };
         // One nearing the end of its life idles only until then.
@@ -675,6 +607,6 @@ impl Inner {
             return;
         };
         let evicted = self.idle().checkin(key, conn, now, deadline);
-        self.closes.evicted(&evicted);
+        self.count_evicted(&evicted);
     }
 }

@@ -68,10 +68,16 @@ impl Slots {
         self.hosts.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Open connections of `key` right now, and tasks waiting for one.
-    pub(crate) fn counts(&self, key: &PoolKey) -> (usize, usize) {
+    /// Open connections right now, and tasks waiting for one, summed over the keys `wanted`
+    /// accepts.
+    pub(crate) fn counts_where(&self, wanted: impl Fn(&PoolKey) -> bool) -> (usize, usize) {
         let hosts = self.lock();
-        hosts.get(key).map_or((0, 0), |h| (h.open, h.waiters.len()))
+        hosts
+            .iter()
+            .filter(|(key, _)| wanted(key))
+            .fold((0, 0), |(open, waiting), (_, h)| {
+                (open + h.open, waiting + h.waiters.len())
+            })
     }
 
     /// A slot for a new connection to `key`, or a place in its queue.

@@ -484,3 +484,37 @@ async fn pool_08_one_host_however_it_is_spelled_shares_connections() {
     }
     assert_eq!(s.accepted.load(Ordering::SeqCst), 1);
 }
+
+#[tokio::test]
+async fn metrics_are_kept_per_origin_and_in_total() {
+    let a = server(vec![vec![Action::Reply(OK); 3]]).await;
+    const CLOSING: &[u8] = b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok";
+    let b = server(vec![vec![Action::Reply(OK), Action::Reply(CLOSING)]]).await;
+    let pool = Pool::new();
+    for _ in 0..3 {
+        let response = pool.send(get(a.port, "/"), Bytes::new()).await.unwrap();
+        response.bytes().await.unwrap();
+    }
+    let held = pool.send(get(b.port, "/"), Bytes::new()).await.unwrap();
+    let b_now = pool.host_stats(&get(b.port, "/").uri().clone()).unwrap();
+    assert_eq!((b_now.open, b_now.in_use, b_now.idle), (1, 1, 0));
+    held.bytes().await.unwrap();
+    let last = pool.send(get(b.port, "/"), Bytes::new()).await.unwrap();
+    last.bytes().await.unwrap(); // `Connection: close`: not kept
+
+    let a_stats = pool.host_stats(&get(a.port, "/").uri().clone()).unwrap();
+    assert_eq!((a_stats.opened, a_stats.reused, a_stats.idle), (1, 2, 1));
+    let b_stats = pool.host_stats(&get(b.port, "/").uri().clone()).unwrap();
+    assert_eq!((b_stats.opened, b_stats.reused, b_stats.idle), (1, 1, 0));
+    assert_eq!(b_stats.closed.not_reusable, 1);
+    assert_eq!(a_stats.closed, tarry_pool::ClosedStats::default());
+    let total = pool.stats();
+    assert_eq!(
+        (total.opened, total.reused, total.open, total.idle),
+        (2, 3, 1, 1)
+    );
+    let never = pool
+        .host_stats(&"http://elsewhere.test/".parse().unwrap())
+        .unwrap();
+    assert_eq!(never, tarry_pool::HostStats::default());
+}

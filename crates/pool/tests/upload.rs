@@ -133,7 +133,7 @@ async fn a_final_answer_to_expect_means_the_body_is_never_sent() {
 
 #[tokio::test]
 async fn a_server_that_ignores_expect_gets_the_body_after_the_timeout() {
-    let (port, got) = server(|mut s, got| async move {
+    let (port, _) = server(|mut s, got| async move {
         let head = read_head(&mut s, &got).await.unwrap();
         // An old server: no `100`, it just waits for the body.
         read_until(&mut s, &got, head + BODY.len()).await;
@@ -186,7 +186,7 @@ async fn pool_11_an_early_answer_stops_a_large_upload() {
 #[tokio::test]
 async fn pool_11_an_interim_response_during_an_upload_does_not_stop_it() {
     const SIZE: usize = 1024 * 1024;
-    let (port, got) = server(|mut s, got| async move {
+    let (port, _) = server(|mut s, got| async move {
         let head = read_head(&mut s, &got).await.unwrap();
         s.write_all(b"HTTP/1.1 100 Continue\r\n\r\n").await.unwrap();
         read_until(&mut s, &got, head + SIZE).await;

@@ -1,0 +1,202 @@
+//! What the pool counts, for the whole pool and per origin (scheme, host, port).
+//!
+//! Every event is counted twice: in the pool's totals and in its origin's counters. A
+//! connection carries a handle to its origin's counters, so counting on the request path is
+//! two atomic adds and no lookup; only events without a connection at hand (a failed attempt)
+//! look the origin up.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use crate::{EvictReason, PoolKey};
+
+/// Origins remembered at once; counters of further origins still add to the totals.
+const MAX_ORIGINS: usize = 4096;
+
+/// Counters since the pool was built, and connections right now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Stats {
+    /// Connections opened.
+    pub opened: u64,
+    /// Requests sent on a reused connection.
+    pub reused: u64,
+    /// Requests re-sent once on a fresh connection after a reused one failed.
+    pub retried: u64,
+    /// TLS handshakes that were full.
+    pub tls_full: u64,
+    /// TLS handshakes that resumed an earlier session.
+    pub tls_resumed: u64,
+    /// Connections closed, by reason.
+    pub closed: ClosedStats,
+    /// Connections open right now, idle or in use (what `max_connections_per_host` caps).
+    pub open: usize,
+    /// Connections idle right now.
+    pub idle: usize,
+    /// Connections carrying a request right now (`open - idle`).
+    pub in_use: usize,
+    /// Requests waiting for a connection right now (their host at its cap).
+    pub waiting: usize,
+}
+
+/// The same counters and gauges for one origin, from [`Pool::host_stats`](crate::Pool).
+pub type HostStats = Stats;
+
+/// Connections closed since the pool was built, by reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ClosedStats {
+    /// Idle past their deadline (ours, the server's `Keep-Alive: timeout`, or the end of
+    /// their `max_lifetime`).
+    pub idle_timeout: u64,
+    /// Found closed by the server: at a liveness check, or by a failed reuse.
+    pub stale: u64,
+    /// Over `max_idle_per_host` or `max_idle_total`.
+    pub limit: u64,
+    /// Not reusable by wire's verdict (`Connection: close`, read-to-close body, leftover
+    /// bytes, a body not read to its end) or by the server's `Keep-Alive` hint.
+    pub not_reusable: u64,
+    /// Closed after an error in the exchange.
+    pub error: u64,
+    /// Past `max_lifetime` when they came back from a request.
+    pub lifetime: u64,
+}
+
+/// Something the pool counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Event {
+    Opened,
+    Reused,
+    Retried,
+    #[cfg_attr(not(feature = "tls"), allow(dead_code))]
+    TlsFull,
+    #[cfg_attr(not(feature = "tls"), allow(dead_code))]
+    TlsResumed,
+    Closed(Close),
+}
+
+/// Why a connection closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Close {
+    IdleTimeout,
+    Stale,
+    Limit,
+    NotReusable,
+    Error,
+    Lifetime,
+}
+
+impl From<EvictReason> for Close {
+    fn from(reason: EvictReason) -> Close {
+        match reason {
+            EvictReason::IdleTimeout => Close::IdleTimeout,
+            EvictReason::Dead => Close::Stale,
+            _ => Close::Limit,
+        }
+    }
+}
+
+/// The counters of one scope.
+#[derive(Debug, Default)]
+pub(crate) struct Counters {
+    opened: AtomicU64,
+    reused: AtomicU64,
+    retried: AtomicU64,
+    tls_full: AtomicU64,
+    tls_resumed: AtomicU64,
+    idle_timeout: AtomicU64,
+    stale: AtomicU64,
+    limit: AtomicU64,
+    not_reusable: AtomicU64,
+    error: AtomicU64,
+    lifetime: AtomicU64,
+}
+
+impl Counters {
+    fn add(&self, event: Event) {
+        let counter = match event {
+            Event::Opened => &self.opened,
+            Event::Reused => &self.reused,
+            Event::Retried => &self.retried,
+            Event::TlsFull => &self.tls_full,
+            Event::TlsResumed => &self.tls_resumed,
+            Event::Closed(Close::IdleTimeout) => &self.idle_timeout,
+            Event::Closed(Close::Stale) => &self.stale,
+            Event::Closed(Close::Limit) => &self.limit,
+            Event::Closed(Close::NotReusable) => &self.not_reusable,
+            Event::Closed(Close::Error) => &self.error,
+            Event::Closed(Close::Lifetime) => &self.lifetime,
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// The counters, with the gauges left at zero for the caller to fill in.
+    pub(crate) fn snapshot(&self) -> Stats {
+        let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
+        Stats {
+            opened: get(&self.opened),
+            reused: get(&self.reused),
+            retried: get(&self.retried),
+            tls_full: get(&self.tls_full),
+            tls_resumed: get(&self.tls_resumed),
+            closed: ClosedStats {
+                idle_timeout: get(&self.idle_timeout),
+                stale: get(&self.stale),
+                limit: get(&self.limit),
+                not_reusable: get(&self.not_reusable),
+                error: get(&self.error),
+                lifetime: get(&self.lifetime),
+            },
+            ..Stats::default()
+        }
+    }
+}
+
+/// An origin: what per-host counters are kept by (connections with other TLS settings or
+/// routes to the same origin count together).
+type Origin = (&'static str, String, u16);
+
+/// The pool's totals and its origins' counters.
+#[derive(Debug, Default)]
+pub(crate) struct Metrics {
+    total: Counters,
+    origins: Mutex<HashMap<Origin, Arc<Counters>>>,
+}
+
+impl Metrics {
+    /// The counters of `key`'s origin, to be carried by its connections.
+    pub(crate) fn origin(&self, key: &PoolKey) -> Arc<Counters> {
+        let mut origins = self.origins.lock().unwrap_or_else(|p| p.into_inner());
+        let origin = (key.scheme, key.host.clone(), key.port);
+        if let Some(found) = origins.get(&origin) {
+            return Arc::clone(found);
+        }
+        let counters = Arc::new(Counters::default());
+        if origins.len() < MAX_ORIGINS {
+            origins.insert(origin, Arc::clone(&counters));
+        }
+        counters
+    }
+
+    /// Counts `event` for the pool and for the origin whose counters are `host`.
+    pub(crate) fn count(&self, host: &Counters, event: Event) {
+        host.add(event);
+        self.total.add(event);
+    }
+
+    /// Counts `event` for `key`'s origin, looking it up.
+    pub(crate) fn count_for(&self, key: &PoolKey, event: Event) {
+        self.count(&self.origin(key), event);
+    }
+
+    pub(crate) fn total(&self) -> Stats {
+        self.total.snapshot()
+    }
+
+    /// The counters of `(scheme, host, port)`; zero for an origin never seen.
+    pub(crate) fn of(&self, scheme: &'static str, host: &str, port: u16) -> Stats {
+        let origins = self.origins.lock().unwrap_or_else(|p| p.into_inner());
+        origins
+            .get(&(scheme, host.to_owned(), port))
+            .map_or_else(Stats::default, |c| c.snapshot())
+    }
+}
