@@ -556,11 +556,12 @@ fn pool_12d_a_connect_that_never_completes_times_out() {
         socket.bind(([127, 0, 0, 1], 0).into()).unwrap();
         let listener = socket.listen(1).unwrap();
         let addr = listener.local_addr().unwrap();
-        // Fill the queue: connect until one connect stalls.
+        // Fill the queue: connect until one connect stalls. A loopback connect that is answered
+        // takes microseconds; 800 ms is so that a loaded VM is not mistaken for a dropped SYN.
         let mut fillers = Vec::new();
         let mut stalled = false;
         for _ in 0..16 {
-            match tokio::time::timeout(Duration::from_millis(300), TcpStream::connect(addr)).await {
+            match tokio::time::timeout(Duration::from_millis(800), TcpStream::connect(addr)).await {
                 Ok(Ok(stream)) => fillers.push(stream),
                 Ok(Err(e)) => panic!("filling the backlog: {e}"),
                 Err(_) => {
