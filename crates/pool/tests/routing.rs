@@ -1,5 +1,6 @@
 //! Where connections go: resolve overrides in the pool key (POOL-06) and the race between
-//! addresses when one of them does not answer (POOL-12, happy eyeballs).
+//! addresses when one of them does not answer (POOL-12 c, happy eyeballs; the other POOL-12
+//! cases are in `faults.rs`).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -105,7 +106,7 @@ async fn unanswering() -> (SocketAddr, Vec<TcpStream>) {
     let mut held = Vec::new();
     // Fill the accept queue; each of these completes the handshake and is never accepted.
     for _ in 0..4 {
-        match tokio::time::timeout(Duration::from_millis(200), TcpStream::connect(addr)).await {
+        match tokio::time::timeout(Duration::from_millis(800), TcpStream::connect(addr)).await {
             Ok(Ok(stream)) => held.push(stream),
             _ => break,
         }
@@ -136,28 +137,4 @@ async fn pool_12_an_address_that_does_not_answer_is_raced_by_the_next() {
     // The first address had its head start, then lost the race (well before its timeout).
     assert!(connect >= Duration::from_millis(140), "{connect:?}");
     assert!(connect < Duration::from_secs(2), "{connect:?}");
-}
-
-#[cfg(target_os = "linux")]
-#[tokio::test]
-async fn pool_12_a_connect_that_never_completes_times_out() {
-    let (dead, _held) = unanswering().await;
-    let pool = Pool::builder()
-        .resolve("dead.test", 80, dead)
-        .connect_timeout(Duration::from_millis(200))
-        .build();
-    let request = Request::get("http://dead.test/").body(()).unwrap();
-    let started = std::time::Instant::now();
-    let err = pool.send(request, Bytes::new()).await.unwrap_err();
-    assert!(
-        matches!(err, tarry_pool::Error::Timeout(tarry_pool::Phase::Connect)),
-        "{err:?}"
-    );
-    assert!(started.elapsed() < Duration::from_secs(2));
-    let uri = "http://dead.test/".parse().unwrap();
-    assert_eq!(
-        pool.host_stats(&uri).unwrap().open,
-        0,
-        "no pool entry is left"
-    );
 }
