@@ -73,7 +73,7 @@ fn get(port: u16) -> Request<()> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn many_tasks_share_a_capped_set_of_connections() {
+async fn pool_09_many_tasks_share_a_capped_set_of_connections() {
     let s = server(Duration::from_millis(5), OK).await;
     let pool = Pool::builder().max_connections_per_host(4).build();
     let tasks: Vec<_> = (0..60)
@@ -99,7 +99,7 @@ async fn many_tasks_share_a_capped_set_of_connections() {
 }
 
 #[tokio::test]
-async fn a_full_host_gives_an_acquire_timeout_then_recovers() {
+async fn pool_09_a_full_host_gives_an_acquire_timeout_then_recovers() {
     // Five of ten body bytes, then the server holds: the first response keeps its connection.
     let s = server(
         Duration::ZERO,
@@ -124,7 +124,7 @@ async fn a_full_host_gives_an_acquire_timeout_then_recovers() {
 }
 
 #[tokio::test]
-async fn a_returned_connection_goes_to_the_oldest_live_waiter() {
+async fn pool_09_a_returned_connection_goes_to_the_oldest_live_waiter() {
     let s = server(Duration::from_millis(50), OK).await;
     let pool = Pool::builder().max_connections_per_host(1).build();
     let uri = get(s.port).uri().clone();

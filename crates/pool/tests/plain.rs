@@ -157,7 +157,7 @@ async fn connection_close_is_honoured() {
 }
 
 #[tokio::test]
-async fn a_stale_connection_is_retried_once_for_get() {
+async fn pool_02_a_stale_connection_is_retried_once_for_get() {
     // The first connection answers once, then takes the next request and closes: the race of
     // a server closing an idle connection just as the client reuses it.
     let s = server(vec![
@@ -184,7 +184,7 @@ async fn a_stale_connection_is_retried_once_for_get() {
 }
 
 #[tokio::test]
-async fn a_stale_connection_is_not_retried_for_post() {
+async fn pool_02_a_stale_connection_is_not_retried_for_post() {
     let s = server(vec![
         vec![Action::Reply(OK), Action::Vanish],
         vec![Action::Reply(OK)],
@@ -301,7 +301,7 @@ async fn keep_alive_timeout_from_the_server_is_respected() {
 }
 
 #[tokio::test]
-async fn a_connection_the_server_closed_is_never_reused() {
+async fn pool_01_a_connection_the_server_closed_is_never_reused() {
     // The first connection answers once and closes (no `Connection: close` said).
     let s = server(vec![
         vec![Action::ReplyThenClose(OK)],
@@ -373,7 +373,7 @@ async fn close_shuts_idle_connections_and_refuses_new_requests() {
 }
 
 #[tokio::test]
-async fn the_sweep_closes_connections_whose_idle_deadline_passed() {
+async fn pool_10_the_sweep_closes_connections_whose_idle_deadline_passed() {
     let s = server(vec![vec![Action::Reply(OK)]]).await;
     let pool = Pool::builder()
         .idle_timeout(Duration::from_millis(100))

@@ -57,7 +57,7 @@ async fn closing_server() -> (u16, Arc<AtomicUsize>) {
 }
 
 #[tokio::test]
-async fn a_thousand_gets_across_the_idle_close_race_all_succeed() {
+async fn pool_02_a_thousand_gets_across_the_idle_close_race_all_succeed() {
     let (port, _) = closing_server().await;
     let pool = Pool::new();
     let mut errors = Vec::new();
@@ -87,7 +87,7 @@ async fn a_thousand_gets_across_the_idle_close_race_all_succeed() {
 }
 
 #[tokio::test]
-async fn a_post_caught_by_the_race_is_reported_and_never_sent_twice() {
+async fn pool_02_a_post_caught_by_the_race_is_reported_and_never_sent_twice() {
     let (port, posts) = closing_server().await;
     let pool = Pool::new();
     let mut sent_ok = 0;

@@ -141,7 +141,7 @@ async fn a_custom_root_is_trusted_and_the_connection_reused() {
 }
 
 #[tokio::test]
-async fn an_unknown_root_is_refused_by_default() {
+async fn tls_01_an_unknown_root_is_refused_by_default() {
     let pki = pki();
     let (addr, _) = tls_server(&pki, Ending::KeepAlive).await;
     let pool = Pool::builder().resolve("a.test", addr.port(), addr).build();
@@ -154,7 +154,7 @@ async fn an_unknown_root_is_refused_by_default() {
 }
 
 #[tokio::test]
-async fn a_certificate_for_another_name_is_refused() {
+async fn tls_02_a_certificate_for_another_name_is_refused() {
     let pki = pki();
     let (addr, _) = tls_server(&pki, Ending::KeepAlive).await;
     let pool = trusting(&pki, addr).build();
