@@ -10,6 +10,15 @@ use std::time::{Duration, Instant};
 
 use tarry_wire::KeepAlive;
 
+/// The longest any timeout or lifetime is taken to be: far beyond any real wait, and short
+/// enough that `Instant::now() + d` cannot overflow (which would panic).
+const LONGEST: Duration = Duration::from_secs(100 * 365 * 24 * 60 * 60);
+
+/// `d`, or a hundred years if it is longer: `Duration::MAX` means "no limit", never a panic.
+pub(crate) fn capped(d: Duration) -> Duration {
+    d.min(LONGEST)
+}
+
 /// The instant after which a connection that went idle at `now` must not be reused, or `None`
 /// when it should not be kept at all.
 ///

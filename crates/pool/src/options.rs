@@ -51,32 +51,32 @@ impl SendOptions {
 
     /// Timeout for each TCP connect attempt, and for the TLS handshake.
     pub fn connect_timeout(mut self, d: Duration) -> Self {
-        self.connect_timeout = Some(d);
+        self.connect_timeout = Some(crate::deadline::capped(d));
         self
     }
 
     /// Timeout from the end of the request to the end of the response head.
     pub fn head_timeout(mut self, d: Duration) -> Self {
-        self.head_timeout = Some(d);
+        self.head_timeout = Some(crate::deadline::capped(d));
         self
     }
 
     /// Longest gap between two reads of the response body.
     pub fn read_timeout(mut self, d: Duration) -> Self {
-        self.read_timeout = Some(d);
+        self.read_timeout = Some(crate::deadline::capped(d));
         self
     }
 
     /// A deadline for the whole exchange, from sending to the last body byte.
     pub fn total_timeout(mut self, d: Duration) -> Self {
-        self.total_timeout = Some(d);
+        self.total_timeout = Some(crate::deadline::capped(d));
         self
     }
 
     /// How long a request with `Expect: 100-continue` waits for the server's `100` before it
     /// sends the body anyway.
     pub fn expect_continue_timeout(mut self, d: Duration) -> Self {
-        self.expect_timeout = Some(d);
+        self.expect_timeout = Some(crate::deadline::capped(d));
         self
     }
 }

@@ -87,34 +87,34 @@ impl PoolBuilder {
     /// How long a connection may idle (default 30 s), shortened by a server's
     /// `Keep-Alive: timeout` less the margin.
     pub fn idle_timeout(mut self, d: Duration) -> Self {
-        self.idle_timeout = d;
+        self.idle_timeout = crate::deadline::capped(d);
         self
     }
     /// Safety margin taken off a server's `Keep-Alive: timeout` (default 1 s).
     pub fn keep_alive_margin(mut self, d: Duration) -> Self {
-        self.keep_alive_margin = d;
+        self.keep_alive_margin = crate::deadline::capped(d);
         self
     }
     /// Timeout for each TCP connect attempt (default 10 s).
     pub fn connect_timeout(mut self, d: Duration) -> Self {
-        self.connect_timeout = d;
+        self.connect_timeout = crate::deadline::capped(d);
         self
     }
     /// Timeout from the end of the request to the end of the response head (default 30 s).
     pub fn head_timeout(mut self, d: Duration) -> Self {
-        self.head_timeout = d;
+        self.head_timeout = crate::deadline::capped(d);
         self
     }
     /// Longest gap between two reads of a response body, or without progress writing a
     /// request body (default 30 s).
     pub fn read_timeout(mut self, d: Duration) -> Self {
-        self.read_timeout = d;
+        self.read_timeout = crate::deadline::capped(d);
         self
     }
     /// A deadline for the whole exchange, from sending to the last body byte (default: none).
     /// It fires even while bytes keep trickling in, which per-read timeouts cannot (POOL-13).
     pub fn total_timeout(mut self, d: Duration) -> Self {
-        self.total_timeout = Some(d);
+        self.total_timeout = Some(crate::deadline::capped(d));
         self
     }
     /// Open connections allowed per host, idle and in use (default: unlimited). Requests past
@@ -126,19 +126,19 @@ impl PoolBuilder {
     /// How long a request may wait in its host's queue (default 30 s), then
     /// [`Error::AcquireTimeout`].
     pub fn acquire_timeout(mut self, d: Duration) -> Self {
-        self.acquire_timeout = d;
+        self.acquire_timeout = crate::deadline::capped(d);
         self
     }
     /// How long a request with `Expect: 100-continue` waits for the server's `100` before it
     /// sends the body anyway (default 1 s, as curl).
     pub fn expect_continue_timeout(mut self, d: Duration) -> Self {
-        self.expect_timeout = d;
+        self.expect_timeout = crate::deadline::capped(d);
         self
     }
     /// The longest a connection is used, idle or not, counted from when it was opened
     /// (default: no limit). Past it, a connection is closed when it next comes back.
     pub fn max_lifetime(mut self, d: Duration) -> Self {
-        self.max_lifetime = Some(d);
+        self.max_lifetime = Some(crate::deadline::capped(d));
         self
     }
     /// A response dropped before its body ended keeps its connection only if the rest of the
@@ -146,13 +146,13 @@ impl PoolBuilder {
     /// otherwise the connection is closed. A limit of 0 always closes.
     pub fn drain(mut self, limit: usize, timeout: Duration) -> Self {
         self.drain_limit = limit;
-        self.drain_timeout = timeout;
+        self.drain_timeout = crate::deadline::capped(timeout);
         self
     }
     /// How long a connect attempt to one address may go unanswered before the next address
     /// (of the other family first) is tried alongside it (default 250 ms, RFC 8305).
     pub fn happy_eyeballs_delay(mut self, d: Duration) -> Self {
-        self.happy_eyeballs_delay = d;
+        self.happy_eyeballs_delay = crate::deadline::capped(d);
         self
     }
     /// Connects to `addr` for `host:port` instead of resolving it (curl's `--resolve`).

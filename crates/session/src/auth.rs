@@ -1,0 +1,92 @@
+//! Credentials that become an `Authorization` header.
+
+use std::fmt;
+
+use base64::Engine;
+use http::HeaderValue;
+
+/// Credentials for the `Authorization` header. Its value is marked sensitive, and `Debug`
+/// never shows a password or token.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Auth {
+    /// `Basic` (RFC 7617): user and password, joined by `:` and base64-encoded as UTF-8.
+    Basic {
+        /// The user name.
+        user: String,
+        /// The password.
+        password: String,
+    },
+    /// `Bearer` (RFC 6750): a token sent as it is.
+    Bearer(String),
+}
+
+impl Auth {
+    /// Basic credentials.
+    pub fn basic(user: impl Into<String>, password: impl Into<String>) -> Auth {
+        Auth::Basic {
+            user: user.into(),
+            password: password.into(),
+        }
+    }
+
+    /// A bearer token.
+    pub fn bearer(token: impl Into<String>) -> Auth {
+        Auth::Bearer(token.into())
+    }
+
+    /// The `Authorization` header value, or `None` when it cannot be a header value (a token
+    /// with a line break, say).
+    pub(crate) fn header_value(&self) -> Option<HeaderValue> {
+        let text = match self {
+            Auth::Basic { user, password } => {
+                let pair = format!("{user}:{password}");
+                let encoded = base64::engine::general_purpose::STANDARD.encode(pair);
+                format!("Basic {encoded}")
+            }
+            Auth::Bearer(token) => format!("Bearer {token}"),
+        };
+        let mut value = HeaderValue::try_from(text).ok()?;
+        value.set_sensitive(true);
+        Some(value)
+    }
+}
+
+impl fmt::Debug for Auth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Auth::Basic { user, .. } => f
+                .debug_struct("Basic")
+                .field("user", user)
+                .field("password", &"<hidden>")
+                .finish(),
+            Auth::Bearer(_) => f.write_str("Bearer(<hidden>)"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Auth;
+
+    #[test]
+    fn basic_is_base64_of_user_colon_password() {
+        let value = Auth::basic("user", "pass").header_value().unwrap();
+        assert_eq!(value, "Basic dXNlcjpwYXNz");
+        assert!(value.is_sensitive());
+    }
+
+    #[test]
+    fn a_token_that_cannot_be_a_header_value_is_refused() {
+        assert!(Auth::bearer("a\r\nb").header_value().is_none());
+        assert_eq!(Auth::bearer("t0k").header_value().unwrap(), "Bearer t0k");
+    }
+
+    #[test]
+    fn debug_hides_secrets() {
+        let shown = format!("{:?} {:?}", Auth::basic("u", "secret"), Auth::bearer("tok"));
+        assert!(
+            !shown.contains("secret") && !shown.contains("tok"),
+            "{shown}"
+        );
+    }
+}

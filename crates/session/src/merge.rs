@@ -1,0 +1,216 @@
+//! The merge of a session's defaults with one request's parts: a pure function, so that every
+//! rule of it is tested without a server.
+//!
+//! Rules (requests' behaviour, except where noted):
+//! - Headers: the session's first, in their order; a request header of the same name (names
+//!   are case-insensitive) takes the session header's place; new request headers follow. A
+//!   removal drops the session's header.
+//! - Query: the URL's own query, then the session's pairs, then the request's. A request name
+//!   replaces every session value of that name (names are case-sensitive); a removal drops it.
+//!   Unlike requests, a list of pairs merges too.
+//! - Credentials: the request's, else the session's, else user and password in the URL (which
+//!   never go out in the URL itself). `no_auth` means none, which requests cannot say. An
+//!   `Authorization` header written by the caller is kept unless credentials are also set.
+//! - A caller's `Cookie` header and `Proxy-Authorization` are taken out of the header map:
+//!   the first is sent on same-origin hops only (next to the jar's cookies); the second is
+//!   never sent, since tarry has no proxy support yet and an origin must never see proxy
+//!   credentials (SES-03).
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::header::{AUTHORIZATION, CONTENT_TYPE, COOKIE, PROXY_AUTHORIZATION};
+use http::{HeaderMap, HeaderValue, Method};
+use url::Url;
+
+use crate::defaults::{Defaults, Hooks};
+use crate::request::{AuthChoice, Parts};
+use crate::{Auth, Error};
+
+/// A request with the session's defaults applied, ready for its first hop.
+#[derive(Debug)]
+pub(crate) struct Prepared {
+    pub(crate) method: Method,
+    pub(crate) url: Url,
+    /// Every header but `Authorization`, `Cookie` and `Proxy-Authorization`.
+    pub(crate) headers: HeaderMap,
+    /// The `Authorization` value, from credentials or the caller's header.
+    pub(crate) authorization: Option<HeaderValue>,
+    /// The caller's own `Cookie` header.
+    pub(crate) raw_cookie: Option<HeaderValue>,
+    /// Cookies for this request only.
+    pub(crate) cookies: Vec<(String, String)>,
+    pub(crate) body: Option<Bytes>,
+    pub(crate) timeouts: crate::Timeouts,
+    pub(crate) redirect_limit: usize,
+    pub(crate) https_only: bool,
+    pub(crate) hooks: Hooks,
+    pub(crate) max_body_size: usize,
+    #[cfg(feature = "tls")]
+    pub(crate) tls: Option<tarry_pool::TlsSettings>,
+}
+
+/// Parses a request URL: http or https, with a host.
+pub(crate) fn parse_url(url: &str) -> Result<Url, Error> {
+    let invalid = |why: &str| Error::InvalidUrl {
+        url: url.to_owned(),
+        why: why.to_owned(),
+    };
+    let parsed = Url::parse(url).map_err(|e| invalid(&e.to_string()))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(invalid("only http and https URLs are supported"));
+    }
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Err(invalid("no host"));
+    }
+    Ok(parsed)
+}
+
+/// Applies `defaults` to a request for `url` with `parts`.
+pub(crate) fn merge(
+    defaults: &Defaults,
+    method: Method,
+    url: &str,
+    parts: Parts,
+) -> Result<Prepared, Error> {
+    let mut url = parse_url(url)?;
+    let url_auth = take_userinfo(&mut url);
+    merge_query(&mut url, &defaults.query, &parts.query, &parts.remove_query);
+
+    let mut headers = merge_headers(&defaults.headers, &parts);
+    if let (Some(body_type), false) = (&parts.body_type, headers.contains_key(CONTENT_TYPE)) {
+        headers.insert(CONTENT_TYPE, body_type.clone());
+    }
+    let written_auth = take_last(&mut headers, &AUTHORIZATION);
+    let raw_cookie = take_joined_cookie(&mut headers);
+    headers.remove(PROXY_AUTHORIZATION);
+
+    let auth = match parts.auth {
+        AuthChoice::Use(auth) => Some(auth),
+        AuthChoice::Off => None,
+        AuthChoice::Session => defaults.auth.clone().or(url_auth),
+    };
+    let authorization = match auth {
+        Some(auth) => Some(auth.header_value().ok_or_else(|| Error::InvalidRequest {
+            url: url.clone(),
+            why: "the credentials cannot be written in a header".to_owned(),
+        })?),
+        None => written_auth,
+    };
+
+    let pick =
+        |request: Option<Option<Duration>>, session: Option<Duration>| request.unwrap_or(session);
+    let t = &defaults.timeouts;
+    let timeouts = crate::Timeouts {
+        connect: pick(parts.connect_timeout, t.connect),
+        head: pick(parts.head_timeout, t.head),
+        read: pick(parts.read_timeout, t.read),
+        total: pick(parts.total_timeout, t.total),
+    };
+    // Request hooks replace the session's (requests' rule, A15).
+    let hooks = parts.hooks.unwrap_or_else(|| Hooks(defaults.hooks.clone()));
+    Ok(Prepared {
+        method,
+        url,
+        headers,
+        authorization,
+        raw_cookie,
+        cookies: parts.cookies,
+        body: parts.body,
+        timeouts,
+        redirect_limit: parts.redirect_limit.unwrap_or(defaults.redirects.limit),
+        https_only: defaults.redirects.https_only,
+        hooks,
+        max_body_size: defaults.max_body_size,
+        #[cfg(feature = "tls")]
+        tls: parts.tls.or_else(|| defaults.tls.clone()),
+    })
+}
+
+/// Takes user and password out of the URL, as Basic credentials (percent-decoded).
+fn take_userinfo(url: &mut Url) -> Option<Auth> {
+    if url.username().is_empty() && url.password().is_none() {
+        return None;
+    }
+    let decode = |s: &str| {
+        url::form_urlencoded::parse(format!("x={}", s.replace('+', "%2B")).as_bytes())
+            .next()
+            .map(|(_, v)| v.into_owned())
+            .unwrap_or_default()
+    };
+    let auth = Auth::basic(decode(url.username()), decode(url.password().unwrap_or("")));
+    // Both setters only fail for URLs without a host, which `parse_url` refused.
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
+    Some(auth)
+}
+
+fn merge_query(
+    url: &mut Url,
+    session: &[(String, String)],
+    request: &[(String, String)],
+    removed: &[String],
+) {
+    if session.is_empty() && request.is_empty() {
+        return;
+    }
+    let overridden =
+        |name: &str| removed.iter().any(|r| r == name) || request.iter().any(|(k, _)| k == name);
+    let kept = session.iter().filter(|(k, _)| !overridden(k));
+    let mut pairs = url.query_pairs_mut();
+    pairs.extend_pairs(kept.chain(request.iter()));
+    drop(pairs);
+    // `query_pairs_mut` leaves `?` behind when nothing was added.
+    if url.query() == Some("") {
+        url.set_query(None);
+    }
+}
+
+fn merge_headers(session: &HeaderMap, parts: &Parts) -> HeaderMap {
+    let mut merged = HeaderMap::with_capacity(session.keys_len() + parts.headers.len());
+    for name in session.keys() {
+        if parts.remove_headers.contains(name) {
+            continue;
+        }
+        let mine: Vec<_> = parts.headers.iter().filter(|(n, _)| n == name).collect();
+        if mine.is_empty() {
+            for value in session.get_all(name) {
+                merged.append(name.clone(), value.clone());
+            }
+        } else {
+            for (n, value) in mine {
+                merged.append(n.clone(), value.clone());
+            }
+        }
+    }
+    for (name, value) in &parts.headers {
+        if !session.contains_key(name) {
+            merged.append(name.clone(), value.clone());
+        }
+    }
+    merged
+}
+
+/// Removes every value of `name`, returning the last (a later header wins).
+fn take_last(headers: &mut HeaderMap, name: &http::HeaderName) -> Option<HeaderValue> {
+    match headers.entry(name) {
+        http::header::Entry::Occupied(e) => e.remove_entry_mult().1.last(),
+        http::header::Entry::Vacant(_) => None,
+    }
+}
+
+/// Removes the caller's `Cookie` headers, joined into one value as RFC 6265 §5.4 wants.
+fn take_joined_cookie(headers: &mut HeaderMap) -> Option<HeaderValue> {
+    let http::header::Entry::Occupied(e) = headers.entry(COOKIE) else {
+        return None;
+    };
+    let values: Vec<HeaderValue> = e.remove_entry_mult().1.collect();
+    if values.len() == 1 {
+        return values.into_iter().next();
+    }
+    let joined: Vec<&[u8]> = values.iter().map(HeaderValue::as_bytes).collect();
+    HeaderValue::from_bytes(&joined.join(&b"; "[..])).ok()
+}
+
+#[cfg(test)]
+mod tests;

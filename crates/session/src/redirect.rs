@@ -1,0 +1,135 @@
+//! Where a redirect leads, and what of the request goes along: pure rules, tested without a
+//! server.
+//!
+//! - Followed: 301, 302, 303, 307 and 308 with a `Location`. Without one, or with another
+//!   status, the response is the answer. Two different `Location` values are an error.
+//! - Method: 303 turns everything but HEAD into GET; 301 and 302 turn POST into GET (requests
+//!   also turns PUT, PATCH and DELETE into GET on 302, and drops their body on 301: we keep
+//!   both); 307 and 308 keep method and body. When the method changes, the body goes, and with
+//!   it `Content-Length`, `Content-Type` and `Transfer-Encoding`.
+//! - Target: `Location` resolved against the current URL by the `url` crate (relative,
+//!   scheme-relative, dot segments); the old fragment kept when the new URL has none; user
+//!   and password in it dropped; only http and https; https to http refused when asked.
+//! - Origins are compared as (scheme, host, port) with default ports filled in, for equality
+//!   only (SES-05).
+
+use http::header::{CONTENT_LENGTH, CONTENT_TYPE, LOCATION, TRANSFER_ENCODING};
+use http::{HeaderMap, Method, StatusCode};
+use url::Url;
+
+/// The next hop of a redirect.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Next {
+    pub(crate) url: Url,
+    pub(crate) method: Method,
+    /// Whether the body (and the headers that describe it) must go.
+    pub(crate) drop_body: bool,
+}
+
+/// Whether `status` is a redirect that is followed when it has a `Location`.
+pub(crate) fn is_redirect(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 301 | 302 | 303 | 307 | 308)
+}
+
+/// The next hop for a response with `status` and `locations` (the `Location` values) to a
+/// `method` request for `current`; `Ok(None)` when the response is not a redirect to follow.
+pub(crate) fn next_hop<'a>(
+    status: StatusCode,
+    locations: impl Iterator<Item = &'a [u8]>,
+    method: &Method,
+    current: &Url,
+    https_only: bool,
+) -> Result<Option<Next>, String> {
+    if !is_redirect(status) {
+        return Ok(None);
+    }
+    let mut location: Option<&[u8]> = None;
+    for value in locations {
+        match location {
+            Some(seen) if seen != value => {
+                return Err("the response has two different Location headers".to_owned());
+            }
+            _ => location = Some(value),
+        }
+    }
+    let Some(location) = location else {
+        return Ok(None);
+    };
+    // Header bytes are usually ASCII; UTF-8 is taken as such, anything else as Latin-1.
+    let text = match std::str::from_utf8(location) {
+        Ok(text) => text.to_owned(),
+        Err(_) => location.iter().map(|&b| char::from(b)).collect(),
+    };
+    let mut url = current
+        .join(text.trim())
+        .map_err(|e| format!("Location {text:?} is not a URL: {e}"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!(
+            "Location {url} has a scheme other than http and https"
+        ));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(format!("Location {url} has no host"));
+    }
+    if https_only && current.scheme() == "https" && url.scheme() == "http" {
+        return Err(format!(
+            "Location {url} leaves https, and the session is https-only"
+        ));
+    }
+    if url.fragment().is_none() && current.fragment().is_some() {
+        url.set_fragment(current.fragment());
+    }
+    // Credentials never travel in a redirect target.
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
+
+    let new_method = match status.as_u16() {
+        303 if *method != Method::HEAD => Method::GET,
+        301 | 302 if *method == Method::POST => Method::GET,
+        _ => method.clone(),
+    };
+    let drop_body = new_method != *method;
+    Ok(Some(Next {
+        url,
+        method: new_method,
+        drop_body,
+    }))
+}
+
+/// Removes the headers that describe a body that is no longer sent.
+pub(crate) fn drop_body_headers(headers: &mut HeaderMap) {
+    headers.remove(CONTENT_LENGTH);
+    headers.remove(CONTENT_TYPE);
+    headers.remove(TRANSFER_ENCODING);
+}
+
+/// (scheme, host, port) with the default port filled in.
+fn origin(url: &Url) -> (&str, Option<url::Host<&str>>, Option<u16>) {
+    (url.scheme(), url.host(), url.port_or_known_default())
+}
+
+/// Whether two URLs share an origin.
+pub(crate) fn same_origin(a: &Url, b: &Url) -> bool {
+    origin(a) == origin(b)
+}
+
+/// Whether credentials for `original` may go to `next`: the same origin, or the upgrade of
+/// http on port 80 to https on port 443 of the same host (which requests allows too).
+pub(crate) fn keeps_credentials(original: &Url, next: &Url) -> bool {
+    if same_origin(original, next) {
+        return true;
+    }
+    original.scheme() == "http"
+        && next.scheme() == "https"
+        && original.host() == next.host()
+        && original.port_or_known_default() == Some(80)
+        && next.port_or_known_default() == Some(443)
+}
+
+/// The `Location` header values of a response head.
+pub(crate) fn locations(head: &tarry_wire::ResponseHead) -> impl Iterator<Item = &[u8]> {
+    head.get_all(LOCATION.as_str())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,209 @@
+//! Sending a request: the merge, then one hop after another until a response is not a
+//! redirect to follow.
+//!
+//! Per hop: the Cookie header is rebuilt from the jar (plus the request's own cookies and the
+//! caller's raw Cookie header, on the original origin only); `Authorization` goes only where
+//! credentials may (the original origin, or its http→https upgrade), and once a hop leaves,
+//! credentials stay off for the rest of the chain; `Set-Cookie` of every response, redirects
+//! included, is stored against the URL that sent it; hooks see every response.
+
+use std::time::{Duration, Instant, SystemTime};
+
+use http::header::{AUTHORIZATION, COOKIE, SET_COOKIE};
+use http::{HeaderValue, Request};
+use tarry_pool::SendOptions;
+use url::Url;
+
+use crate::merge::{Prepared, merge, parse_url};
+use crate::redirect::{self, Next};
+use crate::{Error, RequestBuilder, Response};
+
+/// Redirect bodies kept in the history at most; a larger one is dropped (and its connection
+/// closed) rather than read.
+const REDIRECT_BODY_LIMIT: usize = 1024 * 1024;
+
+pub(crate) async fn send(builder: RequestBuilder) -> Result<Response, Error> {
+    let RequestBuilder {
+        session,
+        method,
+        url,
+        parts,
+        error,
+    } = builder;
+    if session.is_closed() {
+        return Err(Error::Closed);
+    }
+    if let Some(why) = error {
+        return Err(Error::InvalidRequest {
+            url: parse_url(&url)?,
+            why,
+        });
+    }
+    let prepared = merge(&session.defaults(), method, &url, parts)?;
+    let options = options(&prepared);
+    let original = prepared.url.clone();
+    let mut hop_url = prepared.url.clone();
+    let mut hop_method = prepared.method.clone();
+    let mut body = prepared.body.clone();
+    let mut headers = prepared.headers.clone();
+    let mut credentials_ok = true;
+    let mut history: Vec<Response> = Vec::new();
+    loop {
+        let same_origin = redirect::same_origin(&original, &hop_url);
+        credentials_ok &= redirect::keeps_credentials(&original, &hop_url);
+        let mut request = Request::new(());
+        *request.method_mut() = hop_method.clone();
+        *request.uri_mut() = uri_of(&hop_url)?;
+        *request.headers_mut() = headers.clone();
+        if let (true, Some(value)) = (credentials_ok, &prepared.authorization) {
+            request.headers_mut().insert(AUTHORIZATION, value.clone());
+        }
+        if let Some(cookie) = cookie_header(&session, &prepared, &hop_url, same_origin) {
+            request.headers_mut().insert(COOKIE, cookie);
+        }
+
+        let started = Instant::now();
+        let pool = session.pool();
+        let sent = pool.send_with(request, body.clone().unwrap_or_default(), &options);
+        let inner = sent.await.map_err(|e| Error::from_pool(&hop_url, e))?;
+        let elapsed = started.elapsed();
+        let cookies = store_cookies(&session, &hop_url, inner.head());
+        let next = redirect::next_hop(
+            inner.status(),
+            redirect::locations(inner.head()),
+            &hop_method,
+            &hop_url,
+            prepared.https_only,
+        );
+        let mut response = Response::new(
+            inner,
+            hop_url.clone(),
+            elapsed,
+            cookies,
+            prepared.max_body_size,
+        )?;
+        for hook in &prepared.hooks.0 {
+            hook(&response);
+        }
+        let next = next.map_err(|why| Error::Redirect {
+            url: hop_url.clone(),
+            why,
+        })?;
+        let Some(Next {
+            url: next_url,
+            method: next_method,
+            drop_body,
+        }) = next.filter(|_| prepared.redirect_limit > 0)
+        else {
+            response.history = history;
+            return Ok(response);
+        };
+        response.buffer(REDIRECT_BODY_LIMIT).await;
+        if history.len() >= prepared.redirect_limit {
+            response.history = history;
+            return Err(Error::TooManyRedirects {
+                url: hop_url,
+                response: Box::new(response),
+            });
+        }
+        history.push(response);
+        if drop_body {
+            body = None;
+            redirect::drop_body_headers(&mut headers);
+        }
+        hop_url = next_url;
+        hop_method = next_method;
+    }
+}
+
+/// The pool settings of a request.
+fn options(prepared: &Prepared) -> SendOptions {
+    // No limit is a limit too long to matter; the pool caps it.
+    let or_forever = |d: Option<Duration>| d.unwrap_or(Duration::MAX);
+    let t = &prepared.timeouts;
+    let options = SendOptions::new()
+        .connect_timeout(or_forever(t.connect))
+        .head_timeout(or_forever(t.head))
+        .read_timeout(or_forever(t.read));
+    let options = match t.total {
+        Some(total) => options.total_timeout(total),
+        None => options,
+    };
+    #[cfg(feature = "tls")]
+    let options = match &prepared.tls {
+        Some(tls) => options.tls(tls.clone()),
+        None => options,
+    };
+    options
+}
+
+/// The URL as a request target: no fragment (it never goes on the wire).
+fn uri_of(url: &Url) -> Result<http::Uri, Error> {
+    let without_fragment = &url[..url::Position::AfterQuery];
+    without_fragment
+        .parse()
+        .map_err(|e: http::uri::InvalidUri| Error::InvalidUrl {
+            url: url.to_string(),
+            why: e.to_string(),
+        })
+}
+
+/// The Cookie header for a hop: the caller's own header and the request's cookies on the
+/// original origin, then the jar's cookies for this URL that the request did not replace.
+fn cookie_header(
+    session: &crate::Session,
+    prepared: &Prepared,
+    url: &Url,
+    same_origin: bool,
+) -> Option<HeaderValue> {
+    let now = SystemTime::now();
+    let own: &[(String, String)] = if same_origin { &prepared.cookies } else { &[] };
+    let raw = prepared.raw_cookie.as_ref().filter(|_| same_origin);
+    if own.is_empty() && raw.is_none() {
+        // The common case: the jar alone.
+        let header = session.jar().cookie_header(url, now)?;
+        return HeaderValue::try_from(header).ok();
+    }
+    let mut pairs: Vec<String> = Vec::new();
+    if let Some(raw) = raw.and_then(|v| v.to_str().ok()) {
+        pairs.push(raw.to_owned());
+    }
+    for (name, value) in own {
+        pairs.push(format!("{name}={value}"));
+    }
+    for cookie in session.jar().cookies_for(url, now) {
+        if !own.iter().any(|(name, _)| name == cookie.name()) {
+            pairs.push(cookie.pair());
+        }
+    }
+    if pairs.is_empty() {
+        return None;
+    }
+    HeaderValue::try_from(pairs.join("; ")).ok()
+}
+
+/// Stores the response's cookies against the URL that sent them; returns those the jar took.
+fn store_cookies(
+    session: &crate::Session,
+    url: &Url,
+    head: &tarry_wire::ResponseHead,
+) -> Vec<(String, String)> {
+    let lines: Vec<&[u8]> = head.get_all(SET_COOKIE.as_str()).collect();
+    if lines.is_empty() {
+        return Vec::new();
+    }
+    let report = session
+        .jar()
+        .store_response(url, lines.iter().copied(), SystemTime::now());
+    lines
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !report.rejected.iter().any(|(r, _)| r == i))
+        .filter_map(|(_, line)| {
+            let line = std::str::from_utf8(line).ok()?;
+            let pair = line.split(';').next()?;
+            let (name, value) = pair.split_once('=')?;
+            Some((name.trim().to_owned(), value.trim().to_owned()))
+        })
+        .collect()
+}
