@@ -45,16 +45,21 @@ pub(crate) struct Parts {
 
 /// A request to send through a [`Session`]: from [`Session::get`] and its siblings.
 ///
-/// ```no_run
-/// # async fn run() -> Result<(), tarry_session::Error> {
+/// ```
+/// # include!("doc_server.rs");
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), tarry_session::Error> {
+/// # let httpbin = doc_server().await;
 /// let s = tarry_session::Session::new();
 /// let response = s
-///     .get("http://127.0.0.1:8080/get")
+///     .post(&format!("{httpbin}/anything"))
 ///     .header("x-test2", "true")
 ///     .query(&[("page", "2")])
+///     .json(&serde_json::json!({"name": "tarry"}))
+///     .timeout(std::time::Duration::from_secs(5))
 ///     .send()
 ///     .await?;
-/// println!("{}", response.text().await?);
+/// assert_eq!(response.text().await?, r#"{"url":"/anything?page=2"}"#);
 /// # Ok(()) }
 /// ```
 #[must_use = "a request does nothing until it is sent"]

@@ -20,17 +20,21 @@ use crate::{Auth, Error, RequestBuilder, Response};
 /// [`close`](Self::close) does it explicitly (TLS connections say goodbye) and makes later
 /// requests fail with [`Error::Closed`].
 ///
-/// ```no_run
-/// # async fn run() -> Result<(), tarry_session::Error> {
+/// ```
+/// # include!("doc_server.rs");
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), tarry_session::Error> {
+/// # let httpbin = doc_server().await;
 /// use tarry_session::{Auth, Session};
 ///
-/// let s = Session::new();
-/// s.configure(|d| {
-///     d.auth = Some(Auth::basic("user", "pass"));
-///     d.headers.insert("x-test", "true".parse().unwrap());
-/// });
-/// // both 'x-test' and 'x-test2' are sent
-/// s.get("http://127.0.0.1:8080/headers").header("x-test2", "true").send().await?;
+/// let s = Session::builder().user_agent("my-app/1.0").build()?;
+/// let clone = s.clone(); // shares defaults, jar and connections
+/// s.configure(|d| d.auth = Some(Auth::bearer("t0ken")));
+///
+/// let r = clone.get(&format!("{httpbin}/headers")).send().await?;
+/// let seen: serde_json::Value = r.json().await?;
+/// assert_eq!(seen["headers"]["authorization"], "Bearer t0ken");
+/// assert_eq!(seen["headers"]["user-agent"], "my-app/1.0");
 /// # Ok(()) }
 /// ```
 #[derive(Clone)]
