@@ -7,7 +7,9 @@
 # Steps: rustfmt, clippy (all targets, warnings denied), all tests (unit, integration, doc),
 # the criterion benches run once each as a smoke test, rustdoc with warnings denied, and a
 # bounded fuzz smoke (each target FUZZ_SECONDS, default 30). Needs nothing but a Rust toolchain
-# from rustup; nightly (for cargo-fuzz) and cargo-fuzz itself are installed when missing.
+# from rustup; nightly (for cargo-fuzz) and cargo-fuzz itself are installed when missing, and
+# nginx (Debian's package, as root) for the pool's real-peer soak, which runs in the background
+# from the start of the tests to the summary.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -15,7 +17,7 @@ FUZZ=1
 for arg in "$@"; do
     case "$arg" in
         --no-fuzz) FUZZ=0 ;;
-        -h | --help) sed -n '2,11p' "$0"; exit 0 ;;
+        -h | --help) sed -n '2,12p' "$0"; exit 0 ;;
         *) echo "test.sh: unknown option $arg (try --help)" >&2; exit 2 ;;
     esac
 done
@@ -24,7 +26,28 @@ FUZZ_TARGETS=(parse_response chunked client_call set_cookie cookie_date cookies_
 
 started=$(date +%s)
 log=$(mktemp -t tarry-test.XXXXXX)
-trap 'rm -f "$log"' EXIT
+soak_log=
+soak_pid=
+nginx_bin=
+nginx_dir=
+nginx_pid=
+policy_added=0
+# Ends exactly what this script started (the soak, then nginx, by pid) and removes its files.
+# Only `if`s, so that the trap's own status never replaces the script's.
+cleanup() {
+    if [ -n "$soak_pid" ]; then kill "$soak_pid" 2>/dev/null || true; fi
+    if [ -n "$nginx_pid" ]; then
+        kill "$nginx_pid" 2>/dev/null || true
+        wait "$nginx_pid" 2>/dev/null || true
+    fi
+    if [ "$policy_added" = 1 ]; then rm -f /usr/sbin/policy-rc.d; fi
+    if [ -n "$nginx_dir" ]; then rm -rf "$nginx_dir"; fi
+    rm -f "$log" "$soak_log"
+}
+trap cleanup EXIT
+# Interrupted or terminated, exit through the EXIT trap too, so nginx never outlives the script.
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 step() { printf '\n==> %s (%ss)\n' "$1" "$(($(date +%s) - started))"; }
 
@@ -37,6 +60,38 @@ if command -v rustup >/dev/null; then
 fi
 cargo --version
 
+# Debian's `nginx` package (since bookworm's security updates it holds the binary itself;
+# nginx-light and the like only add modules). A policy-rc.d that says "no" keeps the package's
+# own service from starting on port 80 while it installs; the package lists are fetched only if
+# the install fails without them.
+install_nginx() {
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+        printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+        chmod 755 /usr/sbin/policy-rc.d
+        policy_added=1
+    fi
+    local install=(env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nginx)
+    "${install[@]}" || { apt-get update -q && "${install[@]}"; }
+    if [ "$policy_added" = 1 ]; then
+        rm -f /usr/sbin/policy-rc.d
+        policy_added=0
+    fi
+}
+
+step "nginx (the pool's real peer in the soak test)"
+nginx_bin=$(command -v nginx || true)
+if [ -z "$nginx_bin" ] && [ -x /usr/sbin/nginx ]; then nginx_bin=/usr/sbin/nginx; fi
+if [ -z "$nginx_bin" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    install_nginx
+    nginx_bin=/usr/sbin/nginx
+fi
+if [ -n "$nginx_bin" ]; then
+    "$nginx_bin" -v
+else
+    echo "test.sh: no nginx, and installing it needs root and apt-get: the soak test will say" \
+        "skipped (and fail under CI=true)"
+fi
+
 # ---------------------------------------------------------------- static checks
 step "cargo fmt --check"
 cargo fmt --all --check
@@ -46,8 +101,60 @@ step "cargo clippy --all-targets -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
 # ---------------------------------------------------------------- tests
+# Starts nginx (tests/nginx/nginx.conf.in) in the foreground of a background job on a free
+# loopback port, everything it reads and writes under one temp dir; sets nginx_pid and exports
+# TARRY_NGINX_URL and TARRY_NGINX_ACCESS_LOG. nginx writes its pid file once its socket is bound,
+# and exits when the port is taken, so the port is simply tried again.
+start_nginx() {
+    nginx_dir=$(mktemp -d -t tarry-nginx.XXXXXX)
+    mkdir "$nginx_dir/www"
+    cp tests/nginx/soak.txt "$nginx_dir/www/"
+    local attempt port
+    for attempt in 1 2 3 4 5 6 7 8; do
+        # Below Linux's ephemeral ports (32768 up), so no outgoing connection holds it.
+        port=$((20000 + RANDOM % 12000))
+        sed -e "s|@DIR@|$nginx_dir|g" -e "s|@PORT@|$port|g" \
+            -e "s|@USER@|$(id -un)|g" -e "s|@GROUP@|$(id -gn)|g" \
+            tests/nginx/nginx.conf.in >"$nginx_dir/nginx.conf"
+        rm -f "$nginx_dir/nginx.pid"
+        "$nginx_bin" -p "$nginx_dir/" -c "$nginx_dir/nginx.conf" -e "$nginx_dir/error.log" &
+        nginx_pid=$!
+        for _ in $(seq 100); do
+            if [ -s "$nginx_dir/nginx.pid" ] || ! kill -0 "$nginx_pid" 2>/dev/null; then break; fi
+            sleep 0.05
+        done
+        if [ "$(cat "$nginx_dir/nginx.pid" 2>/dev/null)" = "$nginx_pid" ]; then
+            export TARRY_NGINX_URL="http://127.0.0.1:$port"
+            export TARRY_NGINX_ACCESS_LOG="$nginx_dir/access.log"
+            echo "nginx (pid $nginx_pid) on $TARRY_NGINX_URL"
+            return 0
+        fi
+        kill "$nginx_pid" 2>/dev/null || true
+        wait "$nginx_pid" 2>/dev/null || true
+        nginx_pid=
+        echo "nginx did not start on port $port (attempt $attempt):"
+        tail -n 3 "$nginx_dir/error.log" 2>/dev/null || true
+    done
+    echo "test.sh: nginx did not start" >&2
+    return 1
+}
+
+# The soak (tests/it/nginx_soak.rs) sleeps for ~12 minutes, so it runs in the background from
+# here to the summary, straight from its binary (a running `cargo test` would hold the build
+# directory lock), and the main run below skips it. `--workspace` builds the binary with the
+# same features as that run, so the run finds it fresh.
+step "nginx soak: build, start nginx, run the soak in the background"
+it_bin=$(cargo test --workspace --test it --no-run --locked --message-format=json-render-diagnostics |
+    sed -n 's/.*"executable":"\([^"]*\/it-[0-9a-f]*\)".*/\1/p')
+[ -x "$it_bin" ] || { echo "test.sh: cargo named no test binary 'it'" >&2; exit 1; }
+if [ -n "$nginx_bin" ]; then start_nginx; fi
+soak_log=$(mktemp -t tarry-soak.XXXXXX)
+(cd tests && exec "$it_bin" nginx_soak::real_peer_soak --exact --nocapture) >"$soak_log" 2>&1 &
+soak_pid=$!
+echo "soak (pid $soak_pid) writing to $soak_log"
+
 step "cargo test (unit, integration, doc)"
-cargo test --workspace --locked 2>&1 | tee -a "$log"
+cargo test --workspace --locked -- --skip nginx_soak::real_peer_soak 2>&1 | tee -a "$log"
 
 step "tarry-jar without default features (no embedded suffix list, no JSON)"
 cargo clippy -p tarry-jar --no-default-features --all-targets --locked -- -D warnings
@@ -99,6 +206,21 @@ if [ "$FUZZ" = 1 ]; then
         echo "!!! Install it with: rustup toolchain install nightly                          !!!"
         echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"
     fi
+fi
+
+# ---------------------------------------------------------------- the soak, finished
+step "nginx soak: waiting for the background run"
+soak_status=0
+wait "$soak_pid" || soak_status=$?
+soak_pid=
+tee -a "$log" <"$soak_log"
+if [ "$soak_status" != 0 ]; then
+    if [ -n "$nginx_dir" ]; then
+        echo "--- nginx error log (last lines)"
+        tail -n 20 "$nginx_dir/error.log" || true
+    fi
+    echo "test.sh: the nginx soak failed (exit $soak_status)" >&2
+    exit 1
 fi
 
 # ---------------------------------------------------------------- summary
