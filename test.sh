@@ -9,7 +9,8 @@
 # bounded fuzz smoke (each target FUZZ_SECONDS, default 30). Needs nothing but a Rust toolchain
 # from rustup; nightly (for cargo-fuzz) and cargo-fuzz itself are installed when missing, and
 # nginx (Debian's package, as root) for the pool's real-peer soak, which runs in the background
-# from the start of the tests to the summary.
+# from the start of the tests to the summary, and httpbin under gunicorn (PyPI, pinned in
+# tests/httpbin/requirements.txt, into .venv) for the session's acceptance tests.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -17,7 +18,7 @@ FUZZ=1
 for arg in "$@"; do
     case "$arg" in
         --no-fuzz) FUZZ=0 ;;
-        -h | --help) sed -n '2,12p' "$0"; exit 0 ;;
+        -h | --help) sed -n '2,14p' "$0"; exit 0 ;;
         *) echo "test.sh: unknown option $arg (try --help)" >&2; exit 2 ;;
     esac
 done
@@ -31,11 +32,17 @@ soak_pid=
 nginx_bin=
 nginx_dir=
 nginx_pid=
+httpbin_pids=()
+httpbin_url=
 policy_added=0
 # Ends exactly what this script started (the soak, then nginx, by pid) and removes its files.
 # Only `if`s, so that the trap's own status never replaces the script's.
 cleanup() {
     if [ -n "$soak_pid" ]; then kill "$soak_pid" 2>/dev/null || true; fi
+    for pid in "${httpbin_pids[@]}"; do
+        kill "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
     if [ -n "$nginx_pid" ]; then
         kill "$nginx_pid" 2>/dev/null || true
         wait "$nginx_pid" 2>/dev/null || true
@@ -92,6 +99,17 @@ else
         "skipped (and fail under CI=true)"
 fi
 
+step "httpbin (the session's acceptance peer) in .venv"
+command -v python3 >/dev/null || { echo "test.sh: python3 not found; it runs httpbin" >&2; exit 1; }
+# Reinstalled only when the pinned list changes.
+if ! cmp -s tests/httpbin/requirements.txt .venv/requirements.txt; then
+    rm -rf .venv
+    python3 -m venv .venv
+    .venv/bin/pip install --quiet --disable-pip-version-check -r tests/httpbin/requirements.txt
+    cp tests/httpbin/requirements.txt .venv/requirements.txt
+fi
+.venv/bin/gunicorn --version
+
 # ---------------------------------------------------------------- static checks
 step "cargo fmt --check"
 cargo fmt --all --check
@@ -139,6 +157,39 @@ start_nginx() {
     return 1
 }
 
+# Starts one httpbin under gunicorn's threaded worker (so connections are really kept alive)
+# on a free loopback port; appends its pid to httpbin_pids and sets httpbin_url.
+start_httpbin() {
+    local attempt port
+    for attempt in 1 2 3 4 5 6 7 8; do
+        port=$((20000 + RANDOM % 12000))
+        .venv/bin/gunicorn --worker-class gthread --threads 16 --keep-alive 5 \
+            --bind "127.0.0.1:$port" --log-level warning httpbin:app >&2 &
+        local pid=$!
+        for _ in $(seq 100); do
+            if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+                httpbin_pids+=("$pid")
+                httpbin_url="http://127.0.0.1:$port"
+                return 0
+            fi
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+        echo "httpbin did not start on port $port (attempt $attempt)" >&2
+    done
+    echo "test.sh: httpbin did not start" >&2
+    return 1
+}
+
+step "httpbin: two instances (the second is another origin for cross-origin redirects)"
+start_httpbin
+export TARRY_HTTPBIN_URL=$httpbin_url
+start_httpbin
+export TARRY_HTTPBIN2_URL=$httpbin_url
+echo "httpbin on $TARRY_HTTPBIN_URL and $TARRY_HTTPBIN2_URL"
+
 # The soak (tests/it/nginx_soak.rs) sleeps for ~12 minutes, so it runs in the background from
 # here to the summary, straight from its binary (a running `cargo test` would hold the build
 # directory lock), and the main run below skips it. `--workspace` builds the binary with the
@@ -159,6 +210,10 @@ cargo test --workspace --locked -- --skip nginx_soak::real_peer_soak 2>&1 | tee 
 step "tarry-jar without default features (no embedded suffix list, no JSON)"
 cargo clippy -p tarry-jar --no-default-features --all-targets --locked -- -D warnings
 cargo test -p tarry-jar --no-default-features --locked 2>&1 | tee -a "$log"
+
+step "tarry-session without default features (no TLS, no brotli)"
+cargo clippy -p tarry-session --no-default-features --all-targets --locked -- -D warnings
+cargo test -p tarry-session --no-default-features --locked 2>&1 | tee -a "$log"
 
 step "tarry-pool without TLS (plain HTTP only)"
 cargo clippy -p tarry-pool --no-default-features --all-targets --locked -- -D warnings
