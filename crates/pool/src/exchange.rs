@@ -193,6 +193,7 @@ impl Inner {
                 wait,
             },
             body: Body::new(state, key, Arc::clone(self), t.read, total_deadline),
+            request: None,
         })
     }
 }

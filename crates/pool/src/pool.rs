@@ -374,6 +374,7 @@ impl Pool {
                 Ok(mut response) => {
                     response.reused = reused;
                     response.retried = retried;
+                    response.request = Some(request);
                     return Ok(response);
                 }
                 Err(f) if f.before_response && reused && (idempotent || f.unsent) && !retried => {

@@ -83,7 +83,9 @@ pub(crate) fn merge(
     }
     let written_auth = take_last(&mut headers, &AUTHORIZATION);
     let raw_cookie = take_joined_cookie(&mut headers);
-    headers.remove(PROXY_AUTHORIZATION);
+    if headers.contains_key(PROXY_AUTHORIZATION) {
+        headers.remove(PROXY_AUTHORIZATION);
+    }
 
     let auth = match parts.auth {
         AuthChoice::Use(auth) => Some(auth),
@@ -167,6 +169,9 @@ fn merge_query(
 }
 
 fn merge_headers(session: &HeaderMap, parts: &Parts) -> HeaderMap {
+    if parts.headers.is_empty() && parts.remove_headers.is_empty() {
+        return session.clone();
+    }
     let mut merged = HeaderMap::with_capacity(session.keys_len() + parts.headers.len());
     for name in session.keys() {
         if parts.remove_headers.contains(name) {
@@ -193,6 +198,10 @@ fn merge_headers(session: &HeaderMap, parts: &Parts) -> HeaderMap {
 
 /// Removes every value of `name`, returning the last (a later header wins).
 fn take_last(headers: &mut HeaderMap, name: &http::HeaderName) -> Option<HeaderValue> {
+    // `entry` may grow the map; most requests have no such header at all.
+    if !headers.contains_key(name) {
+        return None;
+    }
     match headers.entry(name) {
         http::header::Entry::Occupied(e) => e.remove_entry_mult().1.last(),
         http::header::Entry::Vacant(_) => None,
@@ -201,6 +210,9 @@ fn take_last(headers: &mut HeaderMap, name: &http::HeaderName) -> Option<HeaderV
 
 /// Removes the caller's `Cookie` headers, joined into one value as RFC 6265 §5.4 wants.
 fn take_joined_cookie(headers: &mut HeaderMap) -> Option<HeaderValue> {
+    if !headers.contains_key(COOKIE) {
+        return None;
+    }
     let http::header::Entry::Occupied(e) = headers.entry(COOKIE) else {
         return None;
     };

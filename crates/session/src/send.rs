@@ -39,22 +39,30 @@ pub(crate) async fn send(builder: RequestBuilder) -> Result<Response, Error> {
             why,
         });
     }
-    let prepared = merge(&session.defaults(), method, &url, parts)?;
+    let mut prepared = merge(&session.defaults(), method, &url, parts)?;
     let options = options(&prepared);
-    let original = prepared.url.clone();
+    // The hop about to be sent. Its parts move into the pool's request and come back with
+    // the response, so nothing is copied unless a redirect needs it.
     let mut hop_url = prepared.url.clone();
     let mut hop_method = prepared.method.clone();
-    let mut body = prepared.body.clone();
-    let mut headers = prepared.headers.clone();
+    let mut headers = std::mem::take(&mut prepared.headers);
+    let mut body = prepared.body.take();
+    // The first hop's URL, kept once a redirect happens: credentials and the caller's own
+    // cookies are judged against it.
+    let mut original: Option<Url> = None;
     let mut credentials_ok = true;
     let mut history: Vec<Response> = Vec::new();
     loop {
-        let same_origin = redirect::same_origin(&original, &hop_url);
-        credentials_ok &= redirect::keeps_credentials(&original, &hop_url);
+        let same_origin = original
+            .as_ref()
+            .is_none_or(|o| redirect::same_origin(o, &hop_url));
+        credentials_ok &= original
+            .as_ref()
+            .is_none_or(|o| redirect::keeps_credentials(o, &hop_url));
         let mut request = Request::new(());
         *request.method_mut() = hop_method.clone();
         *request.uri_mut() = uri_of(&hop_url)?;
-        *request.headers_mut() = headers.clone();
+        *request.headers_mut() = headers;
         if let (true, Some(value)) = (credentials_ok, &prepared.authorization) {
             request.headers_mut().insert(AUTHORIZATION, value.clone());
         }
@@ -65,8 +73,15 @@ pub(crate) async fn send(builder: RequestBuilder) -> Result<Response, Error> {
         let started = Instant::now();
         let pool = session.pool();
         let sent = pool.send_with(request, body.clone().unwrap_or_default(), &options);
-        let inner = sent.await.map_err(|e| Error::from_pool(&hop_url, e))?;
+        let mut inner = sent.await.map_err(|e| Error::from_pool(&hop_url, e))?;
         let elapsed = started.elapsed();
+        // The headers come back for the next hop, without what this hop added.
+        headers = inner
+            .take_request()
+            .map(|r| r.into_parts().0.headers)
+            .unwrap_or_default();
+        headers.remove(AUTHORIZATION);
+        headers.remove(COOKIE);
         let cookies = store_cookies(&session, &hop_url, inner.head());
         let next = redirect::next_hop(
             inner.status(),
@@ -75,18 +90,12 @@ pub(crate) async fn send(builder: RequestBuilder) -> Result<Response, Error> {
             &hop_url,
             prepared.https_only,
         );
-        let mut response = Response::new(
-            inner,
-            hop_url.clone(),
-            elapsed,
-            cookies,
-            prepared.max_body_size,
-        )?;
+        let mut response = Response::new(inner, hop_url, elapsed, cookies, prepared.max_body_size)?;
         for hook in &prepared.hooks.0 {
             hook(&response);
         }
         let next = next.map_err(|why| Error::Redirect {
-            url: hop_url.clone(),
+            url: response.url().clone(),
             why,
         })?;
         let Some(Next {
@@ -102,9 +111,12 @@ pub(crate) async fn send(builder: RequestBuilder) -> Result<Response, Error> {
         if history.len() >= prepared.redirect_limit {
             response.history = history;
             return Err(Error::TooManyRedirects {
-                url: hop_url,
+                url: response.url().clone(),
                 response: Box::new(response),
             });
+        }
+        if original.is_none() {
+            original = Some(response.url().clone());
         }
         history.push(response);
         if drop_body {
