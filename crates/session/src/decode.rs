@@ -221,6 +221,8 @@ pub(crate) struct Decoder {
     stages: Vec<Stage>,
     budget: usize,
     limit: usize,
+    /// Whether any body byte arrived: an empty body is no stream at all, not a cut one.
+    empty: bool,
 }
 
 impl std::fmt::Debug for Decoder {
@@ -244,19 +246,25 @@ impl Decoder {
                 .collect(),
             budget: limit,
             limit,
+            empty: true,
         }
     }
 
     /// Decodes the next piece of the body.
     pub(crate) fn decode(&mut self, input: &[u8]) -> Result<Vec<u8>, String> {
         let mut out = Vec::new();
+        self.empty &= input.is_empty();
         self.push(0, input, &mut out)?;
         Ok(out)
     }
 
-    /// Ends the body: the last decoded bytes, or an error if a stream was cut short.
+    /// Ends the body: the last decoded bytes, or an error if a stream was cut short. An empty
+    /// body (a HEAD response, a 204 or 304 that names its encoding) decodes to nothing.
     pub(crate) fn finish(&mut self) -> Result<Vec<u8>, String> {
         let mut out = Vec::new();
+        if self.empty {
+            return Ok(out);
+        }
         for level in 0..self.stages.len() {
             let rest = self.stages[level]
                 .finish()
