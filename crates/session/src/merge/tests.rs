@@ -551,17 +551,6 @@ fn caller_cookie_headers_are_taken_out_and_joined() {
 }
 
 #[test]
-fn per_request_cookies_pass_through_untouched() {
-    let parts = Parts {
-        cookies: strings(&[("a", "1"), ("b", "2")]),
-        ..Parts::default()
-    };
-    let p = prepare(&Defaults::default(), URL, parts);
-    assert_eq!(p.cookies, strings(&[("a", "1"), ("b", "2")]));
-    assert_eq!(p.raw_cookie, None);
-}
-
-#[test]
 fn proxy_authorization_is_never_sent() {
     // From the session's headers and from the request's (SES-03).
     let parts = Parts {
@@ -685,12 +674,22 @@ fn request_timeouts_override_the_sessions_and_some_none_means_no_limit() {
 }
 
 #[test]
-fn redirect_limit_https_only_and_body_size_come_along() {
+fn method_body_cookies_and_limits_come_along() {
     let mut defaults = Defaults::default();
     defaults.redirects.limit = 7;
     defaults.redirects.https_only = true;
     defaults.max_body_size = 1234;
-    let p = prepare(&defaults, URL, Parts::default());
+    let parts = Parts {
+        body: Some("payload".into()),
+        cookies: strings(&[("a", "1"), ("b", "2")]),
+        ..Parts::default()
+    };
+    let p = merge(&defaults, Method::PATCH, URL, parts).unwrap();
+    assert_eq!(p.method, Method::PATCH);
+    assert_eq!(p.body.as_deref(), Some(&b"payload"[..]));
+    // Cookies for this request only; the caller's Cookie header is another thing.
+    assert_eq!(p.cookies, strings(&[("a", "1"), ("b", "2")]));
+    assert_eq!(p.raw_cookie, None);
     assert_eq!(
         (p.redirect_limit, p.https_only, p.max_body_size),
         (7, true, 1234)
@@ -701,10 +700,8 @@ fn redirect_limit_https_only_and_body_size_come_along() {
         ..Parts::default()
     };
     assert_eq!(prepare(&defaults, URL, parts).redirect_limit, 0);
-    assert_eq!(
-        prepare(&Defaults::default(), URL, Parts::default()).redirect_limit,
-        30
-    );
+    let p = prepare(&Defaults::default(), URL, Parts::default());
+    assert_eq!((p.redirect_limit, p.https_only, p.body), (30, false, None));
 }
 
 #[test]
@@ -739,17 +736,6 @@ fn request_hooks_replace_the_sessions() {
         ..Parts::default()
     };
     assert!(prepare(&defaults, URL, parts).hooks.0.is_empty());
-}
-
-#[test]
-fn the_method_and_body_are_kept() {
-    let parts = Parts {
-        body: Some("payload".into()),
-        ..Parts::default()
-    };
-    let p = merge(&Defaults::default(), Method::PATCH, URL, parts).unwrap();
-    assert_eq!(p.method, Method::PATCH);
-    assert_eq!(p.body.as_deref(), Some(&b"payload"[..]));
 }
 
 // ---------------------------------------------------------------- URLs

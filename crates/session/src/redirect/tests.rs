@@ -220,19 +220,19 @@ fn location_resolution_table() {
         let got = target(current, location).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(got.as_str(), want, "case: {name}");
     }
-}
 
-#[test]
-fn scheme_relative_location_takes_the_current_scheme() {
-    let got = target("https://a.test/", b"//b.test/p").unwrap();
-    assert_eq!(got.as_str(), "https://b.test/p");
-}
-
-#[test]
-fn without_a_fragment_anywhere_none_is_added() {
-    let got = target("http://a.test/", b"/next").unwrap();
-    assert_eq!(got.as_str(), "http://a.test/next");
-    assert_eq!(got.fragment(), None);
+    // From other places: (current, Location, where it leads).
+    let cases = [
+        ("https://a.test/", "//b.test/p", "https://b.test/p"),
+        ("http://a.test/", "/next", "http://a.test/next"),
+        ("http://a.test:8080/a/b", "c", "http://a.test:8080/a/c"),
+        ("http://a.test/a/", "", "http://a.test/a/"),
+        ("http://[::1]:8080/x", "/y", "http://[::1]:8080/y"),
+    ];
+    for (current, location, want) in cases {
+        let got = target(current, location.as_bytes()).unwrap();
+        assert_eq!(got.as_str(), want, "{current} + {location:?}");
+    }
 }
 
 #[test]
