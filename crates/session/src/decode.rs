@@ -4,8 +4,9 @@
 //! A few kilobytes of deflate can claim gigabytes, and two stacked encodings multiply that
 //! (WIRE-24). So input goes through in small slices, the output of each is counted against a
 //! budget, and decoding stops with an error the moment the budget is spent: memory stays
-//! within the budget plus what one slice can expand to. Chains longer than
-//! [`MAX_CODINGS`] are refused outright.
+//! within the budget plus what one slice can expand to. A few bits of brotli can copy 16 MiB,
+//! so brotli's output is refused past the budget while one slice is being decoded. Chains
+//! longer than [`MAX_CODINGS`] are refused outright.
 
 use std::io::{self, Write};
 
@@ -78,18 +79,69 @@ enum Stage {
     Zlib(ZlibDecoder<Vec<u8>>),
     Raw(DeflateDecoder<Vec<u8>>),
     #[cfg(feature = "brotli")]
-    Brotli(Option<Box<brotli_decompressor::DecompressorWriter<Vec<u8>>>>),
+    Brotli(Option<Box<brotli_decompressor::DecompressorWriter<Capped>>>),
 }
 
+/// Brotli's output, refused past `cap` bytes at a time. Unlike deflate's 1,032 : 1, one
+/// brotli command of a few bits can copy 16 MiB, so a single slice can expand to gigabytes:
+/// the writer must stop it before the budget is even checked.
+#[cfg(feature = "brotli")]
+struct Capped {
+    out: Vec<u8>,
+    cap: usize,
+    /// A write was refused.
+    over: bool,
+}
+
+#[cfg(feature = "brotli")]
+impl Write for Capped {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if buf.len() > self.cap - self.out.len() {
+            self.over = true;
+            return Err(io::Error::other(OverLimit));
+        }
+        self.out.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A stage's output went past the decoder's limit on its own.
+#[cfg(feature = "brotli")]
+#[derive(Debug)]
+struct OverLimit;
+
+#[cfg(feature = "brotli")]
+impl std::fmt::Display for OverLimit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("over the limit")
+    }
+}
+
+#[cfg(feature = "brotli")]
+impl std::error::Error for OverLimit {}
+
 impl Stage {
-    fn new(coding: Coding) -> Stage {
+    /// A stage for `coding`. Deflate's ratio bounds what one slice of gzip or deflate can
+    /// expand to; brotli's output from one slice is refused past `limit`.
+    #[cfg_attr(not(feature = "brotli"), allow(unused_variables))]
+    fn new(coding: Coding, limit: usize) -> Stage {
         match coding {
             Coding::Gzip => Stage::Gzip(MultiGzDecoder::new(Vec::new())),
             Coding::Deflate => Stage::Deflate(Vec::new()),
             #[cfg(feature = "brotli")]
-            Coding::Brotli => Stage::Brotli(Some(Box::new(
-                brotli_decompressor::DecompressorWriter::new(Vec::new(), 4096),
-            ))),
+            Coding::Brotli => {
+                let out = Capped {
+                    out: Vec::new(),
+                    cap: limit,
+                    over: false,
+                };
+                let writer = brotli_decompressor::DecompressorWriter::new(out, 4096);
+                Stage::Brotli(Some(Box::new(writer)))
+            }
         }
     }
 
@@ -135,9 +187,14 @@ impl Stage {
                 let Some(writer) = d.take() else {
                     return Ok(Vec::new());
                 };
-                return writer.into_inner().map_err(|_| {
-                    io::Error::new(io::ErrorKind::UnexpectedEof, "truncated brotli stream")
-                });
+                return match writer.into_inner() {
+                    Ok(capped) => Ok(capped.out),
+                    Err(capped) if capped.over => Err(io::Error::other(OverLimit)),
+                    Err(_) => Err(io::Error::new(
+                        io::ErrorKind::UnexpectedEof,
+                        "truncated brotli stream",
+                    )),
+                };
             }
         }
         Ok(self.take())
@@ -151,7 +208,7 @@ impl Stage {
             Stage::Raw(d) => std::mem::take(d.get_mut()),
             Stage::Deflate(_) => Vec::new(),
             #[cfg(feature = "brotli")]
-            Stage::Brotli(Some(d)) => std::mem::take(d.get_mut()),
+            Stage::Brotli(Some(d)) => std::mem::take(&mut d.get_mut().out),
             #[cfg(feature = "brotli")]
             Stage::Brotli(None) => Vec::new(),
         }
@@ -164,6 +221,8 @@ pub(crate) struct Decoder {
     stages: Vec<Stage>,
     budget: usize,
     limit: usize,
+    /// Whether any body byte arrived: an empty body is no stream at all, not a cut one.
+    empty: bool,
 }
 
 impl std::fmt::Debug for Decoder {
@@ -180,24 +239,36 @@ impl Decoder {
     /// at most `limit` bytes.
     pub(crate) fn new(codings: &[Coding], limit: usize) -> Decoder {
         Decoder {
-            stages: codings.iter().rev().map(|&c| Stage::new(c)).collect(),
+            stages: codings
+                .iter()
+                .rev()
+                .map(|&c| Stage::new(c, limit))
+                .collect(),
             budget: limit,
             limit,
+            empty: true,
         }
     }
 
     /// Decodes the next piece of the body.
     pub(crate) fn decode(&mut self, input: &[u8]) -> Result<Vec<u8>, String> {
         let mut out = Vec::new();
+        self.empty &= input.is_empty();
         self.push(0, input, &mut out)?;
         Ok(out)
     }
 
-    /// Ends the body: the last decoded bytes, or an error if a stream was cut short.
+    /// Ends the body: the last decoded bytes, or an error if a stream was cut short. An empty
+    /// body (a HEAD response, a 204 or 304 that names its encoding) decodes to nothing.
     pub(crate) fn finish(&mut self) -> Result<Vec<u8>, String> {
         let mut out = Vec::new();
+        if self.empty {
+            return Ok(out);
+        }
         for level in 0..self.stages.len() {
-            let rest = self.stages[level].finish().map_err(|e| corrupt(&e))?;
+            let rest = self.stages[level]
+                .finish()
+                .map_err(|e| self.stage_error(&e))?;
             self.push(level + 1, &rest, &mut out)?;
         }
         Ok(out)
@@ -206,23 +277,37 @@ impl Decoder {
     fn push(&mut self, level: usize, input: &[u8], out: &mut Vec<u8>) -> Result<(), String> {
         if level == self.stages.len() {
             if input.len() > self.budget {
-                return Err(format!(
-                    "the decoded body is larger than the limit of {} bytes",
-                    self.limit
-                ));
+                return Err(self.over_limit());
             }
             self.budget -= input.len();
             out.extend_from_slice(input);
             return Ok(());
         }
         for slice in input.chunks(SLICE) {
-            self.stages[level].write(slice).map_err(|e| corrupt(&e))?;
+            self.stages[level]
+                .write(slice)
+                .map_err(|e| self.stage_error(&e))?;
             let produced = self.stages[level].take();
             if !produced.is_empty() {
                 self.push(level + 1, &produced, out)?;
             }
         }
         Ok(())
+    }
+
+    fn over_limit(&self) -> String {
+        format!(
+            "the decoded body is larger than the limit of {} bytes",
+            self.limit
+        )
+    }
+
+    fn stage_error(&self, e: &io::Error) -> String {
+        #[cfg(feature = "brotli")]
+        if e.get_ref().is_some_and(|inner| inner.is::<OverLimit>()) {
+            return self.over_limit();
+        }
+        corrupt(e)
     }
 }
 

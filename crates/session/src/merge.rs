@@ -189,7 +189,8 @@ fn merge_headers(session: &HeaderMap, parts: &Parts) -> HeaderMap {
         }
     }
     for (name, value) in &parts.headers {
-        if !session.contains_key(name) {
+        // A removed session header left no slot behind: the request's own value follows.
+        if !session.contains_key(name) || parts.remove_headers.contains(name) {
             merged.append(name.clone(), value.clone());
         }
     }
