@@ -6,4 +6,5 @@
 //! `CI=true`, where a missing server is a failure.
 
 mod harness;
+mod merging;
 mod seed;
