@@ -5,6 +5,7 @@
 //! Without the variables, each test prints one `skipped:` line and passes, except when
 //! `CI=true`, where a missing server is a failure.
 
+mod cookies;
 mod harness;
 mod merging;
 mod seed;
