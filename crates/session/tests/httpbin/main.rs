@@ -8,4 +8,5 @@
 mod cookies;
 mod harness;
 mod merging;
+mod redirects;
 mod seed;
