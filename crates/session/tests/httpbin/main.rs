@@ -8,5 +8,6 @@
 mod cookies;
 mod harness;
 mod merging;
+mod pooling;
 mod redirects;
 mod seed;
