@@ -11,3 +11,4 @@ mod merging;
 mod pooling;
 mod redirects;
 mod seed;
+mod timeouts;
