@@ -10,5 +10,6 @@ mod harness;
 mod merging;
 mod pooling;
 mod redirects;
+mod responses;
 mod seed;
 mod timeouts;
