@@ -11,5 +11,6 @@ mod merging;
 mod pooling;
 mod redirects;
 mod responses;
+mod security;
 mod seed;
 mod timeouts;
