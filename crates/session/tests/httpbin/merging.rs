@@ -151,6 +151,13 @@ async fn a07_invalid_header_values_fail_before_anything_is_sent() {
         assert!(matches!(err, Error::InvalidRequest { .. }), "{err}");
         assert!(err.to_string().contains("/headers"), "{err}");
     }
+    let err = s
+        .get(&format!("{b}/headers"))
+        .header("x bad", "v")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidRequest { .. }), "{err}");
     assert_eq!(s.pool().stats().opened, 0, "nothing may be sent");
     // A bad session default is refused when the session is built.
     let built = Session::builder().header("x-bad", "a\r\nb").build();

@@ -63,6 +63,7 @@ async fn d01_one_pool_serves_every_origin() {
     assert_eq!(s.pool().stats().idle, 3);
     let err = s.get("ftp://127.0.0.1/").send().await.unwrap_err();
     assert!(matches!(err, Error::InvalidUrl { .. }), "{err}");
+    assert!(err.to_string().contains("ftp://127.0.0.1/"), "{err}");
 }
 
 /// Connections are keyed by scheme, host (lowercased) and port.
