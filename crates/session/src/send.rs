@@ -2,7 +2,8 @@
 //! redirect to follow.
 //!
 //! Per hop: the Cookie header is rebuilt from the jar (plus the request's own cookies and the
-//! caller's raw Cookie header, on the original origin only); `Authorization` goes only where
+//! caller's raw Cookie header, on the original origin only; once a hop leaves that origin, the
+//! raw header stays off for the rest of the chain); `Authorization` goes only where
 //! credentials may (the original origin, or its http→https upgrade), and once a hop leaves,
 //! credentials stay off for the rest of the chain; `Set-Cookie` of every response, redirects
 //! included, is stored against the URL that sent it; hooks see every response.
@@ -51,6 +52,7 @@ pub(crate) async fn send(builder: RequestBuilder) -> Result<Response, Error> {
     // cookies are judged against it.
     let mut original: Option<Url> = None;
     let mut credentials_ok = true;
+    let mut raw_cookie_ok = true;
     let mut history: Vec<Response> = Vec::new();
     loop {
         let same_origin = original
@@ -59,6 +61,7 @@ pub(crate) async fn send(builder: RequestBuilder) -> Result<Response, Error> {
         credentials_ok &= original
             .as_ref()
             .is_none_or(|o| redirect::keeps_credentials(o, &hop_url));
+        raw_cookie_ok &= same_origin;
         let mut request = Request::new(());
         *request.method_mut() = hop_method.clone();
         *request.uri_mut() = uri_of(&hop_url)?;
@@ -66,7 +69,8 @@ pub(crate) async fn send(builder: RequestBuilder) -> Result<Response, Error> {
         if let (true, Some(value)) = (credentials_ok, &prepared.authorization) {
             request.headers_mut().insert(AUTHORIZATION, value.clone());
         }
-        if let Some(cookie) = cookie_header(&session, &prepared, &hop_url, same_origin) {
+        let cookie = cookie_header(&session, &prepared, &hop_url, same_origin, raw_cookie_ok);
+        if let Some(cookie) = cookie {
             request.headers_mut().insert(COOKIE, cookie);
         }
 
@@ -160,17 +164,19 @@ fn uri_of(url: &Url) -> Result<http::Uri, Error> {
         })
 }
 
-/// The Cookie header for a hop: the caller's own header and the request's cookies on the
-/// original origin, then the jar's cookies for this URL that the request did not replace.
+/// The Cookie header for a hop: the caller's own header (while the chain has not left the
+/// original origin) and the request's cookies on the original origin, then the jar's cookies
+/// for this URL that the request did not replace.
 fn cookie_header(
     session: &crate::Session,
     prepared: &Prepared,
     url: &Url,
     same_origin: bool,
+    raw_ok: bool,
 ) -> Option<HeaderValue> {
     let now = SystemTime::now();
     let own: &[(String, String)] = if same_origin { &prepared.cookies } else { &[] };
-    let raw = prepared.raw_cookie.as_ref().filter(|_| same_origin);
+    let raw = prepared.raw_cookie.as_ref().filter(|_| raw_ok);
     if own.is_empty() && raw.is_none() {
         // The common case: the jar alone.
         let header = session.jar().cookie_header(url, now)?;

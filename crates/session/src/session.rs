@@ -172,7 +172,7 @@ impl Session {
 }
 
 /// Settings for a new [`Session`].
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct SessionBuilder {
     defaults: Defaults,
     pool: PoolBuilder,
@@ -180,19 +180,6 @@ pub struct SessionBuilder {
     #[cfg(feature = "tls")]
     tls: tarry_pool::TlsSettings,
     error: Option<String>,
-}
-
-impl Default for SessionBuilder {
-    fn default() -> Self {
-        SessionBuilder {
-            defaults: Defaults::default(),
-            pool: PoolBuilder::default(),
-            jar: None,
-            #[cfg(feature = "tls")]
-            tls: tarry_pool::TlsSettings::new(),
-            error: None,
-        }
-    }
 }
 
 impl SessionBuilder {
