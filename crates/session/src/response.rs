@@ -127,10 +127,17 @@ impl Response {
         &self.url
     }
 
-    /// The redirect responses that led here, oldest first; empty without redirects. Their
-    /// bodies were read (up to 1 MiB each) and can still be read.
+    /// The redirect responses that led here, oldest first; empty without redirects. Each
+    /// has its own URL, status, headers and cookies; unlike requests, entries carry no history
+    /// of their own (the chain is this list). Their bodies were read (up to 1 MiB each; a
+    /// larger one is dropped) and are read again through [`take_history`](Self::take_history).
     pub fn history(&self) -> &[Response] {
         &self.history
+    }
+
+    /// Takes the redirect responses out, to read their bodies (`bytes`, `text`, `json`).
+    pub fn take_history(&mut self) -> Vec<Response> {
+        std::mem::take(&mut self.history)
     }
 
     /// The cookies this response set (`Set-Cookie` lines the jar accepted), as name and

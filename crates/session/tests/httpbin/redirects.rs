@@ -323,8 +323,17 @@ async fn c14_redirects_off_returns_the_3xx_and_head_does_not_follow() {
 async fn c15_intermediate_bodies_are_read_and_their_connection_reused() {
     let Some(b) = httpbin() else { return };
     let s = Session::new();
-    let r = s.get(&format!("{b}/redirect/3")).send().await.unwrap();
+    let mut r = s.get(&format!("{b}/redirect/3")).send().await.unwrap();
     assert_eq!(r.history().len(), 3);
+    // The bodies of the hops were read along the way and are still there: /redirect/3 answers
+    // with Flask's HTML page, the /relative-redirect hops after it with an empty body.
+    let mut hops = r.take_history().into_iter();
+    let first = hops.next().unwrap().text().await.unwrap();
+    assert!(first.contains("Redirecting..."), "{first}");
+    for hop in hops {
+        assert_eq!(hop.status(), 302);
+        assert_eq!(hop.text().await.unwrap(), "");
+    }
     json(r).await;
     let stats = s.pool().stats();
     assert_eq!((stats.opened, stats.reused), (1, 3), "{stats:?}");
