@@ -577,7 +577,7 @@ fn until_over_budget(
 }
 
 #[test]
-fn a_double_gzip_bomb_stops_at_the_budget() {
+fn wire_24_a_double_gzip_bomb_stops_at_the_budget() {
     // 10 MB of zeros, gzipped twice: a few hundred bytes on the wire (WIRE-24).
     let bomb = gzip(&gzip(&vec![0; 10_000_000]));
     assert!(bomb.len() < 2_000, "the bomb is {} bytes", bomb.len());
@@ -623,7 +623,7 @@ fn a_large_bomb_fails_on_its_first_piece() {
 
 #[cfg(feature = "brotli")]
 #[test]
-fn a_brotli_bomb_stops_at_the_budget() {
+fn wire_24_a_brotli_bomb_stops_at_the_budget() {
     // Were the decoder to take what one slice of it expands to before counting, this would
     // take seconds and more than half a gigabyte.
     for piece in [1, NET] {
