@@ -235,3 +235,10 @@ pub(crate) fn run_in_child(name: &str, envs: &[(&str, &str)]) {
         "child run of {name} failed:\n{stdout}\n{stderr}"
     );
 }
+
+/// The `Accept-Encoding` a default session sends: what this build decodes.
+pub(crate) const ACCEPT_ENCODING: &str = if cfg!(feature = "brotli") {
+    "gzip, deflate, br"
+} else {
+    "gzip, deflate"
+};
