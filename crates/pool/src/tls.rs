@@ -53,6 +53,7 @@ pub struct TlsSettings {
     identity: Option<Identity>,
     min_version: TlsVersion,
     accept_invalid: bool,
+    no_resumption: bool,
 }
 
 /// A client certificate chain and its key.
@@ -89,6 +90,7 @@ impl fmt::Debug for TlsSettings {
             )
             .field("min_version", &self.min_version)
             .field("accept_invalid_certificates", &self.accept_invalid)
+            .field("resumption", &!self.no_resumption)
             .finish()
     }
 }
@@ -150,6 +152,13 @@ impl TlsSettings {
         self
     }
 
+    /// Whether fresh connections may resume an earlier TLS session (default: yes). Turning it
+    /// off makes every handshake a full one: for measuring what resumption saves.
+    pub fn resumption(mut self, on: bool) -> Self {
+        self.no_resumption = !on;
+        self
+    }
+
     /// The rustls configuration for these settings.
     pub(crate) fn client_config(&self) -> Result<Arc<ClientConfig>, Error> {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
@@ -176,6 +185,9 @@ impl TlsSettings {
             None => builder.with_no_client_auth(),
         };
         config.alpn_protocols = vec![b"http/1.1".to_vec()];
+        if self.no_resumption {
+            config.resumption = rustls::client::Resumption::disabled();
+        }
         Ok(Arc::new(config))
     }
 

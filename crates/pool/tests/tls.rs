@@ -181,6 +181,28 @@ async fn fresh_connections_resume_the_tls_session() {
 }
 
 #[tokio::test]
+async fn resumption_can_be_turned_off_for_full_handshakes() {
+    let pki = pki();
+    let (addr, _) = tls_server(&pki, Ending::KeepAlive).await;
+    let settings = tarry_pool::TlsSettings::new()
+        .add_root_certificates_pem(pki.ca_pem.as_bytes())
+        .unwrap()
+        .without_builtin_roots()
+        .resumption(false);
+    let pool = Pool::builder()
+        .tls(settings)
+        .resolve("a.test", addr.port(), addr)
+        .max_idle_per_host(0)
+        .build();
+    for _ in 0..3 {
+        let response = pool.send(get("a.test", addr), Bytes::new()).await.unwrap();
+        assert_eq!(response.bytes().await.unwrap(), "ok");
+    }
+    let stats = pool.stats();
+    assert_eq!((stats.tls_full, stats.tls_resumed), (3, 0));
+}
+
+#[tokio::test]
 async fn wire_10_a_close_delimited_body_cut_without_close_notify_is_an_error() {
     let pki = pki();
     let (addr, _) = tls_server(&pki, Ending::Truncate).await;
