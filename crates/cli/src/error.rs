@@ -1,0 +1,44 @@
+//! What can stop a benchmark, each said in one line.
+
+use std::fmt;
+
+/// Why `tarry bench` stopped.
+#[derive(Debug)]
+pub(crate) enum Error {
+    /// An option or the URL cannot be used.
+    Usage(String),
+    /// The embedded server could not start.
+    Server(String),
+    /// A request failed; the benchmark measures only successful exchanges.
+    Request {
+        mode: String,
+        source: Box<tarry_session::Error>,
+    },
+    /// The server answered with an error status.
+    Status {
+        mode: String,
+        url: String,
+        status: u16,
+    },
+    /// Writing the plot failed.
+    Plot(String),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Usage(why) => f.write_str(why),
+            Error::Server(why) => write!(f, "embedded server: {why}"),
+            Error::Request { mode, source } => write!(f, "{mode}: {source}"),
+            Error::Status { mode, url, status } => {
+                write!(
+                    f,
+                    "{mode}: {url} answered {status}; only successful answers are measured"
+                )
+            }
+            Error::Plot(why) => write!(f, "plot: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}

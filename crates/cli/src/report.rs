@@ -1,0 +1,195 @@
+//! The results: a table for people, JSON for programs.
+
+use serde::Serialize;
+
+use crate::load::{Mode, Outcome};
+
+/// What one mode measured, in the units people read.
+#[derive(Debug, Serialize)]
+pub(crate) struct Row {
+    pub(crate) scheme: &'static str,
+    pub(crate) mode: &'static str,
+    pub(crate) requests: u64,
+    pub(crate) seconds: f64,
+    pub(crate) requests_per_second: f64,
+    pub(crate) p50_ms: f64,
+    pub(crate) p90_ms: f64,
+    pub(crate) p99_ms: f64,
+    pub(crate) max_ms: f64,
+    pub(crate) connections_opened: u64,
+    pub(crate) connections_reused: u64,
+    pub(crate) tls_full_handshakes: u64,
+    pub(crate) tls_resumed_handshakes: u64,
+    pub(crate) body_bytes: u64,
+}
+
+/// How much faster keep-alive was than another mode of the same scheme.
+#[derive(Debug, Serialize)]
+pub(crate) struct Gain {
+    pub(crate) scheme: &'static str,
+    pub(crate) versus: &'static str,
+    pub(crate) factor: f64,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct Report {
+    pub(crate) target: String,
+    pub(crate) concurrency: u64,
+    pub(crate) requests_per_mode: u64,
+    pub(crate) rows: Vec<Row>,
+    pub(crate) reuse_gain: Vec<Gain>,
+}
+
+/// The name of the keep-alive mode, the baseline of every gain.
+pub(crate) const KEEP_ALIVE: &str = "keep-alive";
+
+pub(crate) fn row(mode: &Mode, outcome: &Outcome) -> Row {
+    let ms = |q: f64| outcome.latency.value_at_quantile(q) as f64 / 1000.0;
+    let seconds = outcome.elapsed.as_secs_f64();
+    Row {
+        scheme: mode.scheme,
+        mode: mode.name,
+        requests: outcome.requests,
+        seconds,
+        requests_per_second: outcome.requests as f64 / seconds.max(f64::MIN_POSITIVE),
+        p50_ms: ms(0.50),
+        p90_ms: ms(0.90),
+        p99_ms: ms(0.99),
+        max_ms: outcome.latency.max() as f64 / 1000.0,
+        connections_opened: outcome.stats.opened,
+        connections_reused: outcome.stats.reused,
+        tls_full_handshakes: outcome.stats.tls_full,
+        tls_resumed_handshakes: outcome.stats.tls_resumed,
+        body_bytes: outcome.body_bytes,
+    }
+}
+
+/// Keep-alive against every other mode of its scheme.
+pub(crate) fn gains(rows: &[Row]) -> Vec<Gain> {
+    let mut gains = Vec::new();
+    for base in rows.iter().filter(|r| r.mode == KEEP_ALIVE) {
+        for other in rows
+            .iter()
+            .filter(|r| r.scheme == base.scheme && r.mode != KEEP_ALIVE)
+        {
+            gains.push(Gain {
+                scheme: base.scheme,
+                versus: other.mode,
+                factor: base.requests_per_second / other.requests_per_second.max(f64::MIN_POSITIVE),
+            });
+        }
+    }
+    gains
+}
+
+/// The table, as printed on a terminal.
+pub(crate) fn table(report: &Report) -> String {
+    let mut out = format!(
+        "tarry bench: {}\n{} requests per mode, concurrency {}\n\n",
+        report.target, report.requests_per_mode, report.concurrency
+    );
+    let header = [
+        "scheme", "mode", "requests", "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "opened",
+        "reused", "full TLS", "resumed",
+    ];
+    let mut lines: Vec<Vec<String>> = vec![header.iter().map(|h| (*h).to_owned()).collect()];
+    for r in &report.rows {
+        let tls = |n: u64| {
+            if r.scheme == "https" {
+                n.to_string()
+            } else {
+                "-".to_owned()
+            }
+        };
+        lines.push(vec![
+            r.scheme.to_owned(),
+            r.mode.to_owned(),
+            r.requests.to_string(),
+            format!("{:.0}", r.requests_per_second),
+            format!("{:.3}", r.p50_ms),
+            format!("{:.3}", r.p90_ms),
+            format!("{:.3}", r.p99_ms),
+            format!("{:.3}", r.max_ms),
+            r.connections_opened.to_string(),
+            r.connections_reused.to_string(),
+            tls(r.tls_full_handshakes),
+            tls(r.tls_resumed_handshakes),
+        ]);
+    }
+    let widths: Vec<usize> = (0..header.len())
+        .map(|c| lines.iter().map(|l| l[c].len()).max().unwrap_or(0))
+        .collect();
+    for line in &lines {
+        let cells: Vec<String> = line
+            .iter()
+            .enumerate()
+            .map(|(c, cell)| {
+                // Names left, numbers right.
+                if c < 2 {
+                    format!("{cell:<w$}", w = widths[c])
+                } else {
+                    format!("{cell:>w$}", w = widths[c])
+                }
+            })
+            .collect();
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
+    }
+    if !report.reuse_gain.is_empty() {
+        out.push_str("\nreuse gain (keep-alive req/s ÷ the mode's):\n");
+        for g in &report.reuse_gain {
+            out.push_str(&format!(
+                "  {} vs {}: {:.1}×\n",
+                g.scheme, g.versus, g.factor
+            ));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Row, gains};
+
+    fn row(scheme: &'static str, mode: &'static str, rps: f64) -> Row {
+        Row {
+            scheme,
+            mode,
+            requests: 1,
+            seconds: 1.0,
+            requests_per_second: rps,
+            p50_ms: 0.0,
+            p90_ms: 0.0,
+            p99_ms: 0.0,
+            max_ms: 0.0,
+            connections_opened: 1,
+            connections_reused: 0,
+            tls_full_handshakes: 0,
+            tls_resumed_handshakes: 0,
+            body_bytes: 0,
+        }
+    }
+
+    #[test]
+    fn gains_compare_keep_alive_with_each_mode_of_its_scheme() {
+        let rows = [
+            row("http", "keep-alive", 400.0),
+            row("http", "fresh", 100.0),
+            row("https", "keep-alive", 300.0),
+            row("https", "fresh, resumed", 30.0),
+            row("https", "fresh, full handshake", 20.0),
+        ];
+        let got: Vec<(&str, &str, f64)> = gains(&rows)
+            .iter()
+            .map(|g| (g.scheme, g.versus, g.factor))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("http", "fresh", 4.0),
+                ("https", "fresh, resumed", 10.0),
+                ("https", "fresh, full handshake", 15.0)
+            ]
+        );
+    }
+}

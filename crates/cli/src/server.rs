@@ -1,0 +1,169 @@
+//! The embedded servers: HTTP and HTTPS on 127.0.0.1, on a thread and runtime of their own,
+//! answering every request with the same body. The certificate is made in memory at start and
+//! trusted by this run's sessions only.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use rcgen::{BasicConstraints, CertificateParams, IsCa, KeyPair};
+use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+use crate::Error;
+
+/// The name the certificate is for; the sessions route it to the servers.
+pub(crate) const HOST: &str = "tarry-bench.localhost";
+
+/// Both servers, stopped on drop.
+pub(crate) struct Servers {
+    pub(crate) http: SocketAddr,
+    pub(crate) https: SocketAddr,
+    /// The CA that signed the server's certificate (PEM).
+    pub(crate) ca_pem: String,
+    stop: Option<oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Servers {
+    pub(crate) fn start(body_size: usize) -> Result<Servers, Error> {
+        let (ca_pem, config) = certificate()?;
+        let bind = || {
+            let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+            listener.set_nonblocking(true)?;
+            Ok::<_, std::io::Error>(listener)
+        };
+        let failed = |e: std::io::Error| Error::Server(format!("cannot listen on 127.0.0.1: {e}"));
+        let (plain, tls) = (bind().map_err(failed)?, bind().map_err(failed)?);
+        let (http, https) = (
+            plain.local_addr().map_err(failed)?,
+            tls.local_addr().map_err(failed)?,
+        );
+        let mut response =
+            format!("HTTP/1.1 200 OK\r\nContent-Length: {body_size}\r\n\r\n").into_bytes();
+        response.resize(response.len() + body_size, b'x');
+        let response: Arc<[u8]> = response.into();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let thread = std::thread::Builder::new()
+            .name("tarry-bench-server".to_owned())
+            .spawn(move || {
+                let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                else {
+                    return;
+                };
+                runtime.block_on(async move {
+                    let (Ok(plain), Ok(tls)) =
+                        (TcpListener::from_std(plain), TcpListener::from_std(tls))
+                    else {
+                        return;
+                    };
+                    let acceptor = tokio_rustls::TlsAcceptor::from(config);
+                    let plain_loop = {
+                        let response = Arc::clone(&response);
+                        async move {
+                            loop {
+                                if let Ok((tcp, _)) = plain.accept().await {
+                                    let _ = tcp.set_nodelay(true);
+                                    tokio::spawn(serve(tcp, Arc::clone(&response)));
+                                }
+                            }
+                        }
+                    };
+                    let tls_loop = async move {
+                        loop {
+                            if let Ok((tcp, _)) = tls.accept().await {
+                                let _ = tcp.set_nodelay(true);
+                                let accepting = acceptor.accept(tcp);
+                                let response = Arc::clone(&response);
+                                tokio::spawn(async move {
+                                    if let Ok(stream) = accepting.await {
+                                        serve(stream, response).await;
+                                    }
+                                });
+                            }
+                        }
+                    };
+                    tokio::select! {
+                        () = plain_loop => {}
+                        () = tls_loop => {}
+                        _ = stopped => {}
+                    }
+                });
+            })
+            .map_err(|e| Error::Server(format!("cannot start the server thread: {e}")))?;
+        Ok(Servers {
+            http,
+            https,
+            ca_pem,
+            stop: Some(stop),
+            thread: Some(thread),
+        })
+    }
+}
+
+impl Drop for Servers {
+    fn drop(&mut self) {
+        drop(self.stop.take());
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// A CA and a certificate for [`HOST`] signed by it.
+fn certificate() -> Result<(String, Arc<rustls::ServerConfig>), Error> {
+    let made = || -> Result<_, rcgen::Error> {
+        let mut ca = CertificateParams::new(Vec::<String>::new())?;
+        ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        let ca_key = KeyPair::generate()?;
+        let ca_cert = ca.self_signed(&ca_key)?;
+        let key = KeyPair::generate()?;
+        let leaf =
+            CertificateParams::new(vec![HOST.to_owned()])?.signed_by(&key, &ca_cert, &ca_key)?;
+        Ok((ca_cert.pem(), leaf.der().clone(), key.serialize_der()))
+    };
+    let (ca_pem, leaf, key) =
+        made().map_err(|e| Error::Server(format!("cannot make a certificate: {e}")))?;
+    let key: PrivateKeyDer<'static> = PrivatePkcs8KeyDer::from(key).into();
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .and_then(|b| b.with_no_client_auth().with_single_cert(vec![leaf], key))
+        .map_err(|e| Error::Server(format!("cannot configure TLS: {e}")))?;
+    Ok((ca_pem, Arc::new(config)))
+}
+
+/// Answers every request head on `io` with `response` until the peer closes. Request bodies
+/// are not expected (the bench sends GETs).
+async fn serve<S: AsyncRead + AsyncWrite + Unpin>(mut io: S, response: Arc<[u8]>) {
+    let mut buf = vec![0u8; 16 * 1024];
+    let mut filled = 0;
+    loop {
+        match io.read(&mut buf[filled..]).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => filled += n,
+        }
+        let mut start = 0;
+        let mut answers = 0;
+        while let Some(end) = buf[start..filled].windows(4).position(|w| w == b"\r\n\r\n") {
+            start += end + 4;
+            answers += 1;
+        }
+        buf.copy_within(start..filled, 0);
+        filled -= start;
+        if filled == buf.len() {
+            return; // a head larger than the buffer: not one of ours
+        }
+        for _ in 0..answers {
+            if io.write_all(&response).await.is_err() {
+                return;
+            }
+        }
+        if answers > 0 && io.flush().await.is_err() {
+            return;
+        }
+    }
+}
