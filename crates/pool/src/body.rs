@@ -26,8 +26,6 @@ pub struct Response {
     pub(crate) retried: bool,
     pub(crate) timings: Timings,
     pub(crate) body: Body,
-    /// The request, given back by `send` (moved, not copied).
-    pub(crate) request: Option<http::Request<()>>,
 }
 
 impl fmt::Debug for Response {
@@ -60,16 +58,6 @@ impl Response {
     /// Where the time of this request went (the last attempt, when it was retried).
     pub fn timings(&self) -> Timings {
         self.timings
-    }
-
-    /// The request this answers, as it was given to [`Pool::send`](crate::Pool::send).
-    pub fn request(&self) -> Option<&http::Request<()>> {
-        self.request.as_ref()
-    }
-
-    /// Takes the request out, to send it again (a redirect, say) without copying it.
-    pub fn take_request(&mut self) -> Option<http::Request<()>> {
-        self.request.take()
     }
 
     /// The response head.

@@ -193,7 +193,6 @@ impl Inner {
                 wait,
             },
             body: Body::new(state, key, Arc::clone(self), t.read, total_deadline),
-            request: None,
         })
     }
 }

@@ -374,7 +374,6 @@ impl Pool {
                 Ok(mut response) => {
                     response.reused = reused;
                     response.retried = retried;
-                    response.request = Some(request);
                     return Ok(response);
                 }
                 Err(f) if f.before_response && reused && (idempotent || f.unsent) && !retried => {

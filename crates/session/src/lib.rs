@@ -202,6 +202,7 @@ mod request;
 mod response;
 mod send;
 mod session;
+mod url_cache;
 
 pub use auth::Auth;
 pub use defaults::{Defaults, Hook, Redirects, Timeouts};

@@ -20,7 +20,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use http::header::{AUTHORIZATION, CONTENT_TYPE, COOKIE, PROXY_AUTHORIZATION};
-use http::{HeaderMap, HeaderValue, Method};
+use http::{HeaderMap, HeaderName, HeaderValue, Method};
 use url::Url;
 
 use crate::defaults::{Defaults, Hooks};
@@ -32,8 +32,12 @@ use crate::{Auth, Error};
 pub(crate) struct Prepared {
     pub(crate) method: Method,
     pub(crate) url: Url,
+    /// Whether `url` is the URL exactly as parsed (no credentials taken out, no query added).
+    pub(crate) url_as_given: bool,
     /// Every header but `Authorization`, `Cookie` and `Proxy-Authorization`.
     pub(crate) headers: HeaderMap,
+    /// The request's own header edits, to build the headers of a later hop again.
+    pub(crate) edits: HeaderEdits,
     /// The `Authorization` value, from credentials or the caller's header.
     pub(crate) authorization: Option<HeaderValue>,
     /// The caller's own `Cookie` header.
@@ -48,6 +52,31 @@ pub(crate) struct Prepared {
     pub(crate) max_body_size: usize,
     #[cfg(feature = "tls")]
     pub(crate) tls: Option<tarry_pool::TlsSettings>,
+}
+
+/// What a request does to the session's headers.
+#[derive(Debug, Default)]
+pub(crate) struct HeaderEdits {
+    headers: Vec<(HeaderName, HeaderValue)>,
+    remove: Vec<HeaderName>,
+    /// The content type the body implies (JSON, a form), unless a header names one.
+    body_type: Option<HeaderValue>,
+}
+
+/// The headers of a redirect hop: the first hop's merge again (the same defaults snapshot
+/// and edits give the same headers), less those sent per hop, and less those that describe a
+/// body when the body was dropped.
+pub(crate) fn hop_headers(defaults: &Defaults, edits: &HeaderEdits, with_body: bool) -> HeaderMap {
+    let mut headers = merge_headers(&defaults.headers, edits);
+    for name in [AUTHORIZATION, COOKIE, PROXY_AUTHORIZATION] {
+        if headers.contains_key(&name) {
+            headers.remove(name);
+        }
+    }
+    if !with_body {
+        crate::redirect::drop_body_headers(&mut headers);
+    }
+    headers
 }
 
 /// Parses a request URL: http or https, with a host.
@@ -67,20 +96,33 @@ pub(crate) fn parse_url(url: &str) -> Result<Url, Error> {
 }
 
 /// Applies `defaults` to a request for `url` with `parts`.
+#[cfg(test)]
 pub(crate) fn merge(
     defaults: &Defaults,
     method: Method,
     url: &str,
     parts: Parts,
 ) -> Result<Prepared, Error> {
-    let mut url = parse_url(url)?;
-    let url_auth = take_userinfo(&mut url);
-    merge_query(&mut url, &defaults.query, &parts.query, &parts.remove_query);
+    merge_parsed(defaults, method, parse_url(url)?, parts)
+}
 
-    let mut headers = merge_headers(&defaults.headers, &parts);
-    if let (Some(body_type), false) = (&parts.body_type, headers.contains_key(CONTENT_TYPE)) {
-        headers.insert(CONTENT_TYPE, body_type.clone());
-    }
+/// [`merge`] for a URL parsed already (by [`parse_url`]).
+pub(crate) fn merge_parsed(
+    defaults: &Defaults,
+    method: Method,
+    mut url: Url,
+    parts: Parts,
+) -> Result<Prepared, Error> {
+    let url_auth = take_userinfo(&mut url);
+    let query_added = merge_query(&mut url, &defaults.query, &parts.query, &parts.remove_query);
+    let url_as_given = url_auth.is_none() && !query_added;
+
+    let edits = HeaderEdits {
+        headers: parts.headers,
+        remove: parts.remove_headers,
+        body_type: parts.body_type,
+    };
+    let mut headers = merge_headers(&defaults.headers, &edits);
     let written_auth = take_last(&mut headers, &AUTHORIZATION);
     let raw_cookie = take_joined_cookie(&mut headers);
     if headers.contains_key(PROXY_AUTHORIZATION) {
@@ -114,6 +156,8 @@ pub(crate) fn merge(
     Ok(Prepared {
         method,
         url,
+        url_as_given,
+        edits,
         headers,
         authorization,
         raw_cookie,
@@ -147,15 +191,17 @@ fn take_userinfo(url: &mut Url) -> Option<Auth> {
     Some(auth)
 }
 
+/// Appends the query pairs; says whether the URL changed.
 fn merge_query(
     url: &mut Url,
     session: &[(String, String)],
     request: &[(String, String)],
     removed: &[String],
-) {
+) -> bool {
     if session.is_empty() && request.is_empty() {
-        return;
+        return false;
     }
+    let before = url.as_str().len();
     let overridden =
         |name: &str| removed.iter().any(|r| r == name) || request.iter().any(|(k, _)| k == name);
     let kept = session.iter().filter(|(k, _)| !overridden(k));
@@ -166,18 +212,31 @@ fn merge_query(
     if url.query() == Some("") {
         url.set_query(None);
     }
+    url.as_str().len() != before
 }
 
-fn merge_headers(session: &HeaderMap, parts: &Parts) -> HeaderMap {
-    if parts.headers.is_empty() && parts.remove_headers.is_empty() {
+fn merge_headers(session: &HeaderMap, edits: &HeaderEdits) -> HeaderMap {
+    let mut merged = merge_fields(session, &edits.headers, &edits.remove);
+    if let (Some(body_type), false) = (&edits.body_type, merged.contains_key(CONTENT_TYPE)) {
+        merged.insert(CONTENT_TYPE, body_type.clone());
+    }
+    merged
+}
+
+fn merge_fields(
+    session: &HeaderMap,
+    request: &[(HeaderName, HeaderValue)],
+    removed: &[HeaderName],
+) -> HeaderMap {
+    if request.is_empty() && removed.is_empty() {
         return session.clone();
     }
-    let mut merged = HeaderMap::with_capacity(session.keys_len() + parts.headers.len());
+    let mut merged = HeaderMap::with_capacity(session.keys_len() + request.len());
     for name in session.keys() {
-        if parts.remove_headers.contains(name) {
+        if removed.contains(name) {
             continue;
         }
-        let mine: Vec<_> = parts.headers.iter().filter(|(n, _)| n == name).collect();
+        let mine: Vec<_> = request.iter().filter(|(n, _)| n == name).collect();
         if mine.is_empty() {
             for value in session.get_all(name) {
                 merged.append(name.clone(), value.clone());
@@ -188,9 +247,9 @@ fn merge_headers(session: &HeaderMap, parts: &Parts) -> HeaderMap {
             }
         }
     }
-    for (name, value) in &parts.headers {
+    for (name, value) in request {
         // A removed session header left no slot behind: the request's own value follows.
-        if !session.contains_key(name) || parts.remove_headers.contains(name) {
+        if !session.contains_key(name) || removed.contains(name) {
             merged.append(name.clone(), value.clone());
         }
     }

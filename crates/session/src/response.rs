@@ -18,7 +18,9 @@ use crate::decode::Decoder;
 /// are undone on the way. Reading it to its end returns the connection to the pool; dropping
 /// it earlier drains a little or closes the connection.
 pub struct Response {
-    inner: tarry_pool::Response,
+    // Boxed: a response moves through several futures on its way to the caller, and the
+    // pool's part is most of its size.
+    inner: Box<tarry_pool::Response>,
     url: Url,
     pub(crate) history: Vec<Response>,
     cookies: Vec<(String, String)>,
@@ -69,7 +71,7 @@ impl Response {
             _ => None,
         };
         Ok(Response {
-            inner,
+            inner: Box::new(inner),
             url,
             history: Vec::new(),
             cookies,

@@ -15,8 +15,9 @@ use http::{HeaderValue, Request};
 use tarry_pool::SendOptions;
 use url::Url;
 
-use crate::merge::{Prepared, merge, parse_url};
+use crate::merge::{self, Prepared, merge_parsed, parse_url};
 use crate::redirect::{self, Next};
+use crate::url_cache::request_target;
 use crate::{Error, RequestBuilder, Response};
 
 /// Redirect bodies kept in the history at most; a larger one is dropped (and its connection
@@ -40,10 +41,14 @@ pub(crate) async fn send(builder: RequestBuilder) -> Result<Response, Error> {
             why,
         });
     }
-    let mut prepared = merge(&session.defaults(), method, &url, parts)?;
+    let (parsed, target) = session.parse_url(&url)?;
+    let defaults = session.defaults();
+    let mut prepared = merge_parsed(&defaults, method, parsed, parts)?;
+    // The remembered request target fits the first hop if merging left the URL as it was.
+    let mut first_target = target.filter(|_| prepared.url_as_given);
     let options = options(&prepared);
-    // The hop about to be sent. Its parts move into the pool's request and come back with
-    // the response, so nothing is copied unless a redirect needs it.
+    // The hop about to be sent. Its parts move into the pool's request; a redirect builds
+    // them again, so nothing is copied for a request that is not redirected.
     let mut hop_url = prepared.url.clone();
     let mut hop_method = prepared.method.clone();
     let mut headers = std::mem::take(&mut prepared.headers);
@@ -51,6 +56,7 @@ pub(crate) async fn send(builder: RequestBuilder) -> Result<Response, Error> {
     // The first hop's URL, kept once a redirect happens: credentials and the caller's own
     // cookies are judged against it.
     let mut original: Option<Url> = None;
+    let mut body_dropped = false;
     let mut credentials_ok = true;
     let mut raw_cookie_ok = true;
     let mut history: Vec<Response> = Vec::new();
@@ -64,7 +70,10 @@ pub(crate) async fn send(builder: RequestBuilder) -> Result<Response, Error> {
         raw_cookie_ok &= same_origin;
         let mut request = Request::new(());
         *request.method_mut() = hop_method.clone();
-        *request.uri_mut() = uri_of(&hop_url)?;
+        *request.uri_mut() = match first_target.take() {
+            Some(target) => target,
+            None => request_target(&hop_url)?,
+        };
         *request.headers_mut() = headers;
         if let (true, Some(value)) = (credentials_ok, &prepared.authorization) {
             request.headers_mut().insert(AUTHORIZATION, value.clone());
@@ -77,15 +86,8 @@ pub(crate) async fn send(builder: RequestBuilder) -> Result<Response, Error> {
         let started = Instant::now();
         let pool = session.pool();
         let sent = pool.send_with(request, body.clone().unwrap_or_default(), &options);
-        let mut inner = sent.await.map_err(|e| Error::from_pool(&hop_url, e))?;
+        let inner = sent.await.map_err(|e| Error::from_pool(&hop_url, e))?;
         let elapsed = started.elapsed();
-        // The headers come back for the next hop, without what this hop added.
-        headers = inner
-            .take_request()
-            .map(|r| r.into_parts().0.headers)
-            .unwrap_or_default();
-        headers.remove(AUTHORIZATION);
-        headers.remove(COOKIE);
         let cookies = store_cookies(&session, &hop_url, inner.head());
         let next = redirect::next_hop(
             inner.status(),
@@ -125,8 +127,9 @@ pub(crate) async fn send(builder: RequestBuilder) -> Result<Response, Error> {
         history.push(response);
         if drop_body {
             body = None;
-            redirect::drop_body_headers(&mut headers);
+            body_dropped = true;
         }
+        headers = merge::hop_headers(&defaults, &prepared.edits, !body_dropped);
         hop_url = next_url;
         hop_method = next_method;
     }
@@ -151,17 +154,6 @@ fn options(prepared: &Prepared) -> SendOptions {
         None => options,
     };
     options
-}
-
-/// The URL as a request target: no fragment (it never goes on the wire).
-fn uri_of(url: &Url) -> Result<http::Uri, Error> {
-    let without_fragment = &url[..url::Position::AfterQuery];
-    without_fragment
-        .parse()
-        .map_err(|e: http::uri::InvalidUri| Error::InvalidUrl {
-            url: url.to_string(),
-            why: e.to_string(),
-        })
 }
 
 /// The Cookie header for a hop: the caller's own header (while the chain has not left the

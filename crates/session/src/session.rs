@@ -47,6 +47,7 @@ struct Inner {
     jar: Arc<Jar>,
     defaults: RwLock<Arc<Defaults>>,
     closed: AtomicBool,
+    urls: crate::url_cache::UrlCache,
 }
 
 impl std::fmt::Debug for Session {
@@ -163,6 +164,11 @@ impl Session {
     pub async fn close(&self) {
         self.inner.closed.store(true, Ordering::Release);
         self.inner.pool.close().await;
+    }
+
+    /// `url` parsed, from the session's memory of recent URLs when it can be.
+    pub(crate) fn parse_url(&self, url: &str) -> Result<(url::Url, Option<http::Uri>), Error> {
+        self.inner.urls.parse(url)
     }
 
     /// Whether [`close`](Self::close) was called.
@@ -363,6 +369,7 @@ impl SessionBuilder {
                 jar: self.jar.unwrap_or_else(|| Arc::new(Jar::new())),
                 defaults: RwLock::new(Arc::new(self.defaults)),
                 closed: AtomicBool::new(false),
+                urls: crate::url_cache::UrlCache::default(),
             }),
         }
     }
