@@ -12,7 +12,7 @@ use crate::{Error, PoolKey};
 
 /// The addresses of the key's host, from DNS.
 pub(crate) async fn resolve(key: &PoolKey) -> Result<Vec<SocketAddr>, Error> {
-    let addrs: Vec<SocketAddr> = tokio::net::lookup_host((key.host.as_str(), key.port))
+    let addrs: Vec<SocketAddr> = tokio::net::lookup_host((key.host(), key.port()))
         .await
         .map_err(|e| Error::Io(Phase::Resolve, e))?
         .collect();

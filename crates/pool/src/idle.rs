@@ -169,9 +169,8 @@ impl<K: Hash + Eq + Clone, T: Poolable> IdleStore<K, T> {
                 reason,
             });
         }
-        if stack.is_empty() {
-            self.hosts.remove(key);
-        }
+        // An emptied stack stays, with its allocation, for the connection that is about to
+        // come back; `purge` drops the empty ones.
         (found, evicted)
     }
 

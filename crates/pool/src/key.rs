@@ -1,28 +1,48 @@
 //! What makes two requests able to share a connection.
 
+use std::hash::{Hash, Hasher};
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-/// The pool key: two requests share connections only when every field is equal. Besides the
+/// The pool key: two requests share connections only when every part is equal. Besides the
 /// origin it holds the identity of each setting that affects trust or routing: the TLS
-/// settings (roots, client certificate, minimum version, verification) and the address a
+/// settings (roots, client certificate, minimum version, verification) and the addresses a
 /// resolve override sends the host to (POOL-05, POOL-06, TLS-08).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// A key is looked up several times per request (idle store, connection slots, metrics), so
+/// it is cheap to clone (the host is shared) and hashes as one number computed once.
+#[derive(Debug, Clone)]
 pub struct PoolKey {
-    /// `http` or `https`.
-    pub scheme: &'static str,
-    /// The host: lowercase, without brackets or a trailing dot.
-    pub host: String,
-    /// The port, the scheme's default when the URI has none.
-    pub port: u16,
-    /// The pool's number for the TLS settings the connection was made with; 0 for `http`.
-    pub tls: u32,
-    /// Where a resolve override sent the host, if one did.
-    pub addrs: Option<Arc<[SocketAddr]>>,
+    scheme: &'static str,
+    host: Arc<str>,
+    port: u16,
+    tls: u32,
+    addrs: Option<Arc<[SocketAddr]>>,
+    hash: u64,
+}
+
+impl PartialEq for PoolKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.hash == other.hash
+            && self.scheme == other.scheme
+            && self.port == other.port
+            && self.tls == other.tls
+            && self.host == other.host
+            && self.addrs == other.addrs
+    }
+}
+
+impl Eq for PoolKey {}
+
+impl Hash for PoolKey {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u64(self.hash);
+    }
 }
 
 impl PoolKey {
-    /// The origin part of the key for a request URI (no TLS settings, no override yet).
+    /// The origin part of the key for a request URI; [`with_route`](Self::with_route) adds
+    /// the rest.
     pub(crate) fn origin(uri: &http::Uri) -> Result<PoolKey, crate::Error> {
         let (scheme, default_port) = match uri.scheme_str() {
             Some("http") => ("http", 80),
@@ -38,14 +58,60 @@ impl PoolKey {
         let host = host
             .trim_start_matches('[')
             .trim_end_matches(']')
-            .trim_end_matches('.')
-            .to_ascii_lowercase();
+            .trim_end_matches('.');
+        // Most hosts are lowercase already: then one allocation, not two.
+        let host: Arc<str> = if host.bytes().any(|b| b.is_ascii_uppercase()) {
+            host.to_ascii_lowercase().into()
+        } else {
+            host.into()
+        };
         Ok(PoolKey {
             scheme,
             host,
             port: uri.port_u16().unwrap_or(default_port),
             tls: 0,
             addrs: None,
+            // Not a map key until `with_route` seals it.
+            hash: 0,
         })
+    }
+
+    /// This key with the TLS settings' number and the resolve override's addresses.
+    pub(crate) fn with_route(mut self, tls: u32, addrs: Option<Arc<[SocketAddr]>>) -> PoolKey {
+        self.tls = tls;
+        self.addrs = addrs;
+        self.sealed()
+    }
+
+    fn sealed(mut self) -> PoolKey {
+        let mut hasher = std::hash::DefaultHasher::new();
+        (self.scheme, &*self.host, self.port, self.tls, &self.addrs).hash(&mut hasher);
+        self.hash = hasher.finish();
+        self
+    }
+
+    /// `http` or `https`.
+    pub fn scheme(&self) -> &'static str {
+        self.scheme
+    }
+
+    /// The host: lowercase, without brackets or a trailing dot.
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    /// The port, the scheme's default when the URI has none.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The pool's number for the TLS settings the connection was made with; 0 for `http`.
+    pub fn tls(&self) -> u32 {
+        self.tls
+    }
+
+    /// Where a resolve override sent the host, if one did.
+    pub fn addrs(&self) -> Option<&[SocketAddr]> {
+        self.addrs.as_deref()
     }
 }

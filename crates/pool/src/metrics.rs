@@ -166,7 +166,7 @@ impl Metrics {
     /// The counters of `key`'s origin, to be carried by its connections.
     pub(crate) fn origin(&self, key: &PoolKey) -> Arc<Counters> {
         let mut origins = self.origins.lock().unwrap_or_else(|p| p.into_inner());
-        let origin = (key.scheme, key.host.clone(), key.port);
+        let origin = (key.scheme(), key.host().to_owned(), key.port());
         if let Some(found) = origins.get(&origin) {
             return Arc::clone(found);
         }

@@ -1,6 +1,5 @@
 //! The pool: checkout, connect, one exchange through `tarry-wire`, and the single safe retry.
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -37,7 +36,8 @@ pub struct PoolBuilder {
     drain_limit: usize,
     drain_timeout: Duration,
     happy_eyeballs_delay: Duration,
-    resolve: HashMap<(String, u16), Vec<SocketAddr>>,
+    /// Resolve overrides: host (as the key spells it), port, addresses. Few, so a list.
+    resolve: Vec<(String, u16, Arc<[SocketAddr]>)>,
     #[cfg(feature = "tls")]
     tls: crate::TlsSettings,
 }
@@ -66,7 +66,7 @@ impl Default for PoolBuilder {
             drain_timeout: Duration::from_millis(100),
             // RFC 8305 recommends 250 ms before trying the next address.
             happy_eyeballs_delay: Duration::from_millis(250),
-            resolve: HashMap::new(),
+            resolve: Vec::new(),
             #[cfg(feature = "tls")]
             tls: crate::TlsSettings::default(),
         }
@@ -161,7 +161,18 @@ impl PoolBuilder {
     /// lowercase, without a trailing dot.
     pub fn resolve(mut self, host: &str, port: u16, addr: SocketAddr) -> Self {
         let host = host.trim_end_matches('.').to_ascii_lowercase();
-        self.resolve.entry((host, port)).or_default().push(addr);
+        match self
+            .resolve
+            .iter_mut()
+            .find(|(h, p, _)| *h == host && *p == port)
+        {
+            Some((_, _, addrs)) => {
+                let mut more = addrs.to_vec();
+                more.push(addr);
+                *addrs = more.into();
+            }
+            None => self.resolve.push((host, port, Arc::from([addr]))),
+        }
         self
     }
     /// Trusts the certificates of a PEM document as roots, besides (or, with
@@ -312,14 +323,14 @@ impl Pool {
     pub fn host_stats(&self, uri: &http::Uri) -> Result<HostStats, Error> {
         let origin = PoolKey::origin(uri)?;
         let same = |k: &PoolKey| {
-            (k.scheme, k.port, k.host.as_str()) == (origin.scheme, origin.port, &*origin.host)
+            (k.scheme(), k.port(), k.host()) == (origin.scheme(), origin.port(), origin.host())
         };
         let (open, waiting) = self.inner.slots.counts_where(same);
         let idle = self.inner.idle().idle_where(same);
         let counters = self
             .inner
             .metrics
-            .of(origin.scheme, &origin.host, origin.port);
+            .of(origin.scheme(), origin.host(), origin.port());
         Ok(HostStats {
             open,
             idle,
@@ -421,26 +432,26 @@ impl Inner {
         uri: &http::Uri,
         options: &SendOptions,
     ) -> Result<(PoolKey, Route), Error> {
-        let mut key = PoolKey::origin(uri)?;
-        key.addrs = if options.resolve_to.is_empty() {
-            let wanted = (key.host.clone(), key.port);
+        let origin = PoolKey::origin(uri)?;
+        let addrs = if options.resolve_to.is_empty() {
+            let (host, port) = (origin.host(), origin.port());
             self.config
                 .resolve
-                .get(&wanted)
-                .map(|a| a.as_slice().into())
+                .iter()
+                .find(|(h, p, _)| h == host && *p == port)
+                .map(|(_, _, addrs)| Arc::clone(addrs))
         } else {
             Some(options.resolve_to.as_slice().into())
         };
         #[cfg(feature = "tls")]
-        if key.scheme == "https" {
+        if origin.scheme() == "https" {
             let tls = self.tls.config(options.tls.as_ref())?;
-            key.tls = tls.id;
-            return Ok((key, Some(tls)));
+            return Ok((origin.with_route(tls.id, addrs), Some(tls)));
         }
         #[cfg(feature = "tls")]
-        return Ok((key, None));
+        return Ok((origin.with_route(0, addrs), None));
         #[cfg(not(feature = "tls"))]
-        Ok((key, ()))
+        Ok((origin.with_route(0, addrs), ()))
     }
 
     pub(crate) fn timeouts(&self, options: &SendOptions) -> Timeouts {
@@ -497,7 +508,7 @@ impl Inner {
         t: &Timeouts,
     ) -> Result<Connection, Error> {
         let started = Instant::now();
-        let addrs = match &key.addrs {
+        let addrs = match key.addrs() {
             Some(addrs) => addrs.to_vec(),
             None => crate::connect::resolve(key).await?,
         };
@@ -516,7 +527,7 @@ impl Inner {
         if let Some(tls) = route {
             // A server that accepts TCP and never answers the ClientHello must not hang us
             // (TLS-07): the handshake has the connect timeout too.
-            let handshake = crate::tls::handshake(Arc::clone(&tls.config), &key.host, stream);
+            let handshake = crate::tls::handshake(Arc::clone(&tls.config), key.host(), stream);
             let tls = tokio::time::timeout(t.connect, handshake)
                 .await
                 .map_err(|_| Error::Timeout(crate::Phase::Tls))??;
