@@ -1,4 +1,8 @@
-//! Temporary: N kept-alive HTTPS requests through the pool, or on a raw tokio-rustls stream.
+//! Sends N kept-alive HTTPS requests through the pool (or, with `raw` as the first argument,
+//! on one tokio-rustls stream with no library) to the bench server, and prints the time per
+//! request: `taskset -c 1 cargo run --release -p tarry-benches --example tls_profile [raw] N`,
+//! or under `valgrind --tool=callgrind` to count instructions.
+
 #[path = "../benches/common/mod.rs"]
 mod common;
 use bytes::Bytes;
