@@ -15,6 +15,8 @@
 //!     a full handshake each time; building the pool is not timed.
 //! - `plain-16-tasks`: 16 tasks on a multi-thread runtime, each doing `K` requests per
 //!   iteration, sharing one pool (`pool/keep-alive`) or each on its own raw socket (`raw`).
+//! - `plain-bodies`: keep-alive with 1 KiB and 64 KiB bodies (`pool/keep-alive/SIZE`) next to
+//!   the raw floor reading the same bytes (`raw/SIZE`); throughput in bytes.
 //!
 //! `keep-alive / raw` is the cost of the pool per request; `keep-alive / fresh` is what
 //! pooling saves.
@@ -145,15 +147,25 @@ async fn raw_exchange<S: AsyncRead + AsyncWrite + Unpin>(
     request: &[u8],
     buf: &mut [u8],
 ) {
+    raw_exchange_of(io, request, buf, RESPONSE).await;
+}
+
+/// [`raw_exchange`] for a server answering `expected`.
+async fn raw_exchange_of<S: AsyncRead + AsyncWrite + Unpin>(
+    io: &mut S,
+    request: &[u8],
+    buf: &mut [u8],
+    expected: &[u8],
+) {
     io.write_all(request).await.expect("write");
     io.flush().await.expect("flush"); // TLS: push the record out; TCP: nothing
     let mut filled = 0;
-    while filled < RESPONSE.len() {
+    while filled < expected.len() {
         let n = io.read(&mut buf[filled..]).await.expect("read");
         assert!(n > 0, "the server closed the connection");
         filled += n;
     }
-    assert_eq!(&buf[..filled], RESPONSE);
+    assert_eq!(&buf[..filled], expected);
 }
 
 /// Checks what a bench did to its pool, if it ran (a filter may have skipped it).
@@ -389,5 +401,47 @@ fn plain_16_tasks(c: &mut Criterion) {
     drop(server);
 }
 
-criterion_group!(benches, plain, tls, plain_16_tasks);
+/// Keep-alive with larger bodies (1 KiB, 64 KiB), next to the raw floor reading the same bytes.
+fn plain_bodies(c: &mut Criterion) {
+    let runtime = client_runtime();
+    let mut group = c.benchmark_group("plain-bodies");
+    for size in [1024usize, 64 * 1024] {
+        let response = common::server::response(size);
+        let server = Server::start_with(None, std::sync::Arc::clone(&response));
+        let addr = server.addr;
+        group.throughput(Throughput::Bytes(size as u64));
+        let request = raw_request(addr);
+        let mut stream = runtime.block_on(async {
+            let tcp = TcpStream::connect(addr).await.expect("connect");
+            tcp.set_nodelay(true).expect("nodelay");
+            tcp
+        });
+        let mut buf = vec![0u8; 2 * response.len()];
+        group.bench_function(format!("raw/{size}"), |b| {
+            b.iter_custom(|iters| {
+                timed(&runtime, iters, async || {
+                    raw_exchange_of(&mut stream, &request, &mut buf, &response).await
+                })
+            })
+        });
+        drop(stream);
+        let pool = plain_pool_builder(addr).build();
+        let uri = uri("http", addr);
+        group.bench_function(format!("pool/keep-alive/{size}"), |b| {
+            b.iter_custom(|iters| {
+                timed(&runtime, iters, async || {
+                    let request = Request::get(uri.clone()).body(()).expect("valid request");
+                    let response = pool.send(request, Bytes::new()).await.expect("response");
+                    assert_eq!(response.bytes().await.expect("body").len(), size);
+                })
+            })
+        });
+        check(&pool, "keep-alive must reuse its connection", |s| {
+            s.opened == 1
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, plain, tls, plain_16_tasks, plain_bodies);
 criterion_main!(benches);

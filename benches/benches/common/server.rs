@@ -1,5 +1,6 @@
 //! The in-process keep-alive server the pool and session benches send to: its own thread and
-//! current-thread runtime, plain or TLS, answering every request head with [`RESPONSE`].
+//! current-thread runtime, plain or TLS, answering every request head with the same response
+//! ([`RESPONSE`], or one with a body of a chosen size).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -14,6 +15,13 @@ pub(crate) const BODY: &[u8] = b"Hello, world!";
 /// Every response, whole: what the raw floor reads.
 pub(crate) const RESPONSE: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Length: 13\r\n\r\nHello, world!";
 
+/// A 200 response with a body of `len` bytes.
+pub(crate) fn response(len: usize) -> Arc<[u8]> {
+    let mut response = format!("HTTP/1.1 200 OK\r\nContent-Length: {len}\r\n\r\n").into_bytes();
+    response.resize(response.len() + len, b'x');
+    response.into()
+}
+
 /// A keep-alive HTTP/1.1 server on 127.0.0.1, on its own thread and runtime; stopped on drop.
 pub(crate) struct Server {
     pub(crate) addr: SocketAddr,
@@ -22,8 +30,16 @@ pub(crate) struct Server {
 }
 
 impl Server {
-    /// Plain HTTP, or HTTPS with `tls`.
+    /// Plain HTTP, or HTTPS with `tls`, answering [`RESPONSE`].
     pub(crate) fn start(tls: Option<Arc<rustls::ServerConfig>>) -> Server {
+        Server::start_with(tls, RESPONSE.into())
+    }
+
+    /// The same, answering `response`.
+    pub(crate) fn start_with(
+        tls: Option<Arc<rustls::ServerConfig>>,
+        response: Arc<[u8]>,
+    ) -> Server {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
         listener
             .set_nonblocking(true)
@@ -54,14 +70,15 @@ impl Server {
                             match &acceptor {
                                 Some(acceptor) => {
                                     let accepting = acceptor.accept(tcp);
+                                    let response = Arc::clone(&response);
                                     tokio::spawn(async move {
                                         if let Ok(tls) = accepting.await {
-                                            serve(tls).await;
+                                            serve(tls, response).await;
                                         }
                                     });
                                 }
                                 None => {
-                                    tokio::spawn(serve(tcp));
+                                    tokio::spawn(serve(tcp, Arc::clone(&response)));
                                 }
                             }
                         }
@@ -91,12 +108,12 @@ impl Drop for Server {
     }
 }
 
-/// Answers every complete request head on `io` with [`RESPONSE`] (pipelined ones in one write)
+/// Answers every complete request head on `io` with `response` (pipelined ones in one write)
 /// until the peer closes.
-async fn serve<S: AsyncRead + AsyncWrite + Unpin>(mut io: S) {
+async fn serve<S: AsyncRead + AsyncWrite + Unpin>(mut io: S, response: Arc<[u8]>) {
     let mut buf = vec![0u8; 8 * 1024];
     let mut filled = 0;
-    let mut out = Vec::with_capacity(RESPONSE.len() * 4);
+    let mut out = Vec::with_capacity(response.len() * 4);
     loop {
         match io.read(&mut buf[filled..]).await {
             Ok(0) | Err(_) => return,
@@ -105,7 +122,7 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin>(mut io: S) {
         let mut start = 0;
         while let Some(end) = buf[start..filled].windows(4).position(|w| w == b"\r\n\r\n") {
             start += end + 4;
-            out.extend_from_slice(RESPONSE);
+            out.extend_from_slice(&response);
         }
         buf.copy_within(start..filled, 0);
         filled -= start;
