@@ -96,7 +96,10 @@ impl Response {
         let Some(second) = self.body.chunk().await? else {
             return Ok(first);
         };
-        let mut all = BytesMut::with_capacity(first.len() + second.len());
+        // Room for the rest as announced, within reason (a lying header costs at most this).
+        let announced = usize::try_from(self.body.expected).unwrap_or(usize::MAX);
+        let mut all =
+            BytesMut::with_capacity(first.len() + second.len() + announced.min(16 * 1024 * 1024));
         all.extend_from_slice(&first);
         all.extend_from_slice(&second);
         while let Some(chunk) = self.body.chunk().await? {
@@ -125,6 +128,9 @@ pub(crate) struct Body {
     read_timeout: Duration,
     /// The exchange's total deadline, if one was set.
     deadline: Option<tokio::time::Instant>,
+    /// Body bytes still expected by `Content-Length` (0 when unknown): only a hint for how
+    /// much room to give the next read, never trusted for framing (wire frames).
+    expected: u64,
 }
 
 impl Body {
@@ -134,6 +140,7 @@ impl Body {
         pool: Arc<Inner>,
         read_timeout: Duration,
         deadline: Option<tokio::time::Instant>,
+        expected: u64,
     ) -> Body {
         Body {
             state,
@@ -141,6 +148,7 @@ impl Body {
             pool,
             read_timeout,
             deadline,
+            expected,
         }
     }
 
@@ -150,8 +158,12 @@ impl Body {
             let BodyState::Reading { call, conn, buf } = &mut self.state else {
                 return Ok(None);
             };
-            match step(call, conn, buf, read_timeout, deadline).await {
-                Ok(Step::Data(piece)) => return Ok(Some(piece)),
+            let room = read_room(self.expected, buf.len());
+            match step(call, conn, buf, read_timeout, deadline, room).await {
+                Ok(Step::Data(piece)) => {
+                    self.expected = self.expected.saturating_sub(piece.len() as u64);
+                    return Ok(Some(piece));
+                }
                 Ok(Step::Again) => {}
                 Ok(Step::End) => {
                     self.finish();
@@ -256,6 +268,13 @@ impl Drop for Body {
     }
 }
 
+/// Room for the next read: what is still expected of the body (so that a large body comes in
+/// a few reads, not dozens), between 16 KiB and 1 MiB; 16 KiB when the length is unknown.
+fn read_room(expected: u64, buffered: usize) -> usize {
+    let still = usize::try_from(expected).unwrap_or(usize::MAX);
+    still.saturating_sub(buffered).clamp(16 * 1024, 1024 * 1024)
+}
+
 enum Step {
     Data(Bytes),
     Again,
@@ -269,6 +288,7 @@ async fn step(
     buf: &mut BytesMut,
     read_timeout: Duration,
     deadline: Option<tokio::time::Instant>,
+    room: usize,
 ) -> Result<Step, Error> {
     if call.is_done() {
         return Ok(Step::End);
@@ -285,8 +305,8 @@ async fn step(
             return Ok(Step::Again);
         }
     }
-    if buf.capacity() - buf.len() < 1024 {
-        buf.reserve(16 * 1024);
+    if buf.capacity() - buf.len() < room {
+        buf.reserve(room);
     }
     // Each read waits at most the read timeout, and never past the total deadline.
     let gap_end = tokio::time::Instant::now() + read_timeout;

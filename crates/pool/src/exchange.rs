@@ -171,6 +171,14 @@ impl Inner {
             }
             Err(e) => return Err(fail(Error::Protocol(Phase::Head, e), false)),
         };
+        // How much body `Content-Length` announces: a hint for buffer sizes only.
+        let expected = match head.get("transfer-encoding") {
+            Some(_) => 0,
+            None => head
+                .get("content-length")
+                .and_then(|v| std::str::from_utf8(v).ok()?.trim().parse().ok())
+                .unwrap_or(0),
+        };
         let state = match next {
             AfterResponse::Body(call) => BodyState::Reading { call, conn, buf },
             AfterResponse::NoBody(cleanup) | AfterResponse::Upgrade(cleanup) => {
@@ -192,7 +200,14 @@ impl Inner {
                 tls: setup.and_then(|s| s.tls),
                 wait,
             },
-            body: Body::new(state, key, Arc::clone(self), t.read, total_deadline),
+            body: Body::new(
+                state,
+                key,
+                Arc::clone(self),
+                t.read,
+                total_deadline,
+                expected,
+            ),
         })
     }
 }
