@@ -89,7 +89,12 @@ impl Response {
     /// The whole body.
     pub async fn bytes(mut self) -> Result<Bytes, Error> {
         // A body that arrives in one piece (the common small response) is returned as it is,
-        // a slice of the read buffer; only a body in several pieces is copied together.
+        // a slice of the read buffer; only a body in several pieces is copied together. An
+        // announced body (up to 16 MiB) is gathered in the read buffer first, so that it too
+        // comes out as one piece, without that copy.
+        self.body.gather = usize::try_from(self.body.expected)
+            .unwrap_or(usize::MAX)
+            .min(16 * 1024 * 1024);
         let Some(first) = self.body.chunk().await? else {
             return Ok(Bytes::new());
         };
@@ -131,6 +136,8 @@ pub(crate) struct Body {
     /// Body bytes still expected by `Content-Length` (0 when unknown): only a hint for how
     /// much room to give the next read, never trusted for framing (wire frames).
     expected: u64,
+    /// Bytes to have buffered before handing out the next piece (0: hand out what is there).
+    gather: usize,
 }
 
 impl Body {
@@ -149,6 +156,7 @@ impl Body {
             read_timeout,
             deadline,
             expected,
+            gather: 0,
         }
     }
 
@@ -159,9 +167,10 @@ impl Body {
                 return Ok(None);
             };
             let room = read_room(self.expected, buf.len());
-            match step(call, conn, buf, read_timeout, deadline, room).await {
+            match step(call, conn, buf, read_timeout, deadline, room, self.gather).await {
                 Ok(Step::Data(piece)) => {
                     self.expected = self.expected.saturating_sub(piece.len() as u64);
+                    self.gather = 0;
                     return Ok(Some(piece));
                 }
                 Ok(Step::Again) => {}
@@ -289,11 +298,12 @@ async fn step(
     read_timeout: Duration,
     deadline: Option<tokio::time::Instant>,
     room: usize,
+    gather: usize,
 ) -> Result<Step, Error> {
     if call.is_done() {
         return Ok(Step::End);
     }
-    if !buf.is_empty() {
+    if !buf.is_empty() && buf.len() >= gather {
         let step = call
             .read(buf)
             .map_err(|e| Error::Protocol(Phase::Body, e))?;
