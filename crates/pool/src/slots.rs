@@ -96,6 +96,11 @@ impl Slots {
     /// Offers a connection that finished cleanly to the oldest live waiter of its host;
     /// gives it back when nobody waits.
     pub(crate) fn hand_over(&self, key: &PoolKey, conn: Connection) -> Option<Connection> {
+        // Without a cap (the default) `acquire` never queues anyone: skip the lock, which
+        // every returned connection would otherwise take.
+        if self.max_per_host == usize::MAX {
+            return Some(conn);
+        }
         let mut offered = Handoff::Connection(conn);
         loop {
             let waiter = self.lock().get_mut(key).and_then(|h| h.waiters.pop_front());
