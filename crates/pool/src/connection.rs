@@ -41,6 +41,11 @@ pub(crate) enum Io {
 }
 
 impl Connection {
+    /// Closes the connection and keeps its place under the host's cap.
+    pub(crate) fn into_slot(self) -> crate::slots::Slot {
+        self._slot
+    }
+
     pub(crate) async fn read_buf(&mut self, buf: &mut BytesMut) -> io::Result<usize> {
         self.io.read_buf(buf).await
     }

@@ -16,19 +16,20 @@ use std::time::Duration;
 
 use bytes::{Buf, Bytes, BytesMut};
 use http::{Method, Request};
-use tarry_wire::RequestBody;
 use tarry_wire::client::state::{Await100, RecvResponse, SendBody};
 use tarry_wire::client::{
     AfterHead, AfterResponse, Await100Event, Await100Next, Call, EarlyEvent, ResponseEvent,
 };
+use tarry_wire::{RequestBody, ResponseHead};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::time::{Instant, timeout_at};
 
 use crate::body::{Body, BodyState};
-use crate::connection::{Connection, Io};
+use crate::connection::{Connection, Io, Setup};
 use crate::error::Phase;
-use crate::metrics::Close;
+use crate::metrics::{Close, CloseGuard};
 use crate::pool::Inner;
+use crate::slots::Slot;
 use crate::{Error, PoolKey, Response};
 
 /// Bodies up to this size go out with the head in one write; larger ones in pieces this big.
@@ -77,6 +78,10 @@ fn head_of(request: &Request<()>) -> Request<()> {
 
 impl Inner {
     /// Sends `request` on `conn` and reads the response head; the body is left to stream.
+    ///
+    /// On failure the connection is gone, but its place under the host's cap comes back with
+    /// the error: a retry opens its fresh connection there instead of queueing again (or,
+    /// worse, taking another idle connection that may be just as stale).
     pub(crate) async fn attempt(
         self: &Arc<Self>,
         mut conn: Connection,
@@ -84,93 +89,18 @@ impl Inner {
         body: &Bytes,
         key: PoolKey,
         t: Timeouts,
-    ) -> Result<Response, Failure> {
-        let framing = if body.is_empty()
-            && !matches!(
-                *request.method(),
-                Method::POST | Method::PUT | Method::PATCH
-            ) {
-            RequestBody::None
-        } else {
-            RequestBody::Sized(body.len() as u64)
-        };
-        let call = Call::new(head_of(request), framing).map_err(wire(Phase::Write))?;
+    ) -> Result<Response, (Failure, Slot)> {
         let started = Instant::now();
         let total_deadline = t.total.map(|d| started + d);
-        let within_total = |at: Instant| total_deadline.map_or(at, |total| total.min(at));
-        let mut buf = BytesMut::with_capacity(8 * 1024);
-        let mut out = Vec::with_capacity(call.head_len() + body.len().min(PIECE));
-        let call = match call.write_head(&mut out).map_err(wire(Phase::Write))? {
-            AfterHead::RecvResponse(call) => {
-                first_write(&mut conn.io, &out).await?;
-                call
-            }
-            AfterHead::SendBody(mut call) if body.len() <= PIECE => {
-                call.write(body, &mut out).map_err(wire(Phase::Write))?;
-                let call = call.finish(&mut out).map_err(wire(Phase::Write))?;
-                first_write(&mut conn.io, &out).await?;
-                call
-            }
-            AfterHead::SendBody(call) => {
-                first_write(&mut conn.io, &out).await?;
-                let gap = t.read;
-                upload(&mut conn.io, call, body, &mut buf, gap, total_deadline).await?
-            }
-            AfterHead::Await100(call) => {
-                first_write(&mut conn.io, &out).await?;
-                let expect_end = within_total(Instant::now() + t.expect);
-                match await_100(&mut conn.io, call, &mut buf, expect_end).await? {
-                    Await100Next::RecvResponse(call) => call,
-                    Await100Next::SendBody(call) => {
-                        let gap = t.read;
-                        upload(&mut conn.io, call, body, &mut buf, gap, total_deadline).await?
-                    }
-                }
-            }
+        let closing = CloseGuard::new(&self.metrics, &conn.host);
+        let exchanged = exchange_head(&mut conn, request, body, t, total_deadline).await;
+        // The caller counts a failed connection's closing, knowing whether it retries.
+        closing.disarm();
+        let (head, next, buf, setup) = match exchanged {
+            Ok(parts) => parts,
+            Err(failure) => return Err((failure, conn.into_slot())),
         };
-
-        let setup = conn.setup.take();
-        let head_deadline = within_total(Instant::now() + t.head);
-        let mut received = buf.len();
-        let mut call = call;
-        loop {
-            match call.read(&buf).map_err(wire(Phase::Head))? {
-                ResponseEvent::Final { consumed } => {
-                    buf.advance(consumed);
-                    break;
-                }
-                ResponseEvent::Interim { consumed, .. } => buf.advance(consumed),
-                // Partial: read more.
-                _ => {
-                    if buf.capacity() - buf.len() < 1024 {
-                        buf.reserve(8 * 1024);
-                    }
-                    let n = match timeout_at(head_deadline, conn.read_buf(&mut buf)).await {
-                        Err(_) => return Err(fail(Error::Timeout(Phase::Head), false)),
-                        Ok(Err(e)) => return Err(fail(Error::Io(Phase::Head, e), received == 0)),
-                        Ok(Ok(n)) => n,
-                    };
-                    if n == 0 {
-                        if received == 0 {
-                            let closed = Error::ClosedBeforeResponse { retried: false };
-                            return Err(fail(closed, true));
-                        }
-                        let cut = call.end_of_input(&buf);
-                        return Err(fail(Error::Protocol(Phase::Head, cut), false));
-                    }
-                    received += n;
-                }
-            }
-        }
         let wait = started.elapsed();
-        let (head, next) = match call.proceed() {
-            Ok(Some(parts)) => parts,
-            Ok(None) => {
-                let cut = tarry_wire::Error::IncompleteHead;
-                return Err(fail(Error::Protocol(Phase::Head, cut), false));
-            }
-            Err(e) => return Err(fail(Error::Protocol(Phase::Head, e), false)),
-        };
         // How much body `Content-Length` announces: a hint for buffer sizes only.
         let expected = match head.get("transfer-encoding") {
             Some(_) => 0,
@@ -209,6 +139,100 @@ impl Inner {
                 expected,
             ),
         })
+    }
+}
+
+/// The request out and the response head in, on `conn`: everything of an exchange that can
+/// fail before the response is handed over.
+async fn exchange_head(
+    conn: &mut Connection,
+    request: &Request<()>,
+    body: &Bytes,
+    t: Timeouts,
+    total_deadline: Option<Instant>,
+) -> Result<(ResponseHead, AfterResponse, BytesMut, Option<Setup>), Failure> {
+    let framing = if body.is_empty()
+        && !matches!(
+            *request.method(),
+            Method::POST | Method::PUT | Method::PATCH
+        ) {
+        RequestBody::None
+    } else {
+        RequestBody::Sized(body.len() as u64)
+    };
+    let call = Call::new(head_of(request), framing).map_err(wire(Phase::Write))?;
+    let within_total = |at: Instant| total_deadline.map_or(at, |total| total.min(at));
+    let mut buf = BytesMut::with_capacity(8 * 1024);
+    let mut out = Vec::with_capacity(call.head_len() + body.len().min(PIECE));
+    let call = match call.write_head(&mut out).map_err(wire(Phase::Write))? {
+        AfterHead::RecvResponse(call) => {
+            first_write(&mut conn.io, &out).await?;
+            call
+        }
+        AfterHead::SendBody(mut call) if body.len() <= PIECE => {
+            call.write(body, &mut out).map_err(wire(Phase::Write))?;
+            let call = call.finish(&mut out).map_err(wire(Phase::Write))?;
+            first_write(&mut conn.io, &out).await?;
+            call
+        }
+        AfterHead::SendBody(call) => {
+            first_write(&mut conn.io, &out).await?;
+            let gap = t.read;
+            upload(&mut conn.io, call, body, &mut buf, gap, total_deadline).await?
+        }
+        AfterHead::Await100(call) => {
+            first_write(&mut conn.io, &out).await?;
+            let expect_end = within_total(Instant::now() + t.expect);
+            match await_100(&mut conn.io, call, &mut buf, expect_end).await? {
+                Await100Next::RecvResponse(call) => call,
+                Await100Next::SendBody(call) => {
+                    let gap = t.read;
+                    upload(&mut conn.io, call, body, &mut buf, gap, total_deadline).await?
+                }
+            }
+        }
+    };
+
+    let setup = conn.setup.take();
+    let head_deadline = within_total(Instant::now() + t.head);
+    let mut received = buf.len();
+    let mut call = call;
+    loop {
+        match call.read(&buf).map_err(wire(Phase::Head))? {
+            ResponseEvent::Final { consumed } => {
+                buf.advance(consumed);
+                break;
+            }
+            ResponseEvent::Interim { consumed, .. } => buf.advance(consumed),
+            // Partial: read more.
+            _ => {
+                if buf.capacity() - buf.len() < 1024 {
+                    buf.reserve(8 * 1024);
+                }
+                let n = match timeout_at(head_deadline, conn.read_buf(&mut buf)).await {
+                    Err(_) => return Err(fail(Error::Timeout(Phase::Head), false)),
+                    Ok(Err(e)) => return Err(fail(Error::Io(Phase::Head, e), received == 0)),
+                    Ok(Ok(n)) => n,
+                };
+                if n == 0 {
+                    if received == 0 {
+                        let closed = Error::ClosedBeforeResponse { retried: false };
+                        return Err(fail(closed, true));
+                    }
+                    let cut = call.end_of_input(&buf);
+                    return Err(fail(Error::Protocol(Phase::Head, cut), false));
+                }
+                received += n;
+            }
+        }
+    }
+    match call.proceed() {
+        Ok(Some((head, next))) => Ok((head, next, buf, setup)),
+        Ok(None) => {
+            let cut = tarry_wire::Error::IncompleteHead;
+            Err(fail(Error::Protocol(Phase::Head, cut), false))
+        }
+        Err(e) => Err(fail(Error::Protocol(Phase::Head, e), false)),
     }
 }
 

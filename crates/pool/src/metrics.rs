@@ -59,6 +59,10 @@ pub struct ClosedStats {
     pub error: u64,
     /// Past `max_lifetime` when they came back from a request.
     pub lifetime: u64,
+    /// Dropped with a request that was cancelled (its future dropped) while it was
+    /// connecting, writing or waiting for the response head: what the server has or will send
+    /// can no longer be told apart from the next response, so the connection cannot be reused.
+    pub cancelled: u64,
 }
 
 /// Something the pool counts.
@@ -83,6 +87,7 @@ pub(crate) enum Close {
     NotReusable,
     Error,
     Lifetime,
+    Cancelled,
 }
 
 impl From<EvictReason> for Close {
@@ -109,6 +114,7 @@ pub(crate) struct Counters {
     not_reusable: AtomicU64,
     error: AtomicU64,
     lifetime: AtomicU64,
+    cancelled: AtomicU64,
 }
 
 impl Counters {
@@ -125,6 +131,7 @@ impl Counters {
             Event::Closed(Close::NotReusable) => &self.not_reusable,
             Event::Closed(Close::Error) => &self.error,
             Event::Closed(Close::Lifetime) => &self.lifetime,
+            Event::Closed(Close::Cancelled) => &self.cancelled,
         };
         counter.fetch_add(1, Ordering::Relaxed);
     }
@@ -145,6 +152,7 @@ impl Counters {
                 not_reusable: get(&self.not_reusable),
                 error: get(&self.error),
                 lifetime: get(&self.lifetime),
+                cancelled: get(&self.cancelled),
             },
             ..Stats::default()
         }
@@ -198,5 +206,40 @@ impl Metrics {
         origins
             .get(&(scheme, host.to_owned(), port))
             .map_or_else(Stats::default, |c| c.snapshot())
+    }
+}
+
+/// Counts a connection as closed if it is dropped before [`disarm`](Self::disarm): a request
+/// future dropped at an await point takes its connection with it, and without this the
+/// connection would count as opened forever.
+pub(crate) struct CloseGuard<'a> {
+    metrics: &'a Metrics,
+    host: Arc<Counters>,
+    /// Why, if dropped now: `Cancelled` until an error says otherwise.
+    pub(crate) reason: Close,
+    armed: bool,
+}
+
+impl<'a> CloseGuard<'a> {
+    pub(crate) fn new(metrics: &'a Metrics, host: &Arc<Counters>) -> CloseGuard<'a> {
+        CloseGuard {
+            metrics,
+            host: Arc::clone(host),
+            reason: Close::Cancelled,
+            armed: true,
+        }
+    }
+
+    /// The connection lives on (or its closing is counted elsewhere).
+    pub(crate) fn disarm(mut self) {
+        self.armed = false;
+    }
+}
+
+impl Drop for CloseGuard<'_> {
+    fn drop(&mut self) {
+        if self.armed {
+            self.metrics.count(&self.host, Event::Closed(self.reason));
+        }
     }
 }

@@ -9,9 +9,9 @@ use bytes::Bytes;
 use http::{Method, Request};
 
 use crate::connection::{Connection, Io, Setup};
-use crate::exchange::{Failure, Timeouts};
+use crate::exchange::Timeouts;
 use crate::idle_deadline;
-use crate::metrics::{Close, Counters, Event, Metrics};
+use crate::metrics::{Close, CloseGuard, Counters, Event, Metrics};
 use crate::slots::{Acquire, Handoff, Slot, Slots};
 use crate::{Error, Evicted, HostStats, IdleStore, PoolKey, Response, SendOptions, Stats};
 
@@ -231,7 +231,7 @@ pub(crate) struct Inner {
     /// connections.
     #[cfg(feature = "tls")]
     tls: crate::tls_registry::TlsRegistry,
-    metrics: Metrics,
+    pub(crate) metrics: Metrics,
     /// Set by `close()`: no new requests; returned connections are closed, not kept.
     closed: AtomicBool,
     /// Whether the background sweep task has been started (on the first request, since a pool
@@ -372,9 +372,15 @@ impl Pool {
                 | Method::OPTIONS
                 | Method::TRACE
         );
-        let mut retried = false;
+        // The place of a connection that went stale under a request: its retry opens a
+        // fresh connection there.
+        let mut retry_in: Option<Slot> = None;
         loop {
-            let (conn, reused) = self.inner.connection_for(&key, &tls, &timeouts).await?;
+            let retried = retry_in.is_some();
+            let (conn, reused) = match retry_in.take() {
+                Some(slot) => (self.inner.open(&key, &tls, slot, &timeouts).await?, false),
+                None => self.inner.connection_for(&key, &tls, &timeouts).await?,
+            };
             if reused {
                 self.inner.count(&conn.host, Event::Reused);
             }
@@ -387,26 +393,25 @@ impl Pool {
                     response.retried = retried;
                     return Ok(response);
                 }
-                Err(f) if f.before_response && reused && (idempotent || f.unsent) && !retried => {
+                Err((f, slot)) if f.before_response && reused && (idempotent || f.unsent) => {
                     let host = self.inner.metrics.origin(&key);
                     self.inner.count(&host, Event::Closed(Close::Stale));
                     self.inner.count(&host, Event::Retried);
-                    retried = true;
+                    retry_in = Some(slot);
                 }
-                Err(Failure {
-                    error: Error::ClosedBeforeResponse { .. },
-                    ..
-                }) => {
-                    return Err(Error::ClosedBeforeResponse { retried });
-                }
-                Err(f) => {
+                Err((f, _)) => {
                     let close = if f.before_response && reused {
                         Close::Stale
                     } else {
                         Close::Error
                     };
                     self.inner.metrics.count_for(&key, Event::Closed(close));
-                    return Err(f.error);
+                    return Err(match f.error {
+                        Error::ClosedBeforeResponse { .. } => {
+                            Error::ClosedBeforeResponse { retried }
+                        }
+                        error => error,
+                    });
                 }
             }
         }
@@ -528,9 +533,19 @@ impl Inner {
             // A server that accepts TCP and never answers the ClientHello must not hang us
             // (TLS-07): the handshake has the connect timeout too.
             let handshake = crate::tls::handshake(Arc::clone(&tls.config), key.host(), stream);
-            let tls = tokio::time::timeout(t.connect, handshake)
-                .await
-                .map_err(|_| Error::Timeout(crate::Phase::Tls))??;
+            let mut closing = CloseGuard::new(&self.metrics, &host);
+            let tls = match tokio::time::timeout(t.connect, handshake).await {
+                Ok(Ok(tls)) => tls,
+                Ok(Err(e)) => {
+                    closing.reason = Close::Error;
+                    return Err(e);
+                }
+                Err(_) => {
+                    closing.reason = Close::Error;
+                    return Err(Error::Timeout(crate::Phase::Tls));
+                }
+            };
+            closing.disarm();
             let kind = if crate::tls::resumed(&tls) {
                 Event::TlsResumed
             } else {
