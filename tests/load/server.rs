@@ -98,7 +98,6 @@ impl LoadServer {
             thread: Some(thread),
         }
     }
-
 }
 
 impl Drop for LoadServer {
