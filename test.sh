@@ -5,6 +5,7 @@
 #   ./test.sh --no-fuzz  everything but the fuzz smoke (a quicker local loop)
 #
 # Steps: rustfmt, clippy (all targets, warnings denied), all tests (unit, integration, doc),
+# the load tests again in release at full size,
 # the criterion benches run once each as a smoke test, rustdoc with warnings denied, and a
 # bounded fuzz smoke (each target FUZZ_SECONDS, default 30). Needs nothing but a Rust toolchain
 # from rustup; nightly (for cargo-fuzz) and cargo-fuzz itself are installed when missing, and
@@ -206,6 +207,12 @@ echo "soak (pid $soak_pid) writing to $soak_log"
 
 step "cargo test (unit, integration, doc)"
 cargo test --workspace --locked -- --skip nginx_soak::real_peer_soak 2>&1 | tee -a "$log"
+
+# tests/load (soak, cancellation, exhaustion) ran small in debug above; here the soak runs its
+# full 200,000 requests, in release so that it fits in about two minutes.
+step "load tests in release: soak of 200,000 requests, 10,000 cancellations, exhaustion"
+TARRY_LOAD_REQUESTS=200000 cargo test --release --locked -p tarry-tests --test load -- --nocapture 2>&1 |
+    tee -a "$log" | grep -E '^(soak|cancel):|^test |test result|panicked|failed'
 
 step "tarry-jar without default features (no embedded suffix list, no JSON)"
 cargo clippy -p tarry-jar --no-default-features --all-targets --locked -- -D warnings

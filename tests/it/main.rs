@@ -5,4 +5,5 @@
 
 mod jar_curl;
 mod nginx_soak;
+mod origins;
 mod wire_over_tcp;
