@@ -100,7 +100,7 @@ async fn run(ops: u64, seed: u64) {
     .await;
     let stats = pool.stats();
     let c = stats.closed;
-    let closed = c.idle_timeout + c.stale + c.limit + c.not_reusable + c.error + c.lifetime;
+    let closed = c.total();
     let counts = &server.counts;
     println!(
         "cancel: {ops} operations: {} completed and checked, {} never polled, {} dropped \

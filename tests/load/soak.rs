@@ -140,6 +140,11 @@ async fn soak(requests: u64, seed: u64) {
         "after dropping the Session: fds {fds_before} -> {fds_after}, tasks {tasks_before} -> \
          {tasks_after}"
     );
+    assert_eq!(
+        stats.opened,
+        stats.closed.total() + stats.open as u64,
+        "connections unaccounted for: {stats:?}"
+    );
     let bound = rss.warm + RSS_SLACK_MIB * 1024;
     assert!(
         rss.peak_after_warm <= bound && rss_end <= bound,

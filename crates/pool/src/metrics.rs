@@ -65,6 +65,23 @@ pub struct ClosedStats {
     pub cancelled: u64,
 }
 
+impl ClosedStats {
+    /// Connections closed for any reason: with [`Stats::open`], this accounts for every
+    /// connection in [`Stats::opened`].
+    pub fn total(&self) -> u64 {
+        let ClosedStats {
+            idle_timeout,
+            stale,
+            limit,
+            not_reusable,
+            error,
+            lifetime,
+            cancelled,
+        } = *self;
+        idle_timeout + stale + limit + not_reusable + error + lifetime + cancelled
+    }
+}
+
 /// Something the pool counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Event {
