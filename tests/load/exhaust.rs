@@ -160,7 +160,7 @@ fn a_full_host_answers_with_a_typed_timeout_then_recovers() {
             matches!(
                 err,
                 Error::Timeout {
-                    phase: Phase::Connect,
+                    phase: Phase::Acquire,
                     ..
                 }
             ),

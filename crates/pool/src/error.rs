@@ -8,6 +8,8 @@ use std::io;
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Phase {
+    /// Waiting for a connection under the host's `max_connections_per_host`.
+    Acquire,
     /// Resolving the host name.
     Resolve,
     /// Opening the TCP connection.
@@ -25,6 +27,7 @@ pub enum Phase {
 impl fmt::Display for Phase {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
+            Phase::Acquire => "waiting for a free connection to the host",
             Phase::Resolve => "resolving the host",
             Phase::Connect => "connecting",
             Phase::Tls => "in the TLS handshake",

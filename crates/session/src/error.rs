@@ -128,7 +128,7 @@ impl Error {
             P::Timeout(phase) => Error::Timeout { url, phase },
             P::AcquireTimeout => Error::Timeout {
                 url,
-                phase: Phase::Connect,
+                phase: Phase::Acquire,
             },
             P::PoolClosed => Error::Closed,
             P::InvalidUri(why) | P::InvalidCertificate(why) => Error::InvalidRequest {
