@@ -2,9 +2,8 @@
 //! makes ([`body_for`]), so a client can tell any response that is not its own, and is as
 //! unkind to kept-alive connections as a real server may be:
 //!
-//! - it says `Keep-Alive: timeout=1` and closes a connection idle for 1 s (the pool's
-//!   default margin of 1 s would make it keep none, so the tests' sessions take 250 ms off
-//!   the hint instead, see [`session`]);
+//! - it says `Keep-Alive: timeout=1` and closes a connection idle for 1 s (the pool keeps
+//!   such a connection for half the hint, 500 ms);
 //! - now and then it closes an idle connection much sooner, at a random moment;
 //! - each connection serves a random number of requests (1 to 100): the last response says
 //!   `Connection: close`, or, on a quarter of connections, says nothing and the server just
@@ -36,13 +35,9 @@ pub(crate) fn body_for(id: u64) -> Vec<u8> {
         .collect()
 }
 
-/// The session the load tests use: defaults, but for the margin taken off the server's
-/// `Keep-Alive: timeout=1`, so its connections are reused for up to 750 ms.
+/// The session the load tests use: all defaults.
 pub(crate) fn session() -> tarry_session::Session {
-    tarry_session::Session::builder()
-        .pool(tarry_pool::Pool::builder().keep_alive_margin(Duration::from_millis(250)))
-        .build()
-        .unwrap()
+    tarry_session::Session::new()
 }
 
 /// What the server counted.

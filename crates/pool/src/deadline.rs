@@ -23,8 +23,10 @@ pub(crate) fn capped(d: Duration) -> Duration {
 /// when it should not be kept at all.
 ///
 /// The deadline is `now` plus the shorter of `configured` and the server's `Keep-Alive: timeout`
-/// minus `margin`. A server hint no longer than the margin, or `Keep-Alive: max=0` (no requests
-/// left on this connection), means the connection is not worth keeping.
+/// minus a margin: `margin`, or half the server's timeout when that is less, so that a short
+/// hint (`timeout=1`, common on busy servers) still leaves half its time for reuse rather than
+/// none. `Keep-Alive: timeout=0` or `max=0` (no requests left on this connection) means the
+/// connection is not worth keeping.
 ///
 /// ```
 /// use std::time::{Duration, Instant};
@@ -47,8 +49,7 @@ pub fn idle_deadline(
         return None;
     }
     let allowed = match hint.timeout {
-        Some(server) if server <= margin => return None,
-        Some(server) => configured.min(server - margin),
+        Some(server) => configured.min(server - margin.min(server / 2)),
         None => configured,
     };
     if allowed.is_zero() {
@@ -85,9 +86,26 @@ mod tests {
     }
 
     #[test]
+    fn a_hint_shorter_than_twice_the_margin_keeps_half_its_time() {
+        let now = Instant::now();
+        let half = Duration::from_millis(500);
+        assert_eq!(
+            idle_deadline(now, S(30), hint(Some(1), None), S(1)),
+            Some(now + half)
+        );
+        assert_eq!(
+            idle_deadline(now, S(30), hint(Some(2), None), S(1)),
+            Some(now + S(1))
+        );
+        assert_eq!(
+            idle_deadline(now, S(30), hint(Some(1), None), Duration::from_millis(250)),
+            Some(now + Duration::from_millis(750))
+        );
+    }
+
+    #[test]
     fn hints_that_leave_no_time_or_no_requests_mean_do_not_keep() {
         let now = Instant::now();
-        assert_eq!(idle_deadline(now, S(30), hint(Some(1), None), S(1)), None);
         assert_eq!(idle_deadline(now, S(30), hint(Some(0), None), S(1)), None);
         assert_eq!(idle_deadline(now, S(30), hint(None, Some(0)), S(1)), None);
         assert_eq!(idle_deadline(now, S(0), None, S(1)), None);

@@ -90,7 +90,8 @@ impl PoolBuilder {
         self.idle_timeout = crate::deadline::capped(d);
         self
     }
-    /// Safety margin taken off a server's `Keep-Alive: timeout` (default 1 s).
+    /// Safety margin taken off a server's `Keep-Alive: timeout` (default 1 s; never more
+    /// than half the server's timeout).
     pub fn keep_alive_margin(mut self, d: Duration) -> Self {
         self.keep_alive_margin = crate::deadline::capped(d);
         self
