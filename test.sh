@@ -23,7 +23,7 @@ for arg in "$@"; do
     esac
 done
 FUZZ_SECONDS=${FUZZ_SECONDS:-30}
-FUZZ_TARGETS=(parse_response chunked client_call set_cookie cookie_date cookies_txt)
+FUZZ_TARGETS=(parse_response chunked client_call set_cookie cookie_date cookies_txt location)
 
 started=$(date +%s)
 log=$(mktemp -t tarry-test.XXXXXX)
