@@ -24,7 +24,7 @@ for arg in "$@"; do
     esac
 done
 FUZZ_SECONDS=${FUZZ_SECONDS:-30}
-FUZZ_TARGETS=(parse_response chunked client_call set_cookie cookie_date cookies_txt)
+FUZZ_TARGETS=(parse_response chunked client_call set_cookie cookie_date cookies_txt location)
 
 started=$(date +%s)
 log=$(mktemp -t tarry-test.XXXXXX)
@@ -228,6 +228,9 @@ cargo test -p tarry-pool --no-default-features --locked 2>&1 | tee -a "$log"
 
 step "RFC 6265 conformance summary (the IETF http-state suite, read in place from ../shared)"
 cargo test -p tarry-jar --test conformance --locked -- --nocapture 2>&1 | grep -E '^(rfc6265|skipped|  skipped)' || true
+
+step "security catalogue summary (every row of ../shared/reference/bad-inputs.md has a named test)"
+cargo test -p tarry-tests --test it --locked catalogue:: -- --nocapture 2>&1 | grep -E '^(bad-inputs|skipped)' || true
 
 step "WIRE-25 in release (the http crate's debug assertions hide the codec's own check)"
 cargo test --release --locked -p tarry-wire --test fixtures wire_25 2>&1 | tee -a "$log"

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/corpus"
 
 seed() { printf "$2" >"$1"; } # seed FILE PRINTF-FORMAT
-mkdir -p set_cookie cookie_date cookies_txt
+mkdir -p set_cookie cookie_date cookies_txt location
 
 CL='HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello'
 CHUNKED='HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTrailer: Expires\r\n\r\n4\r\nwiki\r\n5;ext=1\r\npedia\r\n0\r\nExpires: never\r\n\r\n'
@@ -94,6 +94,33 @@ seed cookies_txt/seed-bad-lines.txt 'example.com\tFALSE\t/\tFALSE\t0\ta\nexample
 seed cookies_txt/seed-hosts.txt '127.0.0.1\tFALSE\t/\tFALSE\t0\ta\t1\n[::1]\tFALSE\t/\tFALSE\t0\tb\t2\n.b\xc3\xbccher.example\tTRUE\t/\tFALSE\t0\tc\t3\nEXAMPLE.COM.\tFALSE\t/\tFALSE\t0\td\t4\n.co.uk\tTRUE\t/\tFALSE\t0\te\t5\n'
 seed cookies_txt/seed-far-expiry.txt 'example.com\tFALSE\t/\tFALSE\t99999999999999\ta\t1\nexample.com\tFALSE\t/\tFALSE\t253402300800\tb\t1\nexample.com\tFALSE\t/\tFALSE\t+1900000000\tc\t1\n'
 seed cookies_txt/seed-duplicates.txt 'example.com\tFALSE\t/\tFALSE\t0\ta\t1\n.example.com\tTRUE\t/\tFALSE\t0\ta\t2\n#HttpOnly_example.com\tFALSE\t/\tTRUE\t1900000000\ta\t3\n'
+
+# location: a control digit (bit 0: https-only), the current URL, then one Location value per
+# line (no line: no Location).
+seed location/seed-none.txt '0http://a.test/'
+seed location/seed-relative.txt '0http://a.test/docs/intro?x=1\n../api?v=2'
+seed location/seed-scheme-relative.txt '0https://a.test/x\n//b.test:8080/y'
+seed location/seed-absolute.txt '0http://a.test:8080/\nhttps://B.TEST./Caf%%C3%%A9?q'
+seed location/seed-same-twice.txt '0http://a.test/\n/same\n/same'
+seed location/seed-two-different.txt '0http://a.test/\n/a\n/b'
+seed location/seed-https-only.txt '1https://a.test/\nhttp://a.test/'
+seed location/seed-https-upgrade.txt '1http://a.test/\nhttps://a.test/'
+seed location/seed-userinfo.txt '0http://u:p@a.test/\nhttp://evil:pw@b.test/\n'
+seed location/seed-userinfo-relative.txt '0http://u:p@a.test/a/b\nc?d'
+seed location/seed-fragment-kept.txt '0https://a.test/page#keep\n/next'
+seed location/seed-fragment-new.txt '0https://a.test/page#keep\n/next#new'
+seed location/seed-slashes.txt '0http://a.test/\n///b.test/x'
+seed location/seed-four-slashes.txt '0http://a.test/\n////b.test/x'
+seed location/seed-backslashes.txt '0http://a.test/\n\\\\evil.test\\x'
+seed location/seed-spaces-utf8.txt '0http://a.test/p\n  /caf\xc3\xa9 bar?q=\xe2\x9c\x93  '
+seed location/seed-latin1.txt '0http://a.test/\n/\xe9t\xe9'
+seed location/seed-ipv6.txt '0http://[::1]:8080/a/b\n../c'
+seed location/seed-ip-host.txt '0http://127.0.0.1/\nhttp://0x7f.1/'
+seed location/seed-no-host.txt '0http://a.test/\nhttp://'
+seed location/seed-other-schemes.txt '0http://a.test/\nfile:///etc/passwd\nfile:///etc/passwd'
+seed location/seed-javascript.txt '0http://a.test/\njavascript:alert(1)'
+seed location/seed-idna.txt '0http://a.test/\nhttp://b\xc3\xbccher.example/'
+seed location/seed-control.txt '0http://a.test/\n/a\rb\tc\x00d'
 
 # Regression seeds: inputs that once failed a target (see the report that found each).
 # A reason phrase with obs-text: httparse hands back a reason that is not a slice of the input.

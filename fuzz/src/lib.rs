@@ -1,4 +1,4 @@
-//! The bodies of the `tarry-wire` and `tarry-jar` fuzz targets.
+//! The bodies of the `tarry-wire`, `tarry-jar` and `tarry-session` fuzz targets.
 //!
 //! `fuzz_targets/*.rs` are three-line libFuzzer wrappers around the functions here (nightly,
 //! `cargo +nightly fuzz run <target>`), and `tests/replay_corpus.rs` runs the committed seeds
@@ -15,11 +15,15 @@
 //! - `cookie_date`: a parsed date lies in 1601..=9999 and survives a round trip through the
 //!   IMF-fixdate form.
 //! - `cookies_txt`: every loaded cookie is sound, and saving then loading changes nothing.
+//! - `location`: a redirect target is http(s) with a host and no user or password, keeps
+//!   https under https-only and the old fragment, and leads back to itself; two different
+//!   `Location` values are an error.
 
 mod chunked;
 mod client_call;
 mod cookie_date;
 mod cookies_txt;
+mod location;
 mod parse_response;
 mod set_cookie;
 
@@ -27,6 +31,7 @@ pub use chunked::chunked;
 pub use client_call::*;
 pub use cookie_date::{MAX_COOKIE_DATE, MIN_COOKIE_DATE, cookie_date, imf_fixdate};
 pub use cookies_txt::cookies_txt;
+pub use location::location;
 pub use parse_response::parse_response;
 pub use set_cookie::{ORIGINS, set_cookie, small_jar_limits};
 

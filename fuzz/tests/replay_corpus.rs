@@ -78,6 +78,11 @@ fn cookies_txt() {
 }
 
 #[test]
+fn location() {
+    replay("location", tarry_fuzz::location);
+}
+
+#[test]
 fn client_call() {
     replay("client_call", |data| {
         // What libfuzzer-sys does with a structured target's input.

@@ -767,8 +767,9 @@ fn largest_cookie_round_trips_in_both_formats() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Property: random cookies (values up to 4 KiB, with TABs) save and load unchanged, except that
-// cookies.txt leaves out the ones holding a TAB.
+// JAR-14: random cookies (values up to 4 KiB, with TABs) save and load unchanged, except that
+// cookies.txt leaves out the ones holding a TAB; a 10 KiB line is skipped and the rest load;
+// nothing loads from a file the caller did not name.
 
 /// Characters a stored value may hold: printable ASCII without `;`, plus HTAB inside.
 fn value_strategy() -> impl Strategy<Value = String> {
@@ -798,8 +799,15 @@ fn value_strategy() -> impl Strategy<Value = String> {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
 
+    /// JAR-14, with one deliberate difference from the catalogue's sketch ("save -> load
+    /// equals the original"): a TAB inside a value. §4.1.1's cookie-octet excludes it, but
+    /// the §5.2 parsing algorithm a user agent runs keeps it (and 6265bis allows HTAB), so
+    /// the jar stores it as sent. JSON escapes it and round-trips it. `cookies.txt` has no
+    /// escaping (curl and wget read it as is), and a TAB there would split the line into
+    /// eight fields, so such a cookie is left out of the file rather than written corrupt;
+    /// every other cookie round-trips there too.
     #[test]
-    fn random_cookies_round_trip(
+    fn jar_14_random_cookies_round_trip(
         values in prop::collection::vec(value_strategy(), 1..6),
         session in prop::collection::vec(any::<bool>(), 6),
         max_age in 1u64..400 * 86_400,
@@ -825,6 +833,125 @@ proptest! {
         prop_assert_eq!(loaded, without_tab.len());
         prop_assert_eq!(views(&from_txt), without_tab);
     }
+}
+
+/// JAR-14 (curl CVE-2016-8615): a 10 KiB line in a `cookies.txt` file is skipped whole, and
+/// the cookies around it load; in JSON, where there are no lines, the same cookie is refused
+/// for its size and the others load.
+#[test]
+fn jar_14_a_10_kib_line_is_skipped_and_the_rest_load() {
+    let dir = TempDir::new("jar14-long");
+    let big = "v".repeat(10 * 1024);
+    let txt = dir.join("cookies.txt");
+    let text = format!(
+        "shop.test\tFALSE\t/\tFALSE\t0\tbefore\t1\n\
+         shop.test\tFALSE\t/\tFALSE\t0\tbig\t{big}\n\
+         shop.test\tFALSE\t/\tFALSE\t0\tafter\t2\n"
+    );
+    assert!(text.lines().nth(1).unwrap().len() > 10 * 1024);
+    fs::write(&txt, text).unwrap();
+    let expected = vec![
+        view("shop.test", "/", "after=2", "-", None, None),
+        view("shop.test", "/", "before=1", "-", None, None),
+    ];
+    let jar = Jar::new();
+    assert_eq!(jar.load_netscape(&txt, at(NOW)).unwrap(), 2);
+    assert_eq!(views(&jar), expected);
+
+    let json_path = dir.join("cookies.json");
+    let doc = json!({ "version": 1, "cookies": [
+        entry("before", "1", "shop.test", "/"),
+        entry("big", &big, "shop.test", "/"),
+        entry("after", "2", "shop.test", "/"),
+    ]});
+    fs::write(&json_path, doc.to_string()).unwrap();
+    let jar = Jar::new();
+    assert_eq!(jar.load_json(&json_path, at(NOW)).unwrap(), 2);
+    assert_eq!(
+        views(&jar)
+            .iter()
+            .map(|v| v.name.as_str())
+            .collect::<Vec<_>>(),
+        ["after", "before"]
+    );
+}
+
+/// JAR-14 (curl CVE-2023-38546: a duplicated handle loaded cookies from a file named `none`
+/// in the current directory): a jar starts empty whatever files lie around, and a load reads
+/// the path it is given or fails; it never falls back to another file.
+///
+/// What "around" means is the process's current directory and home, so the check runs in a
+/// child process of this test binary started in a directory full of cookie files that name
+/// `shop.test` (`TARRY_JAR14_CHILD` tells the child it is the child). Changing the directory
+/// of this process instead would move it under every other test running beside it.
+#[test]
+fn jar_14_nothing_loads_from_an_implicit_file() {
+    const CHILD: &str = "TARRY_JAR14_CHILD";
+    let txt_line = "shop.test\tFALSE\t/\tFALSE\t0\tplanted\t1\n";
+    let json_doc =
+        json!({ "version": 1, "cookies": [entry("planted", "1", "shop.test", "/")] }).to_string();
+    let empty = |jar: &Jar, what: &str| {
+        assert!(jar.is_empty(), "{what}: {:?}", views(jar));
+        assert_eq!(
+            jar.cookie_header(&url("http://shop.test/"), at(NOW)),
+            None,
+            "{what}"
+        );
+    };
+    if std::env::var_os(CHILD).is_some() {
+        // The child: its directory and HOME are full of cookie files.
+        assert!(
+            Path::new("cookies.txt").is_file(),
+            "the child runs in the planted directory"
+        );
+        empty(&Jar::new(), "Jar::new");
+        empty(&Jar::default(), "Jar::default");
+        empty(&Jar::builder().build(), "Jar::builder");
+        return;
+    }
+
+    let dir = TempDir::new("jar14-implicit");
+    for name in ["cookies.txt", "none", ".cookies", "cookiejar", "cookies"] {
+        fs::write(dir.join(name), txt_line).unwrap();
+    }
+    for name in ["cookies.json", "jar.json"] {
+        fs::write(dir.join(name), &json_doc).unwrap();
+    }
+    // The planted files do load when named, so the child's empty jars mean something.
+    let named = Jar::new();
+    assert_eq!(named.load_netscape(dir.join("none"), at(NOW)).unwrap(), 1);
+    assert_eq!(named.load_json(dir.join("jar.json"), at(NOW)).unwrap(), 1);
+    // A missing file is an error, with its neighbours left unread.
+    let jar = Jar::new();
+    for missing in ["missing.txt", ""] {
+        assert!(
+            jar.load_netscape(dir.join(missing), at(NOW)).is_err(),
+            "{missing:?}"
+        );
+        assert!(
+            jar.load_json(dir.join(missing), at(NOW)).is_err(),
+            "{missing:?}"
+        );
+    }
+    empty(&jar, "after failed loads");
+
+    let output = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "jar_14_nothing_loads_from_an_implicit_file",
+            "--exact",
+            "--nocapture",
+        ])
+        .current_dir(&dir.0)
+        .env(CHILD, "1")
+        .env("HOME", &dir.0)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success() && stdout.contains("1 passed"),
+        "the child failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 // ----- regressions found while writing these tests -----

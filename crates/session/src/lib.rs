@@ -112,7 +112,8 @@
 //!
 //! 301, 302, 303, 307 and 308 are followed (30 at most by default, see [`Redirects`]); the
 //! responses on the way are in [`Response::history`]. Credentials and the caller's `Cookie`
-//! header never follow a redirect to another origin.
+//! header never follow a redirect to another origin. [`resolve_location`] says where a
+//! `Location` leads by the same rules, for a caller that follows redirects itself.
 //!
 //! ```
 //! # include!("doc_server.rs");
@@ -207,6 +208,7 @@ mod url_cache;
 pub use auth::Auth;
 pub use defaults::{Defaults, Hook, Redirects, Timeouts};
 pub use error::Error;
+pub use redirect::resolve_location;
 pub use request::RequestBuilder;
 pub use response::Response;
 pub use session::{Session, SessionBuilder};

@@ -17,6 +17,8 @@ use http::header::{CONTENT_LENGTH, CONTENT_TYPE, LOCATION, TRANSFER_ENCODING};
 use http::{HeaderMap, Method, StatusCode};
 use url::Url;
 
+use crate::Error;
+
 /// The next hop of a redirect.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) struct Next {
@@ -35,7 +37,7 @@ pub(crate) fn is_redirect(status: StatusCode) -> bool {
 /// `method` request for `current`; `Ok(None)` when the response is not a redirect to follow.
 pub(crate) fn next_hop<'a>(
     status: StatusCode,
-    locations: impl Iterator<Item = &'a [u8]>,
+    locations: impl IntoIterator<Item = &'a [u8]>,
     method: &Method,
     current: &Url,
     https_only: bool,
@@ -43,6 +45,80 @@ pub(crate) fn next_hop<'a>(
     if !is_redirect(status) {
         return Ok(None);
     }
+    let Some(url) = resolve(current, locations, https_only)? else {
+        return Ok(None);
+    };
+    let new_method = match status.as_u16() {
+        303 if *method != Method::HEAD => Method::GET,
+        301 | 302 if *method == Method::POST => Method::GET,
+        _ => method.clone(),
+    };
+    let drop_body = new_method != *method;
+    Ok(Some(Next {
+        url,
+        method: new_method,
+        drop_body,
+    }))
+}
+
+/// Where a redirect from `current` leads, given the response's `Location` header values:
+/// the very rules the session follows a redirect by, for callers that follow redirects
+/// themselves or want to know in advance where a `Location` would take a session.
+///
+/// `Ok(None)` when there is no `Location` (the response is then the answer). Otherwise:
+///
+/// - two different values are an error; repeats of one value are that value;
+/// - the value is resolved against `current` as a browser would (relative, scheme-relative,
+///   dot segments); UTF-8 is taken as such and other bytes as Latin-1;
+/// - only http and https targets with a host are followed, and an https `current` never leads
+///   to http when `https_only` is set;
+/// - the fragment of `current` is kept when the target has none (RFC 9110 §10.2.2);
+/// - user and password written into the target are dropped, so that a server cannot make a
+///   client send credentials it never had.
+///
+/// The status code is not looked at: which statuses are followed is the session's business
+/// (301, 302, 303, 307 and 308).
+///
+/// # Errors
+///
+/// [`Error::Redirect`] naming `current` and why the redirect cannot be followed.
+///
+/// # Example
+///
+/// ```
+/// use tarry_session::{Error, resolve_location};
+/// use url::Url;
+///
+/// let here = Url::parse("https://a.test/docs/intro#setup").unwrap();
+/// let next = |values: &[&str]| resolve_location(&here, values.iter().map(|v| v.as_bytes()), true);
+///
+/// let url = next(&["../api?v=2"]).unwrap().unwrap();
+/// assert_eq!(url.as_str(), "https://a.test/api?v=2#setup");
+/// let url = next(&["//u:p@b.test/x", "//u:p@b.test/x"]).unwrap().unwrap();
+/// assert_eq!(url.as_str(), "https://b.test/x#setup");
+/// assert_eq!(next(&[]).unwrap(), None);
+/// for bad in [&["/a", "/b"][..], &["ftp://a.test/"], &["http://a.test/"]] {
+///     assert!(matches!(next(bad), Err(Error::Redirect { .. })));
+/// }
+/// ```
+pub fn resolve_location<'a>(
+    current: &Url,
+    locations: impl IntoIterator<Item = &'a [u8]>,
+    https_only: bool,
+) -> Result<Option<Url>, Error> {
+    resolve(current, locations, https_only).map_err(|why| Error::Redirect {
+        url: current.clone(),
+        why,
+    })
+}
+
+/// [`resolve_location`] with the reason as text, which the hop loop turns into
+/// [`Error::Redirect`] only after the response's hooks have seen it.
+fn resolve<'a>(
+    current: &Url,
+    locations: impl IntoIterator<Item = &'a [u8]>,
+    https_only: bool,
+) -> Result<Option<Url>, String> {
     let mut location: Option<&[u8]> = None;
     for value in locations {
         match location {
@@ -82,18 +158,7 @@ pub(crate) fn next_hop<'a>(
     // Credentials never travel in a redirect target.
     let _ = url.set_username("");
     let _ = url.set_password(None);
-
-    let new_method = match status.as_u16() {
-        303 if *method != Method::HEAD => Method::GET,
-        301 | 302 if *method == Method::POST => Method::GET,
-        _ => method.clone(),
-    };
-    let drop_body = new_method != *method;
-    Ok(Some(Next {
-        url,
-        method: new_method,
-        drop_body,
-    }))
+    Ok(Some(url))
 }
 
 /// Removes the headers that describe a body that is no longer sent.
