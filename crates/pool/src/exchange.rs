@@ -93,7 +93,8 @@ impl Inner {
         let started = Instant::now();
         let total_deadline = t.total.map(|d| started + d);
         let closing = CloseGuard::new(&self.metrics, &conn.host);
-        let exchanged = exchange_head(&mut conn, request, body, t, total_deadline).await;
+        let limits = self.config.limits;
+        let exchanged = exchange_head(&mut conn, request, body, (t, limits), total_deadline).await;
         // The caller counts a failed connection's closing, knowing whether it retries.
         closing.disarm();
         let (head, next, buf, setup) = match exchanged {
@@ -148,7 +149,7 @@ async fn exchange_head(
     conn: &mut Connection,
     request: &Request<()>,
     body: &Bytes,
-    t: Timeouts,
+    (t, limits): (Timeouts, tarry_wire::Limits),
     total_deadline: Option<Instant>,
 ) -> Result<(ResponseHead, AfterResponse, BytesMut, Option<Setup>), Failure> {
     let framing = if body.is_empty()
@@ -160,7 +161,9 @@ async fn exchange_head(
     } else {
         RequestBody::Sized(body.len() as u64)
     };
-    let call = Call::new(head_of(request), framing).map_err(wire(Phase::Write))?;
+    let call = Call::new(head_of(request), framing)
+        .map_err(wire(Phase::Write))?
+        .with_limits(limits);
     let within_total = |at: Instant| total_deadline.map_or(at, |total| total.min(at));
     let mut buf = BytesMut::with_capacity(8 * 1024);
     let mut out = Vec::with_capacity(call.head_len() + body.len().min(PIECE));

@@ -101,5 +101,7 @@ pub use key::PoolKey;
 pub use metrics::{ClosedStats, HostStats, Stats};
 pub use options::SendOptions;
 pub use pool::{Pool, PoolBuilder};
+/// The codec's limits, for [`PoolBuilder::response_limits`].
+pub use tarry_wire::Limits;
 #[cfg(feature = "tls")]
 pub use tls::{TlsSettings, TlsVersion};

@@ -36,6 +36,7 @@ pub struct PoolBuilder {
     drain_limit: usize,
     drain_timeout: Duration,
     happy_eyeballs_delay: Duration,
+    pub(crate) limits: tarry_wire::Limits,
     /// Resolve overrides: host (as the key spells it), port, addresses. Few, so a list.
     resolve: Vec<(String, u16, Arc<[SocketAddr]>)>,
     #[cfg(feature = "tls")]
@@ -66,6 +67,7 @@ impl Default for PoolBuilder {
             drain_timeout: Duration::from_millis(100),
             // RFC 8305 recommends 250 ms before trying the next address.
             happy_eyeballs_delay: Duration::from_millis(250),
+            limits: tarry_wire::Limits::new(),
             resolve: Vec::new(),
             #[cfg(feature = "tls")]
             tls: crate::TlsSettings::default(),
@@ -156,6 +158,13 @@ impl PoolBuilder {
         self.happy_eyeballs_delay = crate::deadline::capped(d);
         self
     }
+    /// The codec's limits on a response: head size (default 64 KiB), header count (100),
+    /// interim responses, chunk extensions and trailers. A response past one is a typed
+    /// [`Error::Protocol`] and its connection is closed.
+    pub fn response_limits(mut self, limits: tarry_wire::Limits) -> Self {
+        self.limits = limits;
+        self
+    }
     /// Connects to `addr` for `host:port` instead of resolving it (curl's `--resolve`).
     /// Called again for the same host and port, it adds another address; they are tried in
     /// order, raced as happy eyeballs. The host is matched as the pool key spells it:
@@ -227,7 +236,7 @@ pub struct Pool {
 pub(crate) struct Inner {
     idle: Mutex<IdleStore<PoolKey, Connection>>,
     slots: Arc<Slots>,
-    config: PoolBuilder,
+    pub(crate) config: PoolBuilder,
     /// One shared configuration per TLS setting, so that sessions resume across fresh
     /// connections.
     #[cfg(feature = "tls")]

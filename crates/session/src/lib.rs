@@ -212,6 +212,7 @@ pub use redirect::resolve_location;
 pub use request::RequestBuilder;
 pub use response::Response;
 pub use session::{Session, SessionBuilder};
+pub use tarry_pool::Limits;
 
 pub use tarry_jar::Jar;
 #[cfg(feature = "tls")]

@@ -302,6 +302,13 @@ impl SessionBuilder {
         self
     }
 
+    /// Limits on a response head: its size (default 64 KiB), its header count (100), and
+    /// the codec's other limits. A response past one is a typed [`Error::Transport`].
+    pub fn response_limits(mut self, limits: tarry_pool::Limits) -> Self {
+        self.pool = self.pool.response_limits(limits);
+        self
+    }
+
     /// Connects to `addr` for `host:port` instead of resolving it (curl's `--resolve`).
     pub fn resolve(mut self, host: &str, port: u16, addr: SocketAddr) -> Self {
         self.pool = self.pool.resolve(host, port, addr);

@@ -306,7 +306,8 @@ fn cases() -> Vec<Case> {
 
 /// SES-13: tarry parses no challenges (see SES-12), so a pathological `WWW-Authenticate` only
 /// meets the head parser's limits: within them the 401 comes back with the value byte for
-/// byte; past them (64 KiB of head, 100 fields by default) the error is typed. Either way the
+/// byte; past them (64 KiB of head, 100 fields by default) the error is typed, and with the
+/// limits raised (`SessionBuilder::response_limits`) the same heads are plain 401s. Either way the
 /// client returns at once and sends the request once. The catalogue's 100 KiB case is a
 /// deliberate difference: it is over our default head limit, so it is an error, not a 401
 /// (curl and hyper refuse such heads too). No timing is asserted beyond the hang guard; the
@@ -363,4 +364,21 @@ async fn ses_13_pathological_challenges_return_promptly() {
         .await
         .unwrap();
     assert_eq!(r.status(), 401);
+
+    // With the limits raised, the heads refused above come back as plain 401s, the value
+    // byte for byte: the limit, not the content, is what refused them.
+    let raised = tarry_session::Limits::new()
+        .max_head_bytes(256 * 1024)
+        .max_headers(200);
+    let s = session(&origin, &origin)
+        .response_limits(raised)
+        .build()
+        .unwrap();
+    for (i, case) in cases.iter().enumerate().filter(|(_, c)| c.error.is_some()) {
+        let url = format!("http://a.test:{}/case/{i}", origin.port());
+        let r = send(s.get(&url)).await.unwrap();
+        assert_eq!(r.status(), 401, "{} under raised limits", case.what);
+        let got = r.headers().get_all("www-authenticate").iter().count();
+        assert_eq!(got, case.lines.len(), "{} under raised limits", case.what);
+    }
 }
