@@ -1,0 +1,132 @@
+//! `tarry-peers`: tarry against reqwest, hyper-util's client, ureq and a raw-socket floor, in one
+//! run against one server (tarry-cli's embedded HTTP and HTTPS servers), printed as one table.
+//!
+//! `cargo run --release --manifest-path benches/peers/Cargo.toml` (add `taskset -c 1` in front
+//! for steadier numbers on a small VM). Every cell warms up, then runs `--seconds` (or
+//! `--requests`); the default run takes about a minute and a half and stops by itself.
+#![forbid(unsafe_code)]
+
+mod error;
+mod measure;
+mod peer;
+mod scenario;
+mod table;
+mod tls;
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Parser;
+use tarry_cli::server::Servers;
+
+use error::Error;
+use measure::{Limit, Plan};
+use peer::Peer;
+use scenario::{LARGE_BODY, SMALL_BODY, Scenario, Target};
+use table::Row;
+
+/// tarry and its peers, same server, same requests, one table.
+#[derive(Debug, Parser)]
+#[command(version)]
+struct Args {
+    /// Seconds each cell (one client in one scenario) is measured for.
+    #[arg(long, default_value_t = 2.0)]
+    seconds: f64,
+    /// Requests per cell instead of a time (shared out among a scenario's tasks).
+    #[arg(long)]
+    requests: Option<u64>,
+    /// Seconds of untimed sending before each cell.
+    #[arg(long, default_value_t = 0.3)]
+    warmup: f64,
+    /// Only these scenarios (comma-separated): seq, tasks16, body64k, https, https-fresh.
+    #[arg(long, value_delimiter = ',')]
+    only: Vec<String>,
+    /// Print JSON instead of the table.
+    #[arg(long)]
+    json: bool,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("tarry-peers: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn seconds(what: &str, s: f64) -> Result<Duration, Error> {
+    Duration::try_from_secs_f64(s).map_err(|_| Error::new(format!("--{what} {s} is not a time")))
+}
+
+fn scenarios(only: &[String]) -> Result<Vec<Scenario>, Error> {
+    if only.is_empty() {
+        return Ok(Scenario::ALL.to_vec());
+    }
+    only.iter()
+        .map(|key| {
+            Scenario::ALL
+                .into_iter()
+                .find(|s| s.key() == key)
+                .ok_or_else(|| Error::new(format!("no scenario {key:?}")))
+        })
+        .collect()
+}
+
+fn run(args: &Args) -> Result<(), Error> {
+    let limit = match args.requests {
+        Some(0) => return Err(Error::new("--requests must be at least 1")),
+        Some(n) => Limit::Requests(n),
+        None => Limit::Time(seconds("seconds", args.seconds)?),
+    };
+    let warmup = seconds("warmup", args.warmup)?;
+    let scenarios = scenarios(&args.only)?;
+    // The same server code for both sizes: one instance per body size, for the whole run.
+    let small = Servers::start(SMALL_BODY)?;
+    let large = Servers::start(LARGE_BODY)?;
+
+    let mut rows = Vec::new();
+    for scenario in scenarios {
+        let servers = if scenario.body_size() == LARGE_BODY {
+            &large
+        } else {
+            &small
+        };
+        let target = Target {
+            addr: if scenario.tls() {
+                servers.https
+            } else {
+                servers.http
+            },
+            tls: scenario.tls(),
+            fresh: scenario.fresh(),
+            body_size: scenario.body_size(),
+            ca_pem: servers.ca_pem.clone(),
+        };
+        let plan = Plan {
+            warmup,
+            limit,
+            tasks: scenario.tasks(),
+            body_size: scenario.body_size(),
+        };
+        for peer in Peer::ALL {
+            eprintln!("{}: {}", scenario.label(), peer.name());
+            let cell = peer.measure(&target, &plan).map_err(|e| {
+                Error::new(format!("{} with {}: {e}", scenario.label(), peer.name()))
+            })?;
+            rows.push(Row {
+                scenario,
+                peer,
+                cell,
+            });
+        }
+    }
+    if args.json {
+        print!("{}", table::json(&rows));
+    } else {
+        print!("{}", table::markdown(&rows));
+    }
+    Ok(())
+}
