@@ -2,8 +2,11 @@
 //! run against one server (tarry-cli's embedded HTTP and HTTPS servers), printed as one table.
 //!
 //! `cargo run --release --manifest-path benches/peers/Cargo.toml` (add `taskset -c 1` in front
-//! for steadier numbers on a small VM). Every cell warms up, then runs `--seconds` (or
-//! `--requests`); the default run takes about a minute and a half and stops by itself.
+//! for steadier numbers on a small VM). Every cell (one client in one scenario) runs `--seconds`
+//! (or `--requests`) in all, split into `--rounds`: within a scenario the clients take turns
+//! round by round, so a burst of load from elsewhere on the machine spreads over all of them
+//! instead of landing on one. Each round builds its client anew and warms it up first. The
+//! default run takes about a minute and a half and stops by itself.
 #![forbid(unsafe_code)]
 
 mod error;
@@ -29,14 +32,17 @@ use table::Row;
 #[derive(Debug, Parser)]
 #[command(version)]
 struct Args {
-    /// Seconds each cell (one client in one scenario) is measured for.
+    /// Seconds each cell (one client in one scenario) is measured for, over all rounds.
     #[arg(long, default_value_t = 2.0)]
     seconds: f64,
-    /// Requests per cell instead of a time (shared out among a scenario's tasks).
+    /// Requests per cell instead of a time, over all rounds (shared out among the tasks).
     #[arg(long)]
     requests: Option<u64>,
-    /// Seconds of untimed sending before each cell.
-    #[arg(long, default_value_t = 0.3)]
+    /// Rounds the clients of a scenario take turns in.
+    #[arg(long, default_value_t = 4)]
+    rounds: u32,
+    /// Seconds of untimed sending before each round of each cell.
+    #[arg(long, default_value_t = 0.15)]
     warmup: f64,
     /// Only these scenarios (comma-separated): seq, tasks16, body64k, https, https-fresh.
     #[arg(long, value_delimiter = ',')]
@@ -76,10 +82,15 @@ fn scenarios(only: &[String]) -> Result<Vec<Scenario>, Error> {
 }
 
 fn run(args: &Args) -> Result<(), Error> {
+    if args.rounds == 0 {
+        return Err(Error::new("--rounds must be at least 1"));
+    }
     let limit = match args.requests {
-        Some(0) => return Err(Error::new("--requests must be at least 1")),
-        Some(n) => Limit::Requests(n),
-        None => Limit::Time(seconds("seconds", args.seconds)?),
+        Some(n) if n < u64::from(args.rounds) => {
+            return Err(Error::new("--requests must be at least --rounds"));
+        }
+        Some(n) => Limit::Requests(n / u64::from(args.rounds)),
+        None => Limit::Time(seconds("seconds", args.seconds)? / args.rounds),
     };
     let warmup = seconds("warmup", args.warmup)?;
     let scenarios = scenarios(&args.only)?;
@@ -87,7 +98,7 @@ fn run(args: &Args) -> Result<(), Error> {
     let small = Servers::start(SMALL_BODY)?;
     let large = Servers::start(LARGE_BODY)?;
 
-    let mut rows = Vec::new();
+    let mut rows: Vec<Row> = Vec::new();
     for scenario in scenarios {
         let servers = if scenario.body_size() == LARGE_BODY {
             &large
@@ -111,16 +122,22 @@ fn run(args: &Args) -> Result<(), Error> {
             tasks: scenario.tasks(),
             body_size: scenario.body_size(),
         };
-        for peer in Peer::ALL {
-            eprintln!("{}: {}", scenario.label(), peer.name());
-            let cell = peer.measure(&target, &plan).map_err(|e| {
-                Error::new(format!("{} with {}: {e}", scenario.label(), peer.name()))
-            })?;
-            rows.push(Row {
-                scenario,
-                peer,
-                cell,
-            });
+        let first = rows.len();
+        for round in 0..args.rounds {
+            eprintln!("{} (round {}/{})", scenario.label(), round + 1, args.rounds);
+            for (i, peer) in Peer::ALL.into_iter().enumerate() {
+                let failed =
+                    |e| Error::new(format!("{} with {}: {e}", scenario.label(), peer.name()));
+                let cell = peer.measure(&target, &plan).map_err(failed)?;
+                match rows.get_mut(first + i) {
+                    Some(row) => row.cell.absorb(cell).map_err(failed)?,
+                    None => rows.push(Row {
+                        scenario,
+                        peer,
+                        cell,
+                    }),
+                }
+            }
         }
     }
     if args.json {

@@ -47,6 +47,14 @@ impl Cell {
     pub(crate) fn per_second(&self) -> f64 {
         self.requests as f64 / self.elapsed.as_secs_f64()
     }
+
+    /// Adds another round of the same cell: counts, times and latencies add up.
+    pub(crate) fn absorb(&mut self, round: Cell) -> Result<(), Error> {
+        self.requests += round.requests;
+        self.elapsed += round.elapsed;
+        self.latency.add(&round.latency)?;
+        Ok(())
+    }
 }
 
 /// What one task drives: one exchange at a time, answering the body length it read.
