@@ -32,6 +32,15 @@ fn share(rows: &[Row], row: &Row) -> Option<f64> {
     floor(rows, row.scenario).map(|f| row.cell.per_second() / f)
 }
 
+/// The raw floor's median latency over this row's, as a share: the steadier of the two
+/// measures when other work on the machine preempts the run now and then, since a preempted
+/// exchange moves the mean (and so req/s) but hardly the median.
+fn median_share(rows: &[Row], row: &Row) -> Option<f64> {
+    rows.iter()
+        .find(|r| r.scenario == row.scenario && r.peer == Peer::Raw)
+        .map(|raw| raw.p(0.5) / row.p(0.5))
+}
+
 /// `12345.6` as `12,346`.
 fn thousands(x: f64) -> String {
     let digits = format!("{:.0}", x.max(0.0));
@@ -62,19 +71,22 @@ fn verdict(rows: &[Row], row: &Row) -> String {
 
 pub(crate) fn markdown(rows: &[Row]) -> String {
     let mut out = String::new();
-    out.push_str("| scenario | client | req/s | p50 µs | p99 µs | % of raw | tarry target |\n");
-    out.push_str("|---|---|---:|---:|---:|---:|---|\n");
+    out.push_str(
+        "| scenario | client | req/s | p50 µs | p99 µs | % of raw | % of raw (p50) | tarry target |\n",
+    );
+    out.push_str("|---|---|---:|---:|---:|---:|---:|---|\n");
+    let percent = |s: Option<f64>| s.map_or("-".to_owned(), |s| format!("{:.0}%", s * 100.0));
     for row in rows {
-        let pct = share(rows, row).map_or("-".to_owned(), |s| format!("{:.0}%", s * 100.0));
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {:.1} | {:.1} | {} | {} |",
+            "| {} | {} | {} | {:.1} | {:.1} | {} | {} | {} |",
             row.scenario.label(),
             row.peer.name(),
             thousands(row.cell.per_second()),
             row.p(0.5),
             row.p(0.99),
-            pct,
+            percent(share(rows, row)),
+            percent(median_share(rows, row)),
             verdict(rows, row),
         );
     }
