@@ -47,6 +47,10 @@ struct Args {
     /// Only these scenarios (comma-separated): seq, tasks16, body64k, https, https-fresh.
     #[arg(long, value_delimiter = ',')]
     only: Vec<String>,
+    /// Only these clients (comma-separated), e.g. for a profile: raw, tarry-pool,
+    /// tarry-session, reqwest, hyper-util, ureq. The shares need `raw` among them.
+    #[arg(long, value_delimiter = ',')]
+    clients: Vec<String>,
     /// Print JSON instead of the table.
     #[arg(long)]
     json: bool,
@@ -81,6 +85,26 @@ fn scenarios(only: &[String]) -> Result<Vec<Scenario>, Error> {
         .collect()
 }
 
+fn clients(only: &[String]) -> Result<Vec<Peer>, Error> {
+    if only.is_empty() {
+        return Ok(Peer::ALL.to_vec());
+    }
+    let chosen = only
+        .iter()
+        .map(|key| {
+            Peer::ALL
+                .into_iter()
+                .find(|p| p.key() == key)
+                .ok_or_else(|| Error::new(format!("no client {key:?}")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    // The table's order, whatever the order asked in.
+    Ok(Peer::ALL
+        .into_iter()
+        .filter(|p| chosen.contains(p))
+        .collect())
+}
+
 fn run(args: &Args) -> Result<(), Error> {
     if args.rounds == 0 {
         return Err(Error::new("--rounds must be at least 1"));
@@ -94,6 +118,7 @@ fn run(args: &Args) -> Result<(), Error> {
     };
     let warmup = seconds("warmup", args.warmup)?;
     let scenarios = scenarios(&args.only)?;
+    let clients = clients(&args.clients)?;
     // The same server code for both sizes: one instance per body size, for the whole run.
     let small = Servers::start(SMALL_BODY)?;
     let large = Servers::start(LARGE_BODY)?;
@@ -125,7 +150,7 @@ fn run(args: &Args) -> Result<(), Error> {
         let first = rows.len();
         for round in 0..args.rounds {
             eprintln!("{} (round {}/{})", scenario.label(), round + 1, args.rounds);
-            for (i, peer) in Peer::ALL.into_iter().enumerate() {
+            for (i, &peer) in clients.iter().enumerate() {
                 let failed =
                     |e| Error::new(format!("{} with {}: {e}", scenario.label(), peer.name()));
                 let cell = peer.measure(&target, &plan).map_err(failed)?;

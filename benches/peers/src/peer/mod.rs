@@ -47,6 +47,18 @@ impl Peer {
         }
     }
 
+    /// A short name for `--clients`.
+    pub(crate) fn key(self) -> &'static str {
+        match self {
+            Peer::Raw => "raw",
+            Peer::TarryPool => "tarry-pool",
+            Peer::TarrySession => "tarry-session",
+            Peer::Reqwest => "reqwest",
+            Peer::HyperUtil => "hyper-util",
+            Peer::Ureq => "ureq",
+        }
+    }
+
     pub(crate) fn is_tarry(self) -> bool {
         matches!(self, Peer::TarryPool | Peer::TarrySession)
     }
