@@ -42,3 +42,9 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+impl From<tarry_cli::server::Error> for Error {
+    fn from(e: tarry_cli::server::Error) -> Error {
+        Error::Server(e.to_string())
+    }
+}

@@ -7,7 +7,6 @@ mod error;
 mod load;
 mod plot;
 mod report;
-mod server;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -15,6 +14,7 @@ use std::time::Duration;
 
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use tarry_cli::server;
 use tarry_session::{Session, SessionBuilder, TlsSettings};
 
 use args::{BenchArgs, Cli, Command};

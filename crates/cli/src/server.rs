@@ -1,7 +1,8 @@
 //! The embedded servers: HTTP and HTTPS on 127.0.0.1, on a thread and runtime of their own,
 //! answering every request with the same body. The certificate is made in memory at start and
-//! trusted by this run's sessions only.
+//! trusted by this run's clients only.
 
+use std::fmt;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -11,30 +12,46 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
-use crate::Error;
+/// The name the certificate is for. Nothing resolves it: a client routes it to [`Servers::http`]
+/// or [`Servers::https`] itself, so that TLS verifies a real name and no system setting matters.
+pub const HOST: &str = "tarry-bench.localhost";
 
-/// The name the certificate is for; the sessions route it to the servers.
-pub(crate) const HOST: &str = "tarry-bench.localhost";
+/// Why the servers could not start, in one line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error(String);
 
-/// Both servers, stopped on drop.
-pub(crate) struct Servers {
-    pub(crate) http: SocketAddr,
-    pub(crate) https: SocketAddr,
-    /// The CA that signed the server's certificate (PEM).
-    pub(crate) ca_pem: String,
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Both servers, stopped (and their thread joined) on drop.
+#[derive(Debug)]
+pub struct Servers {
+    /// The plain HTTP server.
+    pub http: SocketAddr,
+    /// The HTTPS server; its certificate is for [`HOST`].
+    pub https: SocketAddr,
+    /// The CA that signed the HTTPS server's certificate (PEM); trust it and nothing else.
+    pub ca_pem: String,
     stop: Option<oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Servers {
-    pub(crate) fn start(body_size: usize) -> Result<Servers, Error> {
+    /// Starts both servers, answering every GET with `200 OK` and `body_size` bytes of `x`
+    /// (`Content-Length` framing, keep-alive).
+    pub fn start(body_size: usize) -> Result<Servers, Error> {
         let (ca_pem, config) = certificate()?;
         let bind = || {
             let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
             listener.set_nonblocking(true)?;
             Ok::<_, std::io::Error>(listener)
         };
-        let failed = |e: std::io::Error| Error::Server(format!("cannot listen on 127.0.0.1: {e}"));
+        let failed = |e: std::io::Error| Error(format!("cannot listen on 127.0.0.1: {e}"));
         let (plain, tls) = (bind().map_err(failed)?, bind().map_err(failed)?);
         let (http, https) = (
             plain.local_addr().map_err(failed)?,
@@ -93,7 +110,7 @@ impl Servers {
                     }
                 });
             })
-            .map_err(|e| Error::Server(format!("cannot start the server thread: {e}")))?;
+            .map_err(|e| Error(format!("cannot start the server thread: {e}")))?;
         Ok(Servers {
             http,
             https,
@@ -126,13 +143,13 @@ fn certificate() -> Result<(String, Arc<rustls::ServerConfig>), Error> {
         Ok((ca_cert.pem(), leaf.der().clone(), key.serialize_der()))
     };
     let (ca_pem, leaf, key) =
-        made().map_err(|e| Error::Server(format!("cannot make a certificate: {e}")))?;
+        made().map_err(|e| Error(format!("cannot make a certificate: {e}")))?;
     let key: PrivateKeyDer<'static> = PrivatePkcs8KeyDer::from(key).into();
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .and_then(|b| b.with_no_client_auth().with_single_cert(vec![leaf], key))
-        .map_err(|e| Error::Server(format!("cannot configure TLS: {e}")))?;
+        .map_err(|e| Error(format!("cannot configure TLS: {e}")))?;
     Ok((ca_pem, Arc::new(config)))
 }
 

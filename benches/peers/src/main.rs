@@ -1,0 +1,174 @@
+//! `tarry-peers`: tarry against reqwest, hyper-util's client, ureq and a raw-socket floor, in one
+//! run against one server (tarry-cli's embedded HTTP and HTTPS servers), printed as one table.
+//!
+//! `cargo run --release --manifest-path benches/peers/Cargo.toml` (add `taskset -c 1` in front
+//! for steadier numbers on a small VM). Every cell (one client in one scenario) runs `--seconds`
+//! (or `--requests`) in all, split into `--rounds`: within a scenario the clients take turns
+//! round by round, so a burst of load from elsewhere on the machine spreads over all of them
+//! instead of landing on one. Each round builds its client anew and warms it up first. The
+//! default run takes about a minute and a half and stops by itself.
+#![forbid(unsafe_code)]
+
+mod error;
+mod measure;
+mod peer;
+mod scenario;
+mod table;
+mod tls;
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Parser;
+use tarry_cli::server::Servers;
+
+use error::Error;
+use measure::{Limit, Plan};
+use peer::Peer;
+use scenario::{LARGE_BODY, SMALL_BODY, Scenario, Target};
+use table::Row;
+
+/// tarry and its peers, same server, same requests, one table.
+#[derive(Debug, Parser)]
+#[command(version)]
+struct Args {
+    /// Seconds each cell (one client in one scenario) is measured for, over all rounds.
+    #[arg(long, default_value_t = 2.0)]
+    seconds: f64,
+    /// Requests per cell instead of a time, over all rounds (shared out among the tasks).
+    #[arg(long)]
+    requests: Option<u64>,
+    /// Rounds the clients of a scenario take turns in.
+    #[arg(long, default_value_t = 4)]
+    rounds: u32,
+    /// Seconds of untimed sending before each round of each cell.
+    #[arg(long, default_value_t = 0.15)]
+    warmup: f64,
+    /// Only these scenarios (comma-separated): seq, tasks16, body64k, https, https-fresh.
+    #[arg(long, value_delimiter = ',')]
+    only: Vec<String>,
+    /// Only these clients (comma-separated), e.g. for a profile: raw, tarry-pool,
+    /// tarry-session, reqwest, hyper-util, ureq. The shares need `raw` among them.
+    #[arg(long, value_delimiter = ',')]
+    clients: Vec<String>,
+    /// Print JSON instead of the table.
+    #[arg(long)]
+    json: bool,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("tarry-peers: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn seconds(what: &str, s: f64) -> Result<Duration, Error> {
+    Duration::try_from_secs_f64(s).map_err(|_| Error::new(format!("--{what} {s} is not a time")))
+}
+
+fn scenarios(only: &[String]) -> Result<Vec<Scenario>, Error> {
+    if only.is_empty() {
+        return Ok(Scenario::ALL.to_vec());
+    }
+    only.iter()
+        .map(|key| {
+            Scenario::ALL
+                .into_iter()
+                .find(|s| s.key() == key)
+                .ok_or_else(|| Error::new(format!("no scenario {key:?}")))
+        })
+        .collect()
+}
+
+fn clients(only: &[String]) -> Result<Vec<Peer>, Error> {
+    if only.is_empty() {
+        return Ok(Peer::ALL.to_vec());
+    }
+    let chosen = only
+        .iter()
+        .map(|key| {
+            Peer::ALL
+                .into_iter()
+                .find(|p| p.key() == key)
+                .ok_or_else(|| Error::new(format!("no client {key:?}")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    // The table's order, whatever the order asked in.
+    Ok(Peer::ALL
+        .into_iter()
+        .filter(|p| chosen.contains(p))
+        .collect())
+}
+
+fn run(args: &Args) -> Result<(), Error> {
+    if args.rounds == 0 {
+        return Err(Error::new("--rounds must be at least 1"));
+    }
+    let limit = match args.requests {
+        Some(n) if n < u64::from(args.rounds) => {
+            return Err(Error::new("--requests must be at least --rounds"));
+        }
+        Some(n) => Limit::Requests(n / u64::from(args.rounds)),
+        None => Limit::Time(seconds("seconds", args.seconds)? / args.rounds),
+    };
+    let warmup = seconds("warmup", args.warmup)?;
+    let scenarios = scenarios(&args.only)?;
+    let clients = clients(&args.clients)?;
+    // The same server code for both sizes: one instance per body size, for the whole run.
+    let small = Servers::start(SMALL_BODY)?;
+    let large = Servers::start(LARGE_BODY)?;
+
+    let mut rows: Vec<Row> = Vec::new();
+    for scenario in scenarios {
+        let servers = if scenario.body_size() == LARGE_BODY {
+            &large
+        } else {
+            &small
+        };
+        let target = Target {
+            addr: if scenario.tls() {
+                servers.https
+            } else {
+                servers.http
+            },
+            tls: scenario.tls(),
+            fresh: scenario.fresh(),
+            body_size: scenario.body_size(),
+            ca_pem: servers.ca_pem.clone(),
+        };
+        let plan = Plan {
+            warmup,
+            limit,
+            tasks: scenario.tasks(),
+            body_size: scenario.body_size(),
+        };
+        let first = rows.len();
+        for round in 0..args.rounds {
+            eprintln!("{} (round {}/{})", scenario.label(), round + 1, args.rounds);
+            for (i, &peer) in clients.iter().enumerate() {
+                let failed =
+                    |e| Error::new(format!("{} with {}: {e}", scenario.label(), peer.name()));
+                let cell = peer.measure(&target, &plan).map_err(failed)?;
+                match rows.get_mut(first + i) {
+                    Some(row) => row.cell.absorb(cell).map_err(failed)?,
+                    None => rows.push(Row {
+                        scenario,
+                        peer,
+                        cell,
+                    }),
+                }
+            }
+        }
+    }
+    if args.json {
+        print!("{}", table::json(&rows));
+    } else {
+        print!("{}", table::markdown(&rows));
+    }
+    Ok(())
+}

@@ -1,0 +1,80 @@
+//! The clients compared, each set up the same way: one client object per cell (for the raw
+//! floor, one socket per task), the run's CA as the only root, [`HOST`](tarry_cli::server::HOST)
+//! routed to 127.0.0.1 by the client itself, every body read to its end.
+
+mod hyper;
+mod raw;
+mod reqwest;
+mod tarry;
+mod ureq;
+
+use std::future::ready;
+
+use crate::error::Error;
+use crate::measure::{Cell, Plan, run_async, run_blocking};
+use crate::scenario::Target;
+
+/// One client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Peer {
+    Raw,
+    TarryPool,
+    TarrySession,
+    Reqwest,
+    HyperUtil,
+    Ureq,
+}
+
+impl Peer {
+    /// The raw floor first: every other row is a share of it.
+    pub(crate) const ALL: [Peer; 6] = [
+        Peer::Raw,
+        Peer::TarryPool,
+        Peer::TarrySession,
+        Peer::Reqwest,
+        Peer::HyperUtil,
+        Peer::Ureq,
+    ];
+
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Peer::Raw => "raw floor",
+            Peer::TarryPool => "tarry-pool",
+            Peer::TarrySession => "tarry-session",
+            Peer::Reqwest => "reqwest 0.12",
+            Peer::HyperUtil => "hyper-util 0.1",
+            Peer::Ureq => "ureq 3",
+        }
+    }
+
+    /// A short name for `--clients`.
+    pub(crate) fn key(self) -> &'static str {
+        match self {
+            Peer::Raw => "raw",
+            Peer::TarryPool => "tarry-pool",
+            Peer::TarrySession => "tarry-session",
+            Peer::Reqwest => "reqwest",
+            Peer::HyperUtil => "hyper-util",
+            Peer::Ureq => "ureq",
+        }
+    }
+
+    pub(crate) fn is_tarry(self) -> bool {
+        matches!(self, Peer::TarryPool | Peer::TarrySession)
+    }
+
+    /// One cell: this peer against `target`, as `plan` says.
+    pub(crate) fn measure(self, target: &Target, plan: &Plan) -> Result<Cell, Error> {
+        let tasks = plan.tasks;
+        match self {
+            Peer::Raw => run_async(plan, |n| raw::Raw::workers(target, n)),
+            Peer::TarryPool => run_async(plan, |n| ready(tarry::TarryPool::workers(target, n))),
+            Peer::TarrySession => {
+                run_async(plan, |n| ready(tarry::TarrySession::workers(target, n)))
+            }
+            Peer::Reqwest => run_async(plan, |n| ready(reqwest::Reqwest::workers(target, n))),
+            Peer::HyperUtil => run_async(plan, |n| ready(hyper::Hyper::workers(target, n))),
+            Peer::Ureq => run_blocking(plan, ureq::Ureq::workers(target, tasks.max(1))?),
+        }
+    }
+}

@@ -1,0 +1,130 @@
+//! The raw floor: no HTTP library, a fixed GET written and exactly the known response length
+//! read back. Keep-alive: one socket (or one tokio-rustls stream) per task for the whole cell.
+//! Fresh: TCP connect and TLS handshake per request, on one shared `ClientConfig`, so every
+//! handshake after the first resumes.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use rustls::pki_types::ServerName;
+use tarry_cli::server::HOST;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio_rustls::TlsConnector;
+use tokio_rustls::client::TlsStream;
+
+use crate::error::Error;
+use crate::measure::Worker;
+use crate::scenario::Target;
+
+/// What the server answers, head first.
+const HEAD_PREFIX: &[u8] = b"HTTP/1.1 200 OK\r\n";
+
+/// The connection of a kept-alive worker.
+enum Stream {
+    Plain(TcpStream),
+    Tls(Box<TlsStream<TcpStream>>),
+}
+
+/// One task's raw floor.
+pub(crate) struct Raw {
+    addr: SocketAddr,
+    tls: Option<TlsConnector>,
+    /// `None` when every exchange opens its own connection.
+    kept: Option<Stream>,
+    request: Vec<u8>,
+    head_len: usize,
+    body_size: usize,
+    /// Room to spare past the response, so the last read comes back short: tokio then knows
+    /// the socket is drained, where a read that exactly fills its buffer leaves the socket
+    /// marked readable and costs a wasted `recv` per exchange (the libraries get this too).
+    buf: Vec<u8>,
+}
+
+impl Raw {
+    /// `tasks` workers; `tls` is shared among them (one session cache, as one client's).
+    pub(crate) async fn workers(target: &Target, tasks: usize) -> Result<Vec<Raw>, Error> {
+        let tls = if target.tls {
+            let config = crate::tls::client_config(&target.ca_pem)?;
+            Some(TlsConnector::from(Arc::new(config)))
+        } else {
+            None
+        };
+        let port = target.addr.port();
+        let request = format!("GET / HTTP/1.1\r\nhost: {HOST}:{port}\r\n\r\n").into_bytes();
+        let head_len = format!(
+            "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n",
+            target.body_size
+        )
+        .len();
+        let mut workers = Vec::with_capacity(tasks);
+        for _ in 0..tasks {
+            let mut raw = Raw {
+                addr: target.addr,
+                tls: tls.clone(),
+                kept: None,
+                request: request.clone(),
+                head_len,
+                body_size: target.body_size,
+                buf: vec![0; head_len + target.body_size + 4096],
+            };
+            if !target.fresh {
+                raw.kept = Some(raw.connect().await?);
+            }
+            workers.push(raw);
+        }
+        Ok(workers)
+    }
+
+    async fn connect(&self) -> Result<Stream, Error> {
+        let tcp = TcpStream::connect(self.addr).await?;
+        tcp.set_nodelay(true)?;
+        Ok(match &self.tls {
+            None => Stream::Plain(tcp),
+            Some(tls) => {
+                let name = ServerName::try_from(HOST)?;
+                Stream::Tls(Box::new(tls.connect(name, tcp).await?))
+            }
+        })
+    }
+}
+
+impl Worker for Raw {
+    async fn exchange(&mut self) -> Result<usize, Error> {
+        let mut fresh = match self.kept {
+            Some(_) => None,
+            None => Some(self.connect().await?),
+        };
+        let Some(stream) = fresh.as_mut().or(self.kept.as_mut()) else {
+            return Err(Error::new("no connection"));
+        };
+        let expected = self.head_len + self.body_size;
+        match stream {
+            Stream::Plain(io) => exchange(io, &self.request, &mut self.buf, expected).await?,
+            Stream::Tls(io) => exchange(io, &self.request, &mut self.buf, expected).await?,
+        }
+        Ok(self.body_size)
+    }
+}
+
+/// Writes `request`, then reads until `expected` bytes have come.
+async fn exchange<S: AsyncRead + AsyncWrite + Unpin>(
+    io: &mut S,
+    request: &[u8],
+    buf: &mut [u8],
+    expected: usize,
+) -> Result<(), Error> {
+    io.write_all(request).await?;
+    io.flush().await?; // TLS: push the record out; TCP: nothing
+    let mut filled = 0;
+    while filled < expected {
+        match io.read(&mut buf[filled..]).await? {
+            0 => return Err(Error::new("the server closed the connection")),
+            n => filled += n,
+        }
+    }
+    if filled != expected || !buf.starts_with(HEAD_PREFIX) {
+        return Err(Error::new("an unexpected response"));
+    }
+    Ok(())
+}

@@ -1,0 +1,85 @@
+//! tarry, twice: `tarry-pool` driven directly (a `Request` in, the body out) and the
+//! requests-style `tarry-session` on top of it. One client object per cell, cloned into every
+//! task; fresh means `max_idle_per_host(0)`, the pool's one `ClientConfig` resuming sessions.
+
+use bytes::Bytes;
+use http::{Request, Uri};
+use tarry_cli::server::HOST;
+use tarry_pool::Pool;
+use tarry_session::{Session, TlsSettings};
+
+use crate::error::Error;
+use crate::measure::Worker;
+use crate::scenario::Target;
+
+/// One task's handle on the shared pool.
+#[derive(Clone)]
+pub(crate) struct TarryPool {
+    pool: Pool,
+    uri: Uri,
+}
+
+impl TarryPool {
+    pub(crate) fn workers(target: &Target, tasks: usize) -> Result<Vec<TarryPool>, Error> {
+        let mut builder = Pool::builder()
+            .resolve(HOST, target.addr.port(), target.addr)
+            .add_root_certificates_pem(target.ca_pem.as_bytes())?
+            .without_builtin_roots();
+        if target.fresh {
+            builder = builder.max_idle_per_host(0);
+        }
+        let one = TarryPool {
+            pool: builder.build(),
+            uri: target.url().parse()?,
+        };
+        Ok(vec![one; tasks])
+    }
+}
+
+impl Worker for TarryPool {
+    async fn exchange(&mut self) -> Result<usize, Error> {
+        let request = Request::get(self.uri.clone()).body(())?;
+        let response = self.pool.send(request, Bytes::new()).await?;
+        if response.status() != 200 {
+            return Err(Error::new(format!("status {}", response.status())));
+        }
+        Ok(response.bytes().await?.len())
+    }
+}
+
+/// One task's handle on the shared session.
+#[derive(Clone)]
+pub(crate) struct TarrySession {
+    session: Session,
+    url: String,
+}
+
+impl TarrySession {
+    pub(crate) fn workers(target: &Target, tasks: usize) -> Result<Vec<TarrySession>, Error> {
+        let tls = TlsSettings::new()
+            .add_root_certificates_pem(target.ca_pem.as_bytes())?
+            .without_builtin_roots();
+        let mut builder =
+            Session::builder()
+                .tls(tls)
+                .resolve(HOST, target.addr.port(), target.addr);
+        if target.fresh {
+            builder = builder.max_idle_per_host(0);
+        }
+        let one = TarrySession {
+            session: builder.build()?,
+            url: target.url(),
+        };
+        Ok(vec![one; tasks])
+    }
+}
+
+impl Worker for TarrySession {
+    async fn exchange(&mut self) -> Result<usize, Error> {
+        let response = self.session.get(&self.url).send().await?;
+        if response.status() != 200 {
+            return Err(Error::new(format!("status {}", response.status())));
+        }
+        Ok(response.bytes().await?.len())
+    }
+}

@@ -1,0 +1,164 @@
+//! The report: one row per scenario and peer, as a Markdown table (or JSON), with each peer's
+//! req/s as a share of the raw floor's in the same scenario, and tarry's targets checked.
+
+use std::fmt::Write;
+
+use crate::measure::Cell;
+use crate::peer::Peer;
+use crate::scenario::Scenario;
+
+/// One measured cell, placed.
+#[derive(Debug)]
+pub(crate) struct Row {
+    pub(crate) scenario: Scenario,
+    pub(crate) peer: Peer,
+    pub(crate) cell: Cell,
+}
+
+impl Row {
+    fn p(&self, quantile: f64) -> f64 {
+        self.cell.latency.value_at_quantile(quantile) as f64 / 1_000.0
+    }
+}
+
+/// The raw floor's req/s in `scenario`, if it was measured.
+fn floor(rows: &[Row], scenario: Scenario) -> Option<f64> {
+    rows.iter()
+        .find(|r| r.scenario == scenario && r.peer == Peer::Raw)
+        .map(|r| r.cell.per_second())
+}
+
+fn share(rows: &[Row], row: &Row) -> Option<f64> {
+    floor(rows, row.scenario).map(|f| row.cell.per_second() / f)
+}
+
+/// The raw floor's median latency over this row's, as a share: the steadier of the two
+/// measures when other work on the machine preempts the run now and then, since a preempted
+/// exchange moves the mean (and so req/s) but hardly the median.
+fn median_share(rows: &[Row], row: &Row) -> Option<f64> {
+    rows.iter()
+        .find(|r| r.scenario == row.scenario && r.peer == Peer::Raw)
+        .map(|raw| raw.p(0.5) / row.p(0.5))
+}
+
+/// `12345.6` as `12,346`.
+fn thousands(x: f64) -> String {
+    let digits = format!("{:.0}", x.max(0.0));
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// tarry's verdict on a row: its share against the scenario's target.
+fn verdict(rows: &[Row], row: &Row) -> String {
+    match share(rows, row) {
+        Some(s) if row.peer.is_tarry() => {
+            let mark = if s >= row.scenario.target() {
+                "met"
+            } else {
+                "MISSED"
+            };
+            format!("≥{:.0}% {mark}", row.scenario.target() * 100.0)
+        }
+        _ => String::new(),
+    }
+}
+
+pub(crate) fn markdown(rows: &[Row]) -> String {
+    let mut out = String::new();
+    out.push_str(
+        "| scenario | client | req/s | p50 µs | p99 µs | % of raw | % of raw (p50) | tarry target |\n",
+    );
+    out.push_str("|---|---|---:|---:|---:|---:|---:|---|\n");
+    let percent = |s: Option<f64>| s.map_or("-".to_owned(), |s| format!("{:.0}%", s * 100.0));
+    for row in rows {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {:.1} | {:.1} | {} | {} | {} |",
+            row.scenario.label(),
+            row.peer.name(),
+            thousands(row.cell.per_second()),
+            row.p(0.5),
+            row.p(0.99),
+            percent(share(rows, row)),
+            percent(median_share(rows, row)),
+            verdict(rows, row),
+        );
+    }
+    for line in fastest_peer(rows) {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+/// Per scenario: is each tarry row faster than every other library (the floor excluded)?
+fn fastest_peer(rows: &[Row]) -> Vec<String> {
+    let mut lines = Vec::new();
+    for scenario in Scenario::ALL {
+        let of = |p: fn(Peer) -> bool| {
+            rows.iter()
+                .filter(move |r| r.scenario == scenario && p(r.peer))
+                .map(|r| (r.peer, r.cell.per_second()))
+        };
+        let best = of(|p| p != Peer::Raw && !p.is_tarry())
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(p, rps)| (p.name(), rps));
+        let Some((best_name, best_rps)) = best else {
+            continue;
+        };
+        let tarry: Vec<String> = of(Peer::is_tarry)
+            .map(|(p, rps)| format!("{} {:+.0}%", p.name(), (rps / best_rps - 1.0) * 100.0))
+            .collect();
+        if !tarry.is_empty() {
+            lines.push(format!(
+                "{}: against the fastest peer ({best_name}): {}",
+                scenario.label(),
+                tarry.join(", ")
+            ));
+        }
+    }
+    lines
+}
+
+/// The same rows as a JSON array, one object per cell.
+pub(crate) fn json(rows: &[Row]) -> String {
+    let objects: Vec<String> = rows
+        .iter()
+        .map(|row| {
+            let pct = share(rows, row).map_or("null".to_owned(), |s| format!("{:.4}", s));
+            format!(
+                "  {{\"scenario\": \"{}\", \"client\": \"{}\", \"requests\": {}, \
+                 \"seconds\": {:.4}, \"req_per_s\": {:.1}, \"p50_us\": {:.2}, \
+                 \"p99_us\": {:.2}, \"share_of_raw\": {pct}}}",
+                row.scenario.key(),
+                row.peer.name(),
+                row.cell.requests,
+                row.cell.elapsed.as_secs_f64(),
+                row.cell.per_second(),
+                row.p(0.5),
+                row.p(0.99),
+            )
+        })
+        .collect();
+    format!("[\n{}\n]\n", objects.join(",\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::thousands;
+
+    #[test]
+    fn thousands_are_grouped_by_three() {
+        assert_eq!(thousands(0.4), "0");
+        assert_eq!(thousands(999.0), "999");
+        assert_eq!(thousands(1_000.0), "1,000");
+        assert_eq!(thousands(37_812.4), "37,812");
+        assert_eq!(thousands(1_234_567.0), "1,234,567");
+    }
+}
