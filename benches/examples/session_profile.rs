@@ -1,11 +1,12 @@
 //! Sends N keep-alive requests through a session (or the pool alone, with `pool` as the first
-//! argument) to the bench server; for profiling with callgrind.
+//! argument) to the bench server, with bodies of SIZE bytes (default 13); for profiling with
+//! callgrind or perf: `session_profile [pool|session] [N] [SIZE]`.
 
 #[path = "../benches/common/mod.rs"]
 mod common;
 
 use bytes::Bytes;
-use common::server::{BODY, Server};
+use common::server::Server;
 
 fn main() {
     let pool_only = std::env::args().nth(1).as_deref() == Some("pool");
@@ -13,7 +14,11 @@ fn main() {
         .nth(2)
         .and_then(|s| s.parse().ok())
         .unwrap_or(2000);
-    let server = Server::start(None);
+    let size: usize = std::env::args()
+        .nth(3)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(13);
+    let server = Server::start_with(None, common::server::response(size));
     let addr = server.addr;
     let url = format!("http://bench.test:{}/", addr.port());
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -34,7 +39,7 @@ fn main() {
                     .body(())
                     .unwrap();
                 let response = pool.send(request, Bytes::new()).await.unwrap();
-                assert_eq!(response.bytes().await.unwrap(), BODY);
+                assert_eq!(response.bytes().await.unwrap().len(), size);
             }
         } else {
             let session = tarry_session::Session::builder()
@@ -43,7 +48,7 @@ fn main() {
                 .unwrap();
             for _ in 0..n {
                 let response = session.get(&url).send().await.unwrap();
-                assert_eq!(response.bytes().await.unwrap(), BODY);
+                assert_eq!(response.bytes().await.unwrap().len(), size);
             }
         }
     });

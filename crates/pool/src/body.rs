@@ -86,15 +86,24 @@ impl Response {
         self.body.chunk().await
     }
 
+    /// Asks the next [`chunk`](Self::chunk) to gather up to `limit` bytes of a body whose
+    /// length was announced (and at most 16 MiB) in the read buffer before returning, so that
+    /// a caller who wants the whole body gets it in one piece instead of copying pieces
+    /// together. A caller that streams should not: it would wait for the whole body.
+    pub fn gather_up_to(&mut self, limit: usize) {
+        self.body.gather = usize::try_from(self.body.expected)
+            .unwrap_or(usize::MAX)
+            .min(16 * 1024 * 1024)
+            .min(limit);
+    }
+
     /// The whole body.
     pub async fn bytes(mut self) -> Result<Bytes, Error> {
         // A body that arrives in one piece (the common small response) is returned as it is,
         // a slice of the read buffer; only a body in several pieces is copied together. An
-        // announced body (up to 16 MiB) is gathered in the read buffer first, so that it too
-        // comes out as one piece, without that copy.
-        self.body.gather = usize::try_from(self.body.expected)
-            .unwrap_or(usize::MAX)
-            .min(16 * 1024 * 1024);
+        // announced body is gathered in the read buffer first, so that it too comes out as
+        // one piece, without that copy.
+        self.gather_up_to(usize::MAX);
         let Some(first) = self.body.chunk().await? else {
             return Ok(Bytes::new());
         };
@@ -279,9 +288,17 @@ impl Drop for Body {
 
 /// Room for the next read: what is still expected of the body (so that a large body comes in
 /// a few reads, not dozens), between 16 KiB and 1 MiB; 16 KiB when the length is unknown.
+///
+/// A little more than expected, so that the read that ends the body is short: tokio takes a
+/// short read to mean the socket is drained and clears its readiness, whereas a read that
+/// fills its buffer exactly leaves it set, and the liveness check at checkin then costs a
+/// `recv` that finds nothing (one wasted syscall per response).
 fn read_room(expected: u64, buffered: usize) -> usize {
     let still = usize::try_from(expected).unwrap_or(usize::MAX);
-    still.saturating_sub(buffered).clamp(16 * 1024, 1024 * 1024)
+    still
+        .saturating_sub(buffered)
+        .saturating_add(1024)
+        .clamp(16 * 1024, 1024 * 1024)
 }
 
 enum Step {

@@ -239,7 +239,11 @@ impl Response {
     }
 
     async fn read_all(&mut self, limit: usize) -> Result<Bytes, Error> {
-        // One piece (the common small body) is returned without a copy.
+        // One piece is returned without a copy: the common small body, and a body sent as it
+        // is, whose announced length the pool gathers into one piece of its read buffer.
+        if let Body::Streaming { decoder: None, .. } = self.body {
+            self.inner.gather_up_to(limit);
+        }
         let mut first: Option<Bytes> = None;
         let mut all = BytesMut::new();
         let mut total = 0usize;
