@@ -5,11 +5,11 @@
 #   ./test.sh --no-fuzz  everything but the fuzz smoke (a quicker local loop)
 #
 # Steps: rustfmt, clippy (all targets, warnings denied), all tests (unit, integration, doc),
-# the load tests again in release at full size,
-# the criterion benches run once each as a smoke test, rustdoc with warnings denied, and a
-# bounded fuzz smoke (each target FUZZ_SECONDS, default 30). Needs nothing but a Rust toolchain
-# from rustup; nightly (for cargo-fuzz) and cargo-fuzz itself are installed when missing, and
-# nginx (Debian's package, as root) for the pool's real-peer soak, which runs in the background
+# the load tests again in release at full size, the criterion benches run once each as a
+# smoke test, the peers bench linted, rustdoc with warnings denied, and a bounded fuzz smoke
+# (each target FUZZ_SECONDS, default 30). Needs nothing but a Rust toolchain from rustup;
+# nightly (for cargo-fuzz) and cargo-fuzz itself are installed when missing, and nginx
+# (Debian's package, as root) for the pool's real-peer soak, which runs in the background
 # from the start of the tests to the summary, and httpbin under gunicorn (PyPI, pinned in
 # tests/httpbin/requirements.txt, into .venv) for the session's acceptance tests.
 set -euo pipefail
@@ -237,6 +237,13 @@ cargo test --release --locked -p tarry-wire --test fixtures wire_25 2>&1 | tee -
 
 step "benches, once each (criterion test mode: proves they build and run)"
 cargo test -p tarry-benches --benches --locked 2>&1 | tee -a "$log"
+
+# The peers bench is its own workspace (reqwest, hyper-util, ureq) and is not run here, but it
+# builds on tarry-cli, tarry-pool and tarry-session: lint it so that their changes cannot
+# leave it broken.
+step "peers bench (benches/peers): fmt and clippy, not run"
+cargo fmt --manifest-path benches/peers/Cargo.toml --check
+cargo clippy --manifest-path benches/peers/Cargo.toml --all-targets --locked -- -D warnings
 
 step "cargo doc -D warnings"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked
