@@ -124,6 +124,28 @@ struct Done {
     finished: Instant,
 }
 
+impl Done {
+    /// Nothing yet; the clock starts now.
+    fn starting() -> Done {
+        Done {
+            requests: 0,
+            latency: histogram(),
+            finished: Instant::now(),
+        }
+    }
+
+    /// One exchange that ended now, having read `read` body bytes: its latency runs from the
+    /// end of the one before (the loop does nothing else in between).
+    fn record(&mut self, share: &Share, read: usize) -> Result<(), Error> {
+        let now = Instant::now();
+        share.check(read)?;
+        self.latency.record(nanos(now - self.finished))?;
+        self.requests += 1;
+        self.finished = now;
+        Ok(())
+    }
+}
+
 fn histogram() -> Histogram<u64> {
     // Three significant figures, auto-resizing: no bound on the slowest exchange to guess.
     Histogram::new(3).expect("3 significant figures is a valid precision")
@@ -137,44 +159,24 @@ async fn drive<W: Worker>(mut worker: W, share: Share) -> Result<Done, Error> {
     while Instant::now() < share.warm_until {
         share.check(worker.exchange().await?)?;
     }
-    let mut latency = histogram();
-    let mut sent = 0;
-    let mut now = Instant::now();
-    while share.more(sent, now) {
-        let read = worker.exchange().await?;
-        let after = Instant::now();
-        share.check(read)?;
-        latency.record(nanos(after - now))?;
-        sent += 1;
-        now = after;
+    let mut done = Done::starting();
+    while share.more(done.requests, done.finished) {
+        let read = worker.exchange().await;
+        done.record(&share, read?)?;
     }
-    Ok(Done {
-        requests: sent,
-        latency,
-        finished: now,
-    })
+    Ok(done)
 }
 
 fn drive_blocking<W: BlockingWorker>(mut worker: W, share: Share) -> Result<Done, Error> {
     while Instant::now() < share.warm_until {
         share.check(worker.exchange()?)?;
     }
-    let mut latency = histogram();
-    let mut sent = 0;
-    let mut now = Instant::now();
-    while share.more(sent, now) {
-        let read = worker.exchange()?;
-        let after = Instant::now();
-        share.check(read)?;
-        latency.record(nanos(after - now))?;
-        sent += 1;
-        now = after;
+    let mut done = Done::starting();
+    while share.more(done.requests, done.finished) {
+        let read = worker.exchange();
+        done.record(&share, read?)?;
     }
-    Ok(Done {
-        requests: sent,
-        latency,
-        finished: now,
-    })
+    Ok(done)
 }
 
 /// Merges the tasks' results; the cell's time runs from the end of the warm-up to the last
