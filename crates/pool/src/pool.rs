@@ -11,7 +11,7 @@ use http::{Method, Request};
 use crate::connection::{Connection, Io, Setup};
 use crate::exchange::Timeouts;
 use crate::idle_deadline;
-use crate::metrics::{Close, CloseGuard, Counters, Event, Metrics};
+use crate::metrics::{Close, Counters, Event, Metrics};
 use crate::slots::{Acquire, Handoff, Slot, Slots};
 use crate::{Error, Evicted, HostStats, IdleStore, PoolKey, Response, SendOptions, Stats};
 
@@ -543,7 +543,7 @@ impl Inner {
             // A server that accepts TCP and never answers the ClientHello must not hang us
             // (TLS-07): the handshake has the connect timeout too.
             let handshake = crate::tls::handshake(Arc::clone(&tls.config), key.host(), stream);
-            let mut closing = CloseGuard::new(&self.metrics, &host);
+            let mut closing = crate::metrics::CloseGuard::new(&self.metrics, &host);
             let tls = match tokio::time::timeout(t.connect, handshake).await {
                 Ok(Ok(tls)) => tls,
                 Ok(Err(e)) => {
