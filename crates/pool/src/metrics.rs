@@ -16,6 +16,7 @@ const MAX_ORIGINS: usize = 4096;
 
 /// Counters since the pool was built, and connections right now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct Stats {
     /// Connections opened.
     pub opened: u64,
@@ -44,6 +45,7 @@ pub type HostStats = Stats;
 
 /// Connections closed since the pool was built, by reason.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct ClosedStats {
     /// Idle past their deadline (ours, the server's `Keep-Alive: timeout`, or the end of
     /// their `max_lifetime`).
@@ -63,6 +65,9 @@ pub struct ClosedStats {
     /// connecting, writing or waiting for the response head: what the server has or will send
     /// can no longer be told apart from the next response, so the connection cannot be reused.
     pub cancelled: u64,
+    /// Closed by [`Pool::close`](crate::Pool::close): idle ones at once, the others as their
+    /// responses end.
+    pub shutdown: u64,
 }
 
 impl ClosedStats {
@@ -77,8 +82,9 @@ impl ClosedStats {
             error,
             lifetime,
             cancelled,
+            shutdown,
         } = *self;
-        idle_timeout + stale + limit + not_reusable + error + lifetime + cancelled
+        idle_timeout + stale + limit + not_reusable + error + lifetime + cancelled + shutdown
     }
 }
 
@@ -105,6 +111,7 @@ pub(crate) enum Close {
     Error,
     Lifetime,
     Cancelled,
+    Shutdown,
 }
 
 impl From<EvictReason> for Close {
@@ -132,6 +139,7 @@ pub(crate) struct Counters {
     error: AtomicU64,
     lifetime: AtomicU64,
     cancelled: AtomicU64,
+    shutdown: AtomicU64,
 }
 
 impl Counters {
@@ -149,6 +157,7 @@ impl Counters {
             Event::Closed(Close::Error) => &self.error,
             Event::Closed(Close::Lifetime) => &self.lifetime,
             Event::Closed(Close::Cancelled) => &self.cancelled,
+            Event::Closed(Close::Shutdown) => &self.shutdown,
         };
         counter.fetch_add(1, Ordering::Relaxed);
     }
@@ -170,6 +179,7 @@ impl Counters {
                 error: get(&self.error),
                 lifetime: get(&self.lifetime),
                 cancelled: get(&self.cancelled),
+                shutdown: get(&self.shutdown),
             },
             ..Stats::default()
         }

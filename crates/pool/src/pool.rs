@@ -287,6 +287,7 @@ impl Pool {
         self.inner.closed.store(true, Ordering::Release);
         let idle = self.inner.idle().drain();
         for (_, conn) in idle {
+            self.inner.count_close(&conn, Close::Shutdown);
             conn.shutdown(Duration::from_millis(200)).await;
         }
     }
@@ -388,6 +389,10 @@ impl Pool {
         loop {
             let retried = retry_in.is_some();
             let (conn, reused) = match retry_in.take() {
+                // Closed meanwhile: no new connection (the slot passes on as it drops).
+                Some(_) if self.inner.closed.load(Ordering::Acquire) => {
+                    return Err(Error::PoolClosed);
+                }
                 Some(slot) => (self.inner.open(&key, &tls, slot, &timeouts).await?, false),
                 None => self.inner.connection_for(&key, &tls, &timeouts).await?,
             };
@@ -425,6 +430,27 @@ impl Pool {
                 }
             }
         }
+    }
+}
+
+/// A place in a host's queue. Dropped before it is served (the request cancelled, timed out,
+/// or served by an idle connection after all), it gives the place up; a connection already
+/// handed to it goes back to the pool rather than closing unseen with the channel.
+struct Waiting<'a> {
+    rx: tokio::sync::oneshot::Receiver<Handoff>,
+    inner: &'a Inner,
+    key: &'a PoolKey,
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.rx.close();
+        if let Ok(Handoff::Connection(conn)) = self.rx.try_recv() {
+            // The server's keep-alive hint was spent on the hand-over; the pool's own idle
+            // timeout applies, and the liveness check at checkout covers the rest.
+            self.inner.checkin(self.key.clone(), conn, None);
+        }
+        // A handed-over `Open(slot)` drops here, which passes the slot on.
     }
 }
 
@@ -498,16 +524,20 @@ impl Inner {
         if let Some(conn) = self.checkout(key) {
             return Ok((conn, true));
         }
-        let waiting = match self.slots.acquire(key) {
+        let mut waiting = match self.slots.acquire(key) {
             Acquire::Open(slot) => return Ok((self.open(key, route, slot, t).await?, false)),
-            Acquire::Wait(waiting) => waiting,
+            Acquire::Wait(rx) => Waiting {
+                rx,
+                inner: self,
+                key,
+            },
         };
         // A connection may have gone idle between the checkout above and joining the queue;
         // then it was not handed over. Look once more now that the place is taken.
         if let Some(conn) = self.checkout(key) {
             return Ok((conn, true)); // dropping `waiting` gives up the place
         }
-        match tokio::time::timeout(self.config.acquire_timeout, waiting).await {
+        match tokio::time::timeout(self.config.acquire_timeout, &mut waiting.rx).await {
             Ok(Ok(Handoff::Connection(conn))) => Ok((conn, true)),
             Ok(Ok(Handoff::Open(slot))) => Ok((self.open(key, route, slot, t).await?, false)),
             // Timed out, or the pool went away while we waited.
@@ -618,6 +648,7 @@ impl Inner {
         hint: Option<tarry_wire::KeepAlive>,
     ) {
         if self.closed.load(Ordering::Acquire) {
+            self.count_close(&conn, Close::Shutdown);
             return; // dropped, so closed
         }
         let now = Instant::now();

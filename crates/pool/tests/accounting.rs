@@ -79,7 +79,8 @@ async fn a_request_dropped_before_its_head_counts_its_connection_as_cancelled() 
     // Nothing of it is reused: the next request opens its own connection.
     let again = pool.send(get(&server.url("/")), Bytes::new());
     let _ = tokio::time::timeout(Duration::from_millis(100), again).await;
-    assert_eq!(pool.stats().opened, 2);
+    assert_eq!(server.wait_accepts(2, Duration::from_secs(10)), 2);
+    assert_eq!(pool.stats().reused, 0);
 }
 
 /// A connection that closes before any response byte, on its first use, is an error, not a
@@ -127,5 +128,58 @@ async fn a_stalled_handshake_is_a_timeout_and_its_connection_is_counted() {
     assert!(matches!(err, Error::Timeout(_)), "{err}");
     let stats = pool.stats();
     assert_eq!((stats.opened, stats.closed.error), (1, 1), "{stats:?}");
+    assert!(balanced(&stats), "{stats:?}");
+}
+
+/// Under a per-host cap, a connection handed to a queued request that is then dropped before
+/// it looked (cancelled while waiting) goes back to the pool: not closed unseen, and not
+/// counted as open forever.
+#[tokio::test]
+async fn a_connection_handed_to_a_waiter_that_gave_up_goes_back_to_the_pool() {
+    let server = ScriptedServer::repeating(Script::answer_all(OK)).unwrap();
+    let pool = Pool::builder().max_connections_per_host(1).build();
+    let url = server.url("/");
+    let first = pool.send(get(&url), Bytes::new()).await.unwrap();
+    // The second request queues behind the first (polled until it waits, then left alone).
+    let mut queued = Box::pin(pool.send(get(&url), Bytes::new()));
+    let early = tokio::time::timeout(Duration::from_millis(100), &mut queued).await;
+    assert!(early.is_err(), "the cap is 1: the second request must wait");
+    assert_eq!(pool.stats().waiting, 1);
+    // The first response ends: its connection is handed to the waiter, which never looks.
+    assert_eq!(first.bytes().await.unwrap(), "ok");
+    drop(queued);
+    let stats = pool.stats();
+    assert_eq!(
+        (stats.opened, stats.idle, stats.waiting),
+        (1, 1, 0),
+        "{stats:?}"
+    );
+    assert!(balanced(&stats), "{stats:?}");
+    // And the next request reuses it.
+    let again = pool.send(get(&url), Bytes::new()).await.unwrap();
+    assert!(again.reused());
+    assert_eq!(server.accepts(), 1);
+}
+
+/// `close()` counts what it closes, idle connections at once and busy ones as they return.
+#[tokio::test]
+async fn close_counts_what_it_closes() {
+    let server = ScriptedServer::repeating(Script::answer_all(OK)).unwrap();
+    let pool = Pool::new();
+    let url = server.url("/");
+    let (a, b) = tokio::join!(
+        pool.send(get(&url), Bytes::new()),
+        pool.send(get(&url), Bytes::new())
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(a.bytes().await.unwrap(), "ok");
+    pool.close().await;
+    assert_eq!(b.bytes().await.unwrap(), "ok");
+    let stats = pool.stats();
+    assert_eq!(
+        (stats.opened, stats.closed.shutdown, stats.open),
+        (2, 2, 0),
+        "{stats:?}"
+    );
     assert!(balanced(&stats), "{stats:?}");
 }
