@@ -134,6 +134,10 @@ async fn run(ops: u64, seed: u64) {
     assert!(quiet, "still in use or waiting: {stats:?}");
     assert_eq!(stats.open, stats.idle, "{stats:?}");
     assert_eq!(stats.opened, closed + stats.open as u64, "{stats:?}");
+    assert!(
+        stats.closed.cancelled > 0,
+        "no connection closed as cancelled: {stats:?}"
+    );
     // Each kind of cancellation must really have happened, or the run proved less than it says.
     assert!(tally.completed > 0 && tally.never_polled > 0, "{tally:?}");
     assert!(tally.before_head > 0 && tally.mid_body > 0, "{tally:?}");

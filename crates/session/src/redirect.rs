@@ -139,6 +139,9 @@ fn resolve<'a>(
     let mut url = current
         .join(text.trim())
         .map_err(|e| format!("Location {text:?} is not a URL: {e}"))?;
+    // Credentials never travel in a redirect target, nor into the messages below.
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
     if !matches!(url.scheme(), "http" | "https") {
         return Err(format!(
             "Location {url} has a scheme other than http and https"
@@ -155,9 +158,6 @@ fn resolve<'a>(
     if url.fragment().is_none() && current.fragment().is_some() {
         url.set_fragment(current.fragment());
     }
-    // Credentials never travel in a redirect target.
-    let _ = url.set_username("");
-    let _ = url.set_password(None);
     Ok(Some(url))
 }
 
