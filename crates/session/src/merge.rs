@@ -123,11 +123,20 @@ pub(crate) fn merge_parsed(
         body_type: parts.body_type,
     };
     let mut headers = merge_headers(&defaults.headers, &edits);
-    let written_auth = take_last(&mut headers, &AUTHORIZATION);
-    let raw_cookie = take_joined_cookie(&mut headers);
-    if headers.contains_key(PROXY_AUTHORIZATION) {
+    // One pass over the few names says whether any must come out; most requests have none,
+    // and three hashed lookups cost more than the pass.
+    let (written_auth, raw_cookie) = if headers
+        .keys()
+        .any(|name| name == AUTHORIZATION || name == COOKIE || name == PROXY_AUTHORIZATION)
+    {
         headers.remove(PROXY_AUTHORIZATION);
-    }
+        (
+            take_last(&mut headers, &AUTHORIZATION),
+            take_joined_cookie(&mut headers),
+        )
+    } else {
+        (None, None)
+    };
 
     let auth = match parts.auth {
         AuthChoice::Use(auth) => Some(auth),
