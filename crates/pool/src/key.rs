@@ -52,7 +52,7 @@ impl PoolKey {
             Some("https") => return Err(crate::Error::InvalidUri("https needs the `tls` feature")),
             _ => return Err(crate::Error::InvalidUri("scheme must be http or https")),
         };
-        let host = uri.host().ok_or(crate::Error::InvalidUri("no host"))?;
+        let host = host_of(uri).ok_or(crate::Error::InvalidUri("no host"))?;
         // One rule for every use of the host (key, SNI, certificate check, cookies): lowercase,
         // brackets off an IPv6 literal, and no trailing dot (`localhost.` is `localhost`).
         let host = host
@@ -113,5 +113,45 @@ impl PoolKey {
     /// Where a resolve override sent the host, if one did.
     pub fn addrs(&self) -> Option<&[SocketAddr]> {
         self.addrs.as_deref()
+    }
+}
+
+/// The host of `uri` as [`http::Uri::host`] gives it, found faster for the common authority
+/// without user information or an IPv6 literal: a byte scan instead of the general search,
+/// which on a kept-alive request cost more than all the rest of the key.
+fn host_of(uri: &http::Uri) -> Option<&str> {
+    let authority = uri.authority()?.as_str();
+    if authority.bytes().any(|b| b == b'@' || b == b'[') {
+        return uri.host();
+    }
+    let end = authority
+        .bytes()
+        .position(|b| b == b':')
+        .unwrap_or(authority.len());
+    Some(&authority[..end])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::host_of;
+
+    #[test]
+    fn the_fast_host_is_the_http_crates_host() {
+        for text in [
+            "http://a.test/",
+            "http://a.test:8080/x",
+            "https://A.Test.:443/",
+            "http://127.0.0.1:1/",
+            "http://[::1]:8080/",
+            "http://[fe80::1]/",
+            "http://user:pw@b.test:81/",
+            "http://user@[::1]/",
+            "http://a.test:/",
+        ] {
+            let uri: http::Uri = text.parse().unwrap();
+            assert_eq!(host_of(&uri), uri.host(), "{text}");
+        }
+        let relative: http::Uri = "/only/a/path".parse().unwrap();
+        assert_eq!(host_of(&relative), None);
     }
 }

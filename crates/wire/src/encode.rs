@@ -43,6 +43,9 @@ pub(crate) struct RequestHeadPlan {
     pub(crate) request: Request<()>,
     pub(crate) body: RequestBody,
     form: TargetForm,
+    /// Whether the caller wrote a Host header; looked up once, since the head's length and
+    /// its writing both need the Host value.
+    own_host: bool,
 }
 
 impl RequestHeadPlan {
@@ -59,10 +62,12 @@ impl RequestHeadPlan {
             return Err(Error::FramingHeaderInRequest);
         }
         validate_fields(headers).map_err(|name| Error::InvalidRequestHeader { name })?;
+        let own_host = request.headers().contains_key(HOST);
         let plan = RequestHeadPlan {
             request,
             body,
             form: TargetForm::Origin,
+            own_host,
         };
         plan.target()?;
         plan.host()?;
@@ -109,7 +114,11 @@ impl RequestHeadPlan {
 
     /// The Host value: the caller's own, else the URI's authority without credentials.
     fn host(&self) -> Result<&[u8], Error> {
-        if let Some(v) = self.request.headers().get(HOST) {
+        if let Some(v) = self
+            .own_host
+            .then(|| self.request.headers().get(HOST))
+            .flatten()
+        {
             return Ok(v.as_bytes());
         }
         let a = self
