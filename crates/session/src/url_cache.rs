@@ -19,24 +19,42 @@ const CAPACITY: usize = 64;
 
 #[derive(Debug, Default)]
 pub(crate) struct UrlCache {
-    entries: Mutex<HashMap<Box<str>, (Url, http::Uri)>>,
+    memory: Mutex<Memory>,
+}
+
+#[derive(Debug, Default)]
+struct Memory {
+    entries: HashMap<Box<str>, (Url, http::Uri)>,
+    /// The entry asked for last, again: a client calling one URL over and over finds it with
+    /// one comparison, without hashing the string.
+    last: Option<(Box<str>, Url, http::Uri)>,
 }
 
 impl UrlCache {
     /// `text` parsed as a request URL, and as a request target when it can be one.
     pub(crate) fn parse(&self, text: &str) -> Result<(Url, Option<http::Uri>), Error> {
-        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some((url, uri)) = entries.get(text) {
+        let mut memory = self.memory.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((last, url, uri)) = &memory.last
+            && **last == *text
+        {
             return Ok((url.clone(), Some(uri.clone())));
+        }
+        if let Some((key, (url, uri))) = memory.entries.get_key_value(text) {
+            let (key, url, uri) = (key.clone(), url.clone(), uri.clone());
+            memory.last = Some((key, url.clone(), uri.clone()));
+            return Ok((url, Some(uri)));
         }
         let url = parse_url(text)?;
         let Ok(uri) = request_target(&url) else {
             return Ok((url, None));
         };
-        if entries.len() >= CAPACITY {
-            entries.clear();
+        if memory.entries.len() >= CAPACITY {
+            memory.entries.clear();
         }
-        entries.insert(text.into(), (url.clone(), uri.clone()));
+        memory
+            .entries
+            .insert(text.into(), (url.clone(), uri.clone()));
+        memory.last = Some((text.into(), url.clone(), uri.clone()));
         Ok((url, Some(uri)))
     }
 }
@@ -84,6 +102,6 @@ mod tests {
         for i in 0..200 {
             cache.parse(&format!("http://h{i}.test/")).unwrap();
         }
-        assert!(cache.entries.lock().unwrap().len() <= super::CAPACITY);
+        assert!(cache.memory.lock().unwrap().entries.len() <= super::CAPACITY);
     }
 }
