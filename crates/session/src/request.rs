@@ -253,7 +253,9 @@ impl RequestBuilder {
 
     /// Sends the request (following redirects) and returns the response once its head has
     /// arrived; the body is read from the response.
-    pub async fn send(self) -> Result<Response, Error> {
-        crate::send::send(self).await
+    // The future of `send::send` itself, not one wrapping it: a future this large is
+    // copied whole each time it moves, and a wrapper is one more move per request.
+    pub fn send(self) -> impl Future<Output = Result<Response, Error>> + Send {
+        crate::send::send(self)
     }
 }
