@@ -1,5 +1,7 @@
 //! The thread-safe jar: a [`Store`] behind a mutex, with the configuration that governs it.
 
+use std::ops::{Deref, DerefMut};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::SystemTime;
 
@@ -17,8 +19,42 @@ use crate::{Limits, RejectReason};
 #[derive(Debug)]
 pub struct Jar {
     store: Mutex<Store>,
+    /// How many cookies the store held when its lock was last let go. An empty jar (most API
+    /// clients' jar) answers `cookie_header` from this alone: a read that many threads share
+    /// without taking turns, where the lock would be a write each of them makes per request.
+    len_hint: AtomicUsize,
     pub(crate) limits: Limits,
     pub(crate) suffixes: SuffixPolicy,
+}
+
+/// The locked store; on release it leaves the store's size in [`Jar::len_hint`].
+pub(crate) struct StoreGuard<'a> {
+    store: MutexGuard<'a, Store>,
+    len_hint: &'a AtomicUsize,
+}
+
+impl Deref for StoreGuard<'_> {
+    type Target = Store;
+
+    fn deref(&self) -> &Store {
+        &self.store
+    }
+}
+
+impl DerefMut for StoreGuard<'_> {
+    fn deref_mut(&mut self) -> &mut Store {
+        &mut self.store
+    }
+}
+
+impl Drop for StoreGuard<'_> {
+    fn drop(&mut self) {
+        let len = self.store.len();
+        // Written only when it changed, so that readers' cached copies stay valid.
+        if self.len_hint.load(Ordering::Relaxed) != len {
+            self.len_hint.store(len, Ordering::Release);
+        }
+    }
 }
 
 /// What storing one response's `Set-Cookie` lines did.
@@ -61,6 +97,7 @@ impl JarBuilder {
     pub fn build(self) -> Jar {
         Jar {
             store: Mutex::new(Store::default()),
+            len_hint: AtomicUsize::new(0),
             limits: self.limits,
             suffixes: self.suffixes,
         }
@@ -92,12 +129,17 @@ impl Jar {
         &self.limits
     }
 
-    pub(crate) fn lock(&self) -> MutexGuard<'_, Store> {
+    pub(crate) fn lock(&self) -> StoreGuard<'_> {
         // A panic while holding the lock cannot leave a half-written cookie (every mutation is
         // a single push, remove or retain), so a poisoned lock is still a consistent store.
-        self.store
+        let store = self
+            .store
             .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        StoreGuard {
+            store,
+            len_hint: &self.len_hint,
+        }
     }
 
     /// Stores the `Set-Cookie` header values of one response to a request for `url`.
@@ -158,8 +200,12 @@ impl Jar {
     /// The `Cookie` header value for a request to `url` at `now`, or `None` when no cookie
     /// applies. Cookies that would push it past [`Limits::cookie_header_bytes`] are left out.
     pub fn cookie_header(&self, url: &Url, now: SystemTime) -> Option<String> {
+        // An empty jar (the common case for API clients) answers before any lock or URL work.
+        // A store racing with this call is ordered either side of it, as with the lock.
+        if self.len_hint.load(Ordering::Acquire) == 0 {
+            return None;
+        }
         let mut store = self.lock();
-        // An empty jar (the common case for API clients) answers before any URL work.
         if store.len() == 0 {
             return None;
         }

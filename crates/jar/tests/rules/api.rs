@@ -159,3 +159,35 @@ fn insert_scopes_a_cookie_like_a_response_would() {
     assert_eq!(report.rejected, [(0, RejectReason::NoHost)]);
     assert_eq!(jar.len(), 1);
 }
+
+/// The header is answered without the lock while the jar is empty; every way of filling or
+/// emptying it must show at once, from any thread.
+#[test]
+fn the_header_follows_every_change_of_an_empty_jar() {
+    let jar = std::sync::Arc::new(Jar::new());
+    assert_eq!(header(&jar, "http://a.test/", at(0)), None);
+    let filler = std::sync::Arc::clone(&jar);
+    std::thread::spawn(move || store(&filler, "http://a.test/", &["a=1"], at(0)))
+        .join()
+        .unwrap();
+    assert_eq!(
+        header(&jar, "http://a.test/", at(1)).as_deref(),
+        Some("a=1")
+    );
+    jar.clear();
+    assert_eq!(header(&jar, "http://a.test/", at(2)), None);
+    store(&jar, "http://a.test/", &["b=2"], at(3));
+    assert_eq!(
+        jar.remove("a.test", "/", "b")
+            .map(|c| c.value().to_owned())
+            .as_deref(),
+        Some("2")
+    );
+    assert_eq!(header(&jar, "http://a.test/", at(4)), None);
+    let loaded = jar.load_netscape_str("a.test\tFALSE\t/\tFALSE\t0\tc\t3\n", at(5));
+    assert_eq!(loaded, 1);
+    assert_eq!(
+        header(&jar, "http://a.test/", at(6)).as_deref(),
+        Some("c=3")
+    );
+}
