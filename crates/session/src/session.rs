@@ -47,7 +47,6 @@ struct Inner {
     jar: Arc<Jar>,
     defaults: RwLock<Arc<Defaults>>,
     closed: AtomicBool,
-    urls: crate::url_cache::UrlCache,
 }
 
 impl std::fmt::Debug for Session {
@@ -166,9 +165,9 @@ impl Session {
         self.inner.pool.close().await;
     }
 
-    /// `url` parsed, from the session's memory of recent URLs when it can be.
+    /// `url` parsed, from this thread's memory of recent URLs when it can be.
     pub(crate) fn parse_url(&self, url: &str) -> Result<(url::Url, Option<http::Uri>), Error> {
-        self.inner.urls.parse(url)
+        crate::url_cache::parse(url)
     }
 
     /// Whether [`close`](Self::close) was called.
@@ -376,7 +375,6 @@ impl SessionBuilder {
                 jar: self.jar.unwrap_or_else(|| Arc::new(Jar::new())),
                 defaults: RwLock::new(Arc::new(self.defaults)),
                 closed: AtomicBool::new(false),
-                urls: crate::url_cache::UrlCache::default(),
             }),
         }
     }
