@@ -25,7 +25,7 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::time::{Instant, timeout_at};
 
 use crate::body::{Body, BodyState};
-use crate::connection::{Connection, Io, Setup};
+use crate::connection::{Connection, Io};
 use crate::error::Phase;
 use crate::metrics::{Close, CloseGuard};
 use crate::pool::Inner;
@@ -92,12 +92,15 @@ impl Inner {
     ) -> Result<Response, (Failure, Slot)> {
         let started = Instant::now();
         let total_deadline = t.total.map(|d| started + d);
-        let closing = CloseGuard::new(&self.metrics, &conn.host);
+        let setup = conn.setup.take();
         let limits = self.config.limits;
-        let exchanged = exchange_head(&mut conn, request, body, (t, limits), total_deadline).await;
+        // Borrows the connection's counters beside its stream: no reference count to touch.
+        let closing = CloseGuard::new(&self.metrics, &conn.host);
+        let exchanged =
+            exchange_head(&mut conn.io, request, body, (t, limits), total_deadline).await;
         // The caller counts a failed connection's closing, knowing whether it retries.
         closing.disarm();
-        let (head, next, buf, setup) = match exchanged {
+        let (head, next, buf) = match exchanged {
             Ok(parts) => parts,
             Err(failure) => return Err((failure, conn.into_slot())),
         };
@@ -146,12 +149,12 @@ impl Inner {
 /// The request out and the response head in, on `conn`: everything of an exchange that can
 /// fail before the response is handed over.
 async fn exchange_head(
-    conn: &mut Connection,
+    io: &mut Io,
     request: &Request<()>,
     body: &Bytes,
     (t, limits): (Timeouts, tarry_wire::Limits),
     total_deadline: Option<Instant>,
-) -> Result<(ResponseHead, AfterResponse, BytesMut, Option<Setup>), Failure> {
+) -> Result<(ResponseHead, AfterResponse, BytesMut), Failure> {
     let framing = if body.is_empty()
         && !matches!(
             *request.method(),
@@ -169,34 +172,33 @@ async fn exchange_head(
     let mut out = Vec::with_capacity(call.head_len() + body.len().min(PIECE));
     let call = match call.write_head(&mut out).map_err(wire(Phase::Write))? {
         AfterHead::RecvResponse(call) => {
-            first_write(&mut conn.io, &out).await?;
+            first_write(io, &out).await?;
             call
         }
         AfterHead::SendBody(mut call) if body.len() <= PIECE => {
             call.write(body, &mut out).map_err(wire(Phase::Write))?;
             let call = call.finish(&mut out).map_err(wire(Phase::Write))?;
-            first_write(&mut conn.io, &out).await?;
+            first_write(io, &out).await?;
             call
         }
         AfterHead::SendBody(call) => {
-            first_write(&mut conn.io, &out).await?;
+            first_write(io, &out).await?;
             let gap = t.read;
-            upload(&mut conn.io, call, body, &mut buf, gap, total_deadline).await?
+            upload(io, call, body, &mut buf, gap, total_deadline).await?
         }
         AfterHead::Await100(call) => {
-            first_write(&mut conn.io, &out).await?;
+            first_write(io, &out).await?;
             let expect_end = within_total(Instant::now() + t.expect);
-            match await_100(&mut conn.io, call, &mut buf, expect_end).await? {
+            match await_100(io, call, &mut buf, expect_end).await? {
                 Await100Next::RecvResponse(call) => call,
                 Await100Next::SendBody(call) => {
                     let gap = t.read;
-                    upload(&mut conn.io, call, body, &mut buf, gap, total_deadline).await?
+                    upload(io, call, body, &mut buf, gap, total_deadline).await?
                 }
             }
         }
     };
 
-    let setup = conn.setup.take();
     let head_deadline = within_total(Instant::now() + t.head);
     let mut received = buf.len();
     let mut call = call;
@@ -212,7 +214,7 @@ async fn exchange_head(
                 if buf.capacity() - buf.len() < 1024 {
                     buf.reserve(8 * 1024);
                 }
-                let n = match timeout_at(head_deadline, conn.read_buf(&mut buf)).await {
+                let n = match timeout_at(head_deadline, io.read_buf(&mut buf)).await {
                     Err(_) => return Err(fail(Error::Timeout(Phase::Head), false)),
                     Ok(Err(e)) => return Err(fail(Error::Io(Phase::Head, e), received == 0)),
                     Ok(Ok(n)) => n,
@@ -230,7 +232,7 @@ async fn exchange_head(
         }
     }
     match call.proceed() {
-        Ok(Some((head, next))) => Ok((head, next, buf, setup)),
+        Ok(Some((head, next))) => Ok((head, next, buf)),
         Ok(None) => {
             let cut = tarry_wire::Error::IncompleteHead;
             Err(fail(Error::Protocol(Phase::Head, cut), false))

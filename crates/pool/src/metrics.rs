@@ -241,17 +241,17 @@ impl Metrics {
 /// connection would count as opened forever.
 pub(crate) struct CloseGuard<'a> {
     metrics: &'a Metrics,
-    host: Arc<Counters>,
+    host: &'a Counters,
     /// Why, if dropped now: `Cancelled` until an error says otherwise.
     pub(crate) reason: Close,
     armed: bool,
 }
 
 impl<'a> CloseGuard<'a> {
-    pub(crate) fn new(metrics: &'a Metrics, host: &Arc<Counters>) -> CloseGuard<'a> {
+    pub(crate) fn new(metrics: &'a Metrics, host: &'a Counters) -> CloseGuard<'a> {
         CloseGuard {
             metrics,
-            host: Arc::clone(host),
+            host,
             reason: Close::Cancelled,
             armed: true,
         }
@@ -266,7 +266,7 @@ impl<'a> CloseGuard<'a> {
 impl Drop for CloseGuard<'_> {
     fn drop(&mut self) {
         if self.armed {
-            self.metrics.count(&self.host, Event::Closed(self.reason));
+            self.metrics.count(self.host, Event::Closed(self.reason));
         }
     }
 }
