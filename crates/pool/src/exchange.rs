@@ -148,6 +148,9 @@ impl Inner {
 
 /// The request out and the response head in, on `conn`: everything of an exchange that can
 /// fail before the response is handed over.
+// The uncommon paths (a large body sent in pieces, waiting for `100 Continue`) are boxed:
+// their futures would otherwise make every request's future larger, and a future is copied
+// whole each time it moves.
 async fn exchange_head(
     io: &mut Io,
     request: &Request<()>,
@@ -184,16 +187,16 @@ async fn exchange_head(
         AfterHead::SendBody(call) => {
             first_write(io, &out).await?;
             let gap = t.read;
-            upload(io, call, body, &mut buf, gap, total_deadline).await?
+            Box::pin(upload(io, call, body, &mut buf, gap, total_deadline)).await?
         }
         AfterHead::Await100(call) => {
             first_write(io, &out).await?;
             let expect_end = within_total(Instant::now() + t.expect);
-            match await_100(io, call, &mut buf, expect_end).await? {
+            match Box::pin(await_100(io, call, &mut buf, expect_end)).await? {
                 Await100Next::RecvResponse(call) => call,
                 Await100Next::SendBody(call) => {
                     let gap = t.read;
-                    upload(io, call, body, &mut buf, gap, total_deadline).await?
+                    Box::pin(upload(io, call, body, &mut buf, gap, total_deadline)).await?
                 }
             }
         }

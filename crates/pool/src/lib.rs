@@ -87,6 +87,7 @@ mod key;
 mod metrics;
 mod options;
 mod pool;
+mod route_memo;
 mod slots;
 #[cfg(feature = "tls")]
 mod tls;

@@ -221,6 +221,7 @@ impl PoolBuilder {
                 metrics: Metrics::default(),
                 closed: AtomicBool::new(false),
                 sweeping: AtomicBool::new(false),
+                id: crate::route_memo::pool_id(),
             }),
         }
     }
@@ -247,6 +248,8 @@ pub(crate) struct Inner {
     /// Whether the background sweep task has been started (on the first request, since a pool
     /// may be built outside a runtime).
     sweeping: AtomicBool,
+    /// This pool's name in the per-thread route memory.
+    id: u64,
 }
 
 impl Default for Pool {
@@ -473,6 +476,26 @@ impl Inner {
         uri: &http::Uri,
         options: &SendOptions,
     ) -> Result<(PoolKey, Route), Error> {
+        #[cfg(feature = "tls")]
+        let own_settings = options.tls.is_none();
+        #[cfg(not(feature = "tls"))]
+        let own_settings = true;
+        let memorable = own_settings && options.resolve_to.is_empty();
+        if memorable && let Some(found) = crate::route_memo::recall(self.id, uri) {
+            return Ok(found);
+        }
+        let (key, route) = self.work_out_route(uri, options)?;
+        if memorable {
+            crate::route_memo::remember(self.id, uri, &key, &route);
+        }
+        Ok((key, route))
+    }
+
+    fn work_out_route(
+        &self,
+        uri: &http::Uri,
+        options: &SendOptions,
+    ) -> Result<(PoolKey, Route), Error> {
         let origin = PoolKey::origin(uri)?;
         let addrs = if options.resolve_to.is_empty() {
             let (host, port) = (origin.host(), origin.port());
@@ -545,7 +568,21 @@ impl Inner {
         }
     }
 
-    async fn open(
+    /// Opens a connection for `key` in `slot`.
+    // Boxed: opening is rare next to reuse, and its future (resolve, happy eyeballs, the
+    // handshake) is large; inline, it would make every request's future that much larger,
+    // and a future is copied whole each time it moves.
+    fn open<'a>(
+        &'a self,
+        key: &'a PoolKey,
+        route: &'a Route,
+        slot: Slot,
+        t: &'a Timeouts,
+    ) -> std::pin::Pin<Box<dyn Future<Output = Result<Connection, Error>> + Send + 'a>> {
+        Box::pin(self.open_now(key, route, slot, t))
+    }
+
+    async fn open_now(
         &self,
         key: &PoolKey,
         route: &Route,

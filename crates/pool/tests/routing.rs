@@ -96,6 +96,39 @@ async fn pool_06_pool_wide_and_per_request_overrides_stay_apart() {
     assert_eq!(pool.stats().opened, 2);
 }
 
+/// Each thread remembers the last route a pool worked out; on one thread, pools with other
+/// overrides for the same URL, and URLs that differ only in case or port, must each still go
+/// where their own settings say.
+#[tokio::test(flavor = "current_thread")]
+async fn pool_06_the_remembered_route_is_per_pool_and_per_authority() {
+    let (a, seen_a) = named_server("a").await;
+    let (b, seen_b) = named_server("b").await;
+    let to_a = Pool::builder()
+        .resolve("x.test", 80, a)
+        .resolve("x.test", 81, b)
+        .build();
+    let to_b = Pool::builder().resolve("x.test", 80, b).build();
+    let plain = SendOptions::new();
+    for _ in 0..3 {
+        assert_eq!(body(&to_a, "http://x.test/", &plain).await, "a");
+        assert_eq!(body(&to_b, "http://x.test/", &plain).await, "b");
+    }
+    // The same pool, a per-request override, then its own route again.
+    let to_b_once = SendOptions::new().resolve_to(b);
+    assert_eq!(body(&to_a, "http://x.test/", &to_b_once).await, "b");
+    assert_eq!(body(&to_a, "http://x.test/", &plain).await, "a");
+    // Another spelling of the same origin shares its connection; another port is another
+    // route, here to the other server.
+    assert_eq!(body(&to_a, "http://X.TEST:80/", &plain).await, "a");
+    assert_eq!(body(&to_a, "http://x.test:81/", &plain).await, "b");
+    assert_eq!(body(&to_a, "http://x.test/", &plain).await, "a");
+    assert_eq!(seen_a.load(Ordering::SeqCst), 6);
+    assert_eq!(seen_b.load(Ordering::SeqCst), 5);
+    // `to_a` opened one connection to a, one to b for the per-request override, and one for
+    // port 81; every other request reused one.
+    assert_eq!(to_a.stats().opened, 3);
+}
+
 /// A listener whose backlog is full and which never accepts: a connect to it gets no answer
 /// (Linux drops the SYN), the nearest a loopback test gets to a dead address family.
 async fn unanswering() -> (SocketAddr, Vec<TcpStream>) {

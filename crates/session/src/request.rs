@@ -66,7 +66,9 @@ pub(crate) struct Parts {
 pub struct RequestBuilder {
     pub(crate) session: Session,
     pub(crate) method: Method,
-    pub(crate) url: String,
+    /// The URL, parsed when the builder was made (from the thread's URL memory, which also
+    /// holds the request target), or why it could not be.
+    pub(crate) url: Result<(url::Url, Option<http::Uri>), Error>,
     pub(crate) parts: Parts,
     /// The first thing the builder could not take; reported by `send`.
     pub(crate) error: Option<String>,
@@ -76,7 +78,7 @@ impl std::fmt::Debug for RequestBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RequestBuilder")
             .field("method", &self.method)
-            .field("url", &self.url)
+            .field("url", &self.url.as_ref().map(|(url, _)| url.as_str()))
             .field("parts", &self.parts)
             .finish_non_exhaustive()
     }
@@ -87,7 +89,7 @@ impl RequestBuilder {
         RequestBuilder {
             session,
             method,
-            url: url.to_owned(),
+            url: crate::url_cache::parse(url),
             parts: Parts::default(),
             error: None,
         }

@@ -15,7 +15,7 @@ use http::{HeaderValue, Request};
 use tarry_pool::SendOptions;
 use url::Url;
 
-use crate::merge::{self, Prepared, merge_parsed, parse_url};
+use crate::merge::{self, Prepared, merge_parsed};
 use crate::redirect::{self, Next};
 use crate::url_cache::request_target;
 use crate::{Error, RequestBuilder, Response};
@@ -35,13 +35,10 @@ pub(crate) async fn send(builder: RequestBuilder) -> Result<Response, Error> {
     if session.is_closed() {
         return Err(Error::Closed);
     }
+    let (parsed, target) = url?;
     if let Some(why) = error {
-        return Err(Error::InvalidRequest {
-            url: parse_url(&url)?,
-            why,
-        });
+        return Err(Error::InvalidRequest { url: parsed, why });
     }
-    let (parsed, target) = session.parse_url(&url)?;
     let defaults = session.defaults();
     let mut prepared = merge_parsed(&defaults, method, parsed, parts)?;
     // The remembered request target fits the first hop if merging left the URL as it was.
@@ -49,7 +46,8 @@ pub(crate) async fn send(builder: RequestBuilder) -> Result<Response, Error> {
     let options = options(&prepared);
     // The hop about to be sent. Its parts move into the pool's request; a redirect builds
     // them again, so nothing is copied for a request that is not redirected.
-    let mut hop_url = prepared.url.clone();
+    // Moved out, not copied: nothing reads the merged URL from `prepared` again.
+    let mut hop_url = prepared.url;
     let mut hop_method = prepared.method.clone();
     let mut headers = std::mem::take(&mut prepared.headers);
     let mut body = prepared.body.take();
@@ -78,7 +76,8 @@ pub(crate) async fn send(builder: RequestBuilder) -> Result<Response, Error> {
         if let (true, Some(value)) = (credentials_ok, &prepared.authorization) {
             request.headers_mut().insert(AUTHORIZATION, value.clone());
         }
-        let cookie = cookie_header(&session, &prepared, &hop_url, same_origin, raw_cookie_ok);
+        let own = (prepared.cookies.as_slice(), &prepared.raw_cookie);
+        let cookie = cookie_header(&session, own, &hop_url, same_origin, raw_cookie_ok);
         if let Some(cookie) = cookie {
             request.headers_mut().insert(COOKIE, cookie);
         }
@@ -161,14 +160,14 @@ fn options(prepared: &Prepared) -> SendOptions {
 /// for this URL that the request did not replace.
 fn cookie_header(
     session: &crate::Session,
-    prepared: &Prepared,
+    (cookies, raw_cookie): (&[(String, String)], &Option<HeaderValue>),
     url: &Url,
     same_origin: bool,
     raw_ok: bool,
 ) -> Option<HeaderValue> {
     let now = SystemTime::now();
-    let own: &[(String, String)] = if same_origin { &prepared.cookies } else { &[] };
-    let raw = prepared.raw_cookie.as_ref().filter(|_| raw_ok);
+    let own: &[(String, String)] = if same_origin { cookies } else { &[] };
+    let raw = raw_cookie.as_ref().filter(|_| raw_ok);
     if own.is_empty() && raw.is_none() {
         // The common case: the jar alone.
         let header = session.jar().cookie_header(url, now)?;

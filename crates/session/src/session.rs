@@ -165,11 +165,6 @@ impl Session {
         self.inner.pool.close().await;
     }
 
-    /// `url` parsed, from this thread's memory of recent URLs when it can be.
-    pub(crate) fn parse_url(&self, url: &str) -> Result<(url::Url, Option<http::Uri>), Error> {
-        crate::url_cache::parse(url)
-    }
-
     /// Whether [`close`](Self::close) was called.
     pub fn is_closed(&self) -> bool {
         self.inner.closed.load(Ordering::Acquire)
