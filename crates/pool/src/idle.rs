@@ -6,7 +6,8 @@
 //! a reason, handed back for the caller to close and count, so nothing is dropped silently.
 
 use std::collections::HashMap;
-use std::hash::Hash;
+use std::collections::hash_map::RandomState;
+use std::hash::{BuildHasher, Hash};
 use std::time::Instant;
 
 /// A connection the store can hold. `is_open` is asked at checkin and checkout; for a socket it
@@ -48,11 +49,12 @@ struct Entry<T> {
     deadline: Instant,
 }
 
-/// Idle connections by key (host, port, and every setting that affects trust or routing).
+/// Idle connections by key (host, port, and every setting that affects trust or routing),
+/// hashed with `S`.
 #[derive(Debug)]
-pub struct IdleStore<K, T> {
+pub struct IdleStore<K, T, S = RandomState> {
     /// Per key, a stack: the last element is the most recently returned.
-    hosts: HashMap<K, Vec<Entry<T>>>,
+    hosts: HashMap<K, Vec<Entry<T>>, S>,
     len: usize,
     max_per_host: usize,
     max_total: usize,
@@ -62,8 +64,16 @@ impl<K: Hash + Eq + Clone, T: Poolable> IdleStore<K, T> {
     /// An empty store keeping at most `max_per_host` idle connections per key and `max_total`
     /// in all.
     pub fn new(max_per_host: usize, max_total: usize) -> Self {
+        IdleStore::with_hasher(max_per_host, max_total, RandomState::new())
+    }
+}
+
+impl<K: Hash + Eq + Clone, T: Poolable, S: BuildHasher> IdleStore<K, T, S> {
+    /// [`new`](Self::new), with keys hashed by `hasher` (the pool's keys carry a hash of
+    /// their own, computed once).
+    pub fn with_hasher(max_per_host: usize, max_total: usize, hasher: S) -> Self {
         IdleStore {
-            hosts: HashMap::new(),
+            hosts: HashMap::with_hasher(hasher),
             len: 0,
             max_per_host,
             max_total,

@@ -1,8 +1,9 @@
 //! What makes two requests able to share a connection.
 
-use std::hash::{Hash, Hasher};
+use std::collections::hash_map::RandomState;
+use std::hash::{BuildHasher, BuildHasherDefault, Hash, Hasher};
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// The pool key: two requests share connections only when every part is equal. Besides the
 /// origin it holds the identity of each setting that affects trust or routing: the TLS
@@ -84,9 +85,11 @@ impl PoolKey {
     }
 
     fn sealed(mut self) -> PoolKey {
-        let mut hasher = std::hash::DefaultHasher::new();
-        (self.scheme, &*self.host, self.port, self.tls, &self.addrs).hash(&mut hasher);
-        self.hash = hasher.finish();
+        // Keyed at random once per process, so that hosts chosen to collide (a redirect can
+        // choose a host) cannot be: the maps then use this hash as it is.
+        static KEYS: OnceLock<RandomState> = OnceLock::new();
+        let keys = KEYS.get_or_init(RandomState::new);
+        self.hash = keys.hash_one((self.scheme, &*self.host, self.port, self.tls, &self.addrs));
         self
     }
 
@@ -113,6 +116,31 @@ impl PoolKey {
     /// Where a resolve override sent the host, if one did.
     pub fn addrs(&self) -> Option<&[SocketAddr]> {
         self.addrs.as_deref()
+    }
+}
+
+/// Hashes a [`PoolKey`] as the number it carries: the maps of the pool look keys up several
+/// times per request, and hashing that number again would only cost time.
+pub(crate) type KeyHash = BuildHasherDefault<Prehashed>;
+
+/// The hasher of [`KeyHash`].
+#[derive(Debug, Default)]
+pub(crate) struct Prehashed(u64);
+
+impl Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+
+    // Only a `PoolKey`'s number is ever written; anything else still gets a sound hash.
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+        }
     }
 }
 

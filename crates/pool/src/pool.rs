@@ -11,6 +11,7 @@ use http::{Method, Request};
 use crate::connection::{Connection, Io, Setup};
 use crate::exchange::Timeouts;
 use crate::idle_deadline;
+use crate::key::KeyHash;
 use crate::metrics::{Close, Counters, Event, Metrics};
 use crate::slots::{Acquire, Handoff, Slot, Slots};
 use crate::{Error, Evicted, HostStats, IdleStore, PoolKey, Response, SendOptions, Stats};
@@ -213,7 +214,11 @@ impl PoolBuilder {
         let tls = crate::tls_registry::TlsRegistry::new(self.tls.clone());
         Pool {
             inner: Arc::new(Inner {
-                idle: Mutex::new(IdleStore::new(self.max_idle_per_host, self.max_idle_total)),
+                idle: Mutex::new(IdleStore::with_hasher(
+                    self.max_idle_per_host,
+                    self.max_idle_total,
+                    KeyHash::default(),
+                )),
                 slots: Slots::new(self.max_connections_per_host),
                 config: self,
                 #[cfg(feature = "tls")]
@@ -235,7 +240,7 @@ pub struct Pool {
 
 #[derive(Debug)]
 pub(crate) struct Inner {
-    idle: Mutex<IdleStore<PoolKey, Connection>>,
+    idle: Mutex<IdleStore<PoolKey, Connection, KeyHash>>,
     slots: Arc<Slots>,
     pub(crate) config: PoolBuilder,
     /// One shared configuration per TLS setting, so that sessions resume across fresh
@@ -464,7 +469,7 @@ pub(crate) type Route = Option<crate::tls_registry::TlsConfig>;
 pub(crate) type Route = ();
 
 impl Inner {
-    fn idle(&self) -> MutexGuard<'_, IdleStore<PoolKey, Connection>> {
+    fn idle(&self) -> MutexGuard<'_, IdleStore<PoolKey, Connection, KeyHash>> {
         // The store is consistent after every call (each is a single push or pop), so a panic
         // elsewhere while it was locked leaves nothing half-done.
         self.idle.lock().unwrap_or_else(|p| p.into_inner())

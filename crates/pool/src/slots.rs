@@ -13,6 +13,7 @@ use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use tokio::sync::oneshot;
 
 use crate::PoolKey;
+use crate::key::KeyHash;
 use crate::connection::Connection;
 
 /// What a waiter is handed.
@@ -34,7 +35,7 @@ struct Host {
 /// is dropped (a drop takes the lock itself).
 #[derive(Debug)]
 pub(crate) struct Slots {
-    hosts: Mutex<HashMap<PoolKey, Host>>,
+    hosts: Mutex<HashMap<PoolKey, Host, KeyHash>>,
     max_per_host: usize,
 }
 
@@ -58,12 +59,12 @@ pub(crate) enum Acquire {
 impl Slots {
     pub(crate) fn new(max_per_host: usize) -> Arc<Slots> {
         Arc::new(Slots {
-            hosts: Mutex::new(HashMap::new()),
+            hosts: Mutex::new(HashMap::default()),
             max_per_host,
         })
     }
 
-    fn lock(&self) -> MutexGuard<'_, HashMap<PoolKey, Host>> {
+    fn lock(&self) -> MutexGuard<'_, HashMap<PoolKey, Host, KeyHash>> {
         // Every critical section leaves the map consistent, so a poisoned lock is still sound.
         self.hosts.lock().unwrap_or_else(|p| p.into_inner())
     }
