@@ -236,19 +236,15 @@ impl Inner {
     }
 
     fn upgrade_requested(&self) -> bool {
-        self.plan
-            .request
-            .headers()
-            .contains_key(http::header::UPGRADE)
+        self.plan.facts.upgrade
     }
 
     /// The reasons known from the request alone.
     fn request_close_reason(&self) -> Option<CloseReason> {
-        let req = &self.plan.request;
-        let connection = connection_tokens(req.headers());
-        if connection.close {
+        let facts = &self.plan.facts;
+        if facts.connection_close {
             Some(CloseReason::ClientConnectionClose)
-        } else if req.version() == Version::HTTP_10 && !connection.keep_alive {
+        } else if self.plan.request.version() == Version::HTTP_10 && !facts.connection_keep_alive {
             Some(CloseReason::Http10Request)
         } else {
             None
@@ -292,15 +288,6 @@ fn tokens<'a>(values: impl Iterator<Item = &'a [u8]>) -> ConnectionTokens {
         }
     }
     t
-}
-
-fn connection_tokens(headers: &HeaderMap) -> ConnectionTokens {
-    tokens(
-        headers
-            .get_all(http::header::CONNECTION)
-            .iter()
-            .map(|v| v.as_bytes()),
-    )
 }
 
 fn connection_tokens_of(head: &ResponseHead) -> ConnectionTokens {
