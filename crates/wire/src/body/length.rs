@@ -6,6 +6,7 @@
 
 use http::{Method, StatusCode, Version};
 
+use crate::ascii::eq_ignore_case;
 use crate::{Error, KeepAlive, ResponseHead};
 
 /// How the body of a response is delimited on the wire.
@@ -72,20 +73,20 @@ impl HeadFields {
     pub(crate) fn scan(head: &ResponseHead) -> Self {
         let mut f = HeadFields::default();
         for (name, value) in head.raw_fields() {
-            if name.eq_ignore_ascii_case(b"transfer-encoding") {
+            if eq_ignore_case(name, b"transfer-encoding") {
                 f.te.add(value);
-            } else if name.eq_ignore_ascii_case(b"content-length") {
+            } else if eq_ignore_case(name, b"content-length") {
                 f.content_length = Some(match f.content_length {
                     None => content_length_value(value, None),
                     Some(Ok(agreed)) => content_length_value(value, Some(agreed)),
                     Some(Err(e)) => Err(e),
                 });
-            } else if name.eq_ignore_ascii_case(b"connection") {
+            } else if eq_ignore_case(name, b"connection") {
                 for token in list_elements(value) {
                     f.connection_close |= token.eq_ignore_ascii_case(b"close");
                     f.connection_keep_alive |= token.eq_ignore_ascii_case(b"keep-alive");
                 }
-            } else if name.eq_ignore_ascii_case(b"keep-alive") {
+            } else if eq_ignore_case(name, b"keep-alive") {
                 f.keep_alive.add(value);
             }
         }
