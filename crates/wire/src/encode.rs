@@ -128,101 +128,39 @@ impl RequestHeadPlan {
                 name: name.as_str().to_owned(),
             });
         }
-        let mut plan = RequestHeadPlan {
+        // Everything is settled before the plan is built, so that the request is moved once.
+        let target_len = checked_target_len(&request, TargetForm::Origin)?;
+        let host = if own_host {
+            HostSource::Field
+        } else {
+            let authority = request.uri().authority().ok_or(Error::MissingHost)?;
+            HostSource::Authority {
+                start: host_start(authority.as_str()),
+            }
+        };
+        let len = head_len(&request, body, host, fields_len, target_len);
+        Ok(RequestHeadPlan {
             request,
             body,
             form: TargetForm::Origin,
-            host: HostSource::Field,
+            host,
             fields_len,
-            len: 0,
+            len,
             facts,
-        };
-        let target_len = plan.checked_target_len()?;
-        if !own_host {
-            let authority = plan.request.uri().authority().ok_or(Error::MissingHost)?;
-            plan.host = HostSource::Authority {
-                start: host_start(authority.as_str()),
-            };
-        }
-        plan.len = plan.len_with(target_len);
-        Ok(plan)
-    }
-
-    pub(crate) fn set_form(&mut self, form: TargetForm) -> Result<(), Error> {
-        let previous = std::mem::replace(&mut self.form, form);
-        match self.checked_target_len() {
-            Ok(target_len) => {
-                self.len = self.len_with(target_len);
-                Ok(())
-            }
-            Err(e) => {
-                self.form = previous;
-                Err(e)
-            }
-        }
-    }
-
-    /// The request-target as up to four pieces written one after another, unchecked: see
-    /// [`checked_target_len`](Self::checked_target_len).
-    fn target(&self) -> Result<[&str; 4], Error> {
-        let uri = self.request.uri();
-        let authority = || {
-            let a = uri.authority().ok_or(Error::InvalidRequestTarget)?.as_str();
-            // Credentials in the URI never go on the wire in the target or in Host.
-            Ok::<_, Error>(&a[host_start(a)..])
-        };
-        let path = match uri.path_and_query().map(|p| p.as_str()) {
-            None | Some("") => "/",
-            Some(p) => p,
-        };
-        Ok(if self.request.method() == Method::CONNECT {
-            [authority()?, "", "", ""]
-        } else if self.form == TargetForm::Absolute {
-            let scheme = uri.scheme_str().ok_or(Error::InvalidRequestTarget)?;
-            [scheme, "://", authority()?, path]
-        } else {
-            [path, "", "", ""]
         })
     }
 
-    /// Validates the request-target in the current form and returns its length.
-    fn checked_target_len(&self) -> Result<usize, Error> {
-        let pieces = self.target()?;
-        if pieces
-            .iter()
-            .any(|p| p.bytes().any(|b| b <= b' ' || b == 0x7f))
-        {
-            return Err(Error::InvalidRequestTarget);
-        }
-        Ok(pieces.iter().map(|p| p.len()).sum())
-    }
-
-    /// The Host value: the caller's own, else the URI's authority without credentials.
-    fn host(&self) -> &[u8] {
-        match self.host {
-            HostSource::Field => self
-                .request
-                .headers()
-                .get(HOST)
-                .map_or(&[][..], |v| v.as_bytes()),
-            HostSource::Authority { start } => self
-                .request
-                .uri()
-                .authority()
-                .map_or(&[][..], |a| &a.as_str().as_bytes()[start..]),
-        }
-    }
-
-    fn len_with(&self, target_len: usize) -> usize {
-        let method = self.request.method().as_str().len();
-        let mut n = method + 1 + target_len + " HTTP/1.1\r\n".len();
-        n += "Host: \r\n".len() + self.host().len() + self.fields_len;
-        n += match self.body {
-            RequestBody::None => 0,
-            RequestBody::Sized(len) => "Content-Length: \r\n".len() + decimal(len).1,
-            RequestBody::Chunked => "Transfer-Encoding: chunked\r\n".len(),
-        };
-        n + 2
+    pub(crate) fn set_form(&mut self, form: TargetForm) -> Result<(), Error> {
+        let target_len = checked_target_len(&self.request, form)?;
+        self.form = form;
+        self.len = head_len(
+            &self.request,
+            self.body,
+            self.host,
+            self.fields_len,
+            target_len,
+        );
+        Ok(())
     }
 
     /// Exact number of bytes [`write`](Self::write) produces.
@@ -238,14 +176,16 @@ impl RequestHeadPlan {
         }
         out.put_slice(self.request.method().as_str().as_bytes());
         out.put_u8(b' ');
-        for piece in self.target()? {
-            out.put_slice(piece.as_bytes());
+        for piece in target(&self.request, self.form)? {
+            if !piece.is_empty() {
+                out.put_slice(piece.as_bytes());
+            }
         }
         out.put_slice(match self.request.version() {
             Version::HTTP_10 => b" HTTP/1.0\r\nHost: ",
             _ => b" HTTP/1.1\r\nHost: ",
         });
-        out.put_slice(self.host());
+        out.put_slice(host(&self.request, self.host));
         out.put_slice(b"\r\n");
         for (name, value) in self.request.headers() {
             if name != HOST {
@@ -265,6 +205,74 @@ impl RequestHeadPlan {
         out.put_slice(b"\r\n");
         Ok(len)
     }
+}
+
+/// The request-target as up to four pieces written one after another, unchecked: see
+/// [`checked_target_len`].
+fn target(request: &Request<()>, form: TargetForm) -> Result<[&str; 4], Error> {
+    let uri = request.uri();
+    let authority = || {
+        let a = uri.authority().ok_or(Error::InvalidRequestTarget)?.as_str();
+        // Credentials in the URI never go on the wire in the target or in Host.
+        Ok::<_, Error>(&a[host_start(a)..])
+    };
+    let path = match uri.path_and_query().map(|p| p.as_str()) {
+        None | Some("") => "/",
+        Some(p) => p,
+    };
+    Ok(if request.method() == Method::CONNECT {
+        [authority()?, "", "", ""]
+    } else if form == TargetForm::Absolute {
+        let scheme = uri.scheme_str().ok_or(Error::InvalidRequestTarget)?;
+        [scheme, "://", authority()?, path]
+    } else {
+        [path, "", "", ""]
+    })
+}
+
+/// Validates the request-target in `form` and returns its length.
+fn checked_target_len(request: &Request<()>, form: TargetForm) -> Result<usize, Error> {
+    let pieces = target(request, form)?;
+    if pieces
+        .iter()
+        .any(|p| p.bytes().any(|b| b <= b' ' || b == 0x7f))
+    {
+        return Err(Error::InvalidRequestTarget);
+    }
+    Ok(pieces.iter().map(|p| p.len()).sum())
+}
+
+/// The Host value: the caller's own, else the URI's authority without credentials.
+fn host(request: &Request<()>, source: HostSource) -> &[u8] {
+    match source {
+        HostSource::Field => request
+            .headers()
+            .get(HOST)
+            .map_or(&[][..], |v| v.as_bytes()),
+        HostSource::Authority { start } => request
+            .uri()
+            .authority()
+            .map_or(&[][..], |a| &a.as_str().as_bytes()[start..]),
+    }
+}
+
+/// Exact length of the head, from the parts `RequestHeadPlan::new` measured.
+fn head_len(
+    request: &Request<()>,
+    body: RequestBody,
+    source: HostSource,
+    fields_len: usize,
+    target_len: usize,
+) -> usize {
+    let method = request.method().as_str().len();
+    let mut n = method + 1 + target_len + " HTTP/1.1\r\n".len();
+    n += "Host: \r\n".len() + host(request, source).len() + fields_len;
+    n += match body {
+        RequestBody::None => 0,
+        RequestBody::Sized(len) => "Content-Length: \r\n".len() + decimal(len).1,
+        RequestBody::Chunked => "Transfer-Encoding: chunked\r\n".len(),
+    };
+    n + 2
 }
 
 /// Where the host starts in an authority: after the last `@`, so that credentials are dropped.
