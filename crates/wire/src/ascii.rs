@@ -26,10 +26,14 @@ fn word(bytes: &[u8]) -> u64 {
 }
 
 /// Same result as `a.eq_ignore_ascii_case(b)`.
+///
+/// Inlined for the length test, which settles most comparisons of a field name.
+#[inline]
 pub(crate) fn eq_ignore_case(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
+    a.len() == b.len() && eq_same_len(a, b)
+}
+
+fn eq_same_len(a: &[u8], b: &[u8]) -> bool {
     if a.len() < 8 {
         return a.eq_ignore_ascii_case(b);
     }

@@ -57,6 +57,15 @@ impl HeadScan {
         due && !input.is_empty()
     }
 
+    /// What [`worth_parsing`](Self::worth_parsing) does with empty input (it says no), without
+    /// looking at anything: callers often ask once before their first read.
+    pub(super) fn offered_nothing(&mut self, budget: usize) {
+        self.searched = 0;
+        if budget == 0 {
+            self.parsed = 0;
+        }
+    }
+
     /// Starts over for the next head.
     pub(super) fn reset(&mut self) {
         *self = HeadScan::default();
@@ -133,6 +142,23 @@ mod tests {
                 prop_assert_eq!(fast.worth_parsing(input, budget, max_headers), expected);
                 prop_assert_eq!(state(&fast), state(&plain));
             }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn offering_nothing_is_worth_parsing_nothing(
+            searched in 0usize..100,
+            parsed in 0usize..100,
+            line_parses in 0usize..10,
+            budget in 0usize..4,
+            max_headers in 0usize..10,
+        ) {
+            let scan = HeadScan { searched, parsed, line_parses };
+            let (mut fast, mut plain) = (scan, scan);
+            fast.offered_nothing(budget);
+            prop_assert!(!plain.worth_parsing(&[], budget, max_headers));
+            prop_assert_eq!(state(&fast), state(&plain));
         }
     }
 
