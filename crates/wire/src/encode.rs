@@ -6,14 +6,15 @@
 //! the scan here also covers `HeaderValue::from_maybe_shared_unchecked` and keeps this crate's
 //! guarantee independent of how the caller built its values.
 //!
-//! Writing never allocates: the exact length is computed first, checked against the output's
-//! free space, and numbers are formatted on the stack.
+//! Writing never allocates: the exact length is computed once, with the validation, checked
+//! against the output's free space, and numbers are formatted on the stack.
 
 use bytes::BufMut;
-use http::header::{CONTENT_LENGTH, HOST, TRANSFER_ENCODING};
+use http::header::{CONNECTION, CONTENT_LENGTH, EXPECT, HOST, TRANSFER_ENCODING, UPGRADE};
 use http::{HeaderMap, Method, Request, Version};
 
 use crate::Error;
+use crate::body::length::list_elements;
 
 /// How the request body is framed on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,9 +44,37 @@ pub(crate) struct RequestHeadPlan {
     pub(crate) request: Request<()>,
     pub(crate) body: RequestBody,
     form: TargetForm,
-    /// Whether the caller wrote a Host header; looked up once, since the head's length and
-    /// its writing both need the Host value.
-    own_host: bool,
+    /// Where the Host value comes from; settled once, since both the head's length and its
+    /// writing need it.
+    host: HostSource,
+    /// Bytes of the caller's fields other than Host, as written (`name: value` and CRLF).
+    fields_len: usize,
+    /// Exact length of the head; fixed by `new` and `set_form`, the only ways the plan changes.
+    len: usize,
+    /// What the response side needs to know about the request's fields, read in the same pass
+    /// as the validation so that no field is looked up again.
+    pub(crate) facts: RequestFacts,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum HostSource {
+    /// The caller's own Host field.
+    Field,
+    /// The URI's authority from this byte on (after any credentials).
+    Authority { start: usize },
+}
+
+/// Request fields that decide how the exchange goes on.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct RequestFacts {
+    /// The first `Expect` field is `100-continue`.
+    pub(crate) expects_continue: bool,
+    /// There is an `Upgrade` field.
+    pub(crate) upgrade: bool,
+    /// A `Connection` field lists `close`.
+    pub(crate) connection_close: bool,
+    /// A `Connection` field lists `keep-alive`.
+    pub(crate) connection_keep_alive: bool,
 }
 
 impl RequestHeadPlan {
@@ -57,115 +86,106 @@ impl RequestHeadPlan {
         if request.version() == Version::HTTP_10 && body == RequestBody::Chunked {
             return Err(Error::ChunkedNeedsHttp11);
         }
-        let headers = request.headers();
-        if headers.contains_key(CONTENT_LENGTH) || headers.contains_key(TRANSFER_ENCODING) {
+        let mut framing_header = false;
+        let mut invalid = None;
+        let mut own_host = false;
+        let mut fields_len = 0;
+        let mut seen_expect = false;
+        let mut facts = RequestFacts::default();
+        for (name, value) in request.headers() {
+            let bytes = value.as_bytes();
+            if invalid.is_none() && !value_is_clean(bytes) {
+                invalid = Some(name);
+            }
+            if name == HOST {
+                own_host = true;
+                continue;
+            }
+            fields_len += name.as_str().len() + 2 + bytes.len() + 2;
+            if name == CONTENT_LENGTH || name == TRANSFER_ENCODING {
+                framing_header = true;
+            } else if name == EXPECT {
+                // Only the first Expect field counts, as `HeaderMap::get` would find it.
+                if !seen_expect {
+                    seen_expect = true;
+                    facts.expects_continue = bytes.eq_ignore_ascii_case(b"100-continue");
+                }
+            } else if name == UPGRADE {
+                facts.upgrade = true;
+            } else if name == CONNECTION {
+                for token in list_elements(bytes) {
+                    facts.connection_close |= token.eq_ignore_ascii_case(b"close");
+                    facts.connection_keep_alive |= token.eq_ignore_ascii_case(b"keep-alive");
+                }
+            }
+        }
+        // The same precedence as checking each rule over all fields in turn.
+        if framing_header {
             return Err(Error::FramingHeaderInRequest);
         }
-        validate_fields(headers).map_err(|name| Error::InvalidRequestHeader { name })?;
-        let own_host = request.headers().contains_key(HOST);
-        let plan = RequestHeadPlan {
+        if let Some(name) = invalid {
+            return Err(Error::InvalidRequestHeader {
+                name: name.as_str().to_owned(),
+            });
+        }
+        // Everything is settled before the plan is built, so that the request is moved once.
+        let target_len = checked_target_len(&request, TargetForm::Origin)?;
+        let host = if own_host {
+            HostSource::Field
+        } else {
+            let authority = request.uri().authority().ok_or(Error::MissingHost)?;
+            HostSource::Authority {
+                start: host_start(authority.as_str()),
+            }
+        };
+        let len = head_len(&request, body, host, fields_len, target_len);
+        Ok(RequestHeadPlan {
             request,
             body,
             form: TargetForm::Origin,
-            own_host,
-        };
-        plan.target()?;
-        plan.host()?;
-        Ok(plan)
+            host,
+            fields_len,
+            len,
+            facts,
+        })
     }
 
     pub(crate) fn set_form(&mut self, form: TargetForm) -> Result<(), Error> {
-        let previous = std::mem::replace(&mut self.form, form);
-        if let Err(e) = self.target() {
-            self.form = previous;
-            return Err(e);
-        }
+        let target_len = checked_target_len(&self.request, form)?;
+        self.form = form;
+        self.len = head_len(
+            &self.request,
+            self.body,
+            self.host,
+            self.fields_len,
+            target_len,
+        );
         Ok(())
-    }
-
-    /// The request-target as up to four pieces written one after another.
-    fn target(&self) -> Result<[&str; 4], Error> {
-        let uri = self.request.uri();
-        let authority = || {
-            let a = uri.authority().ok_or(Error::InvalidRequestTarget)?.as_str();
-            // Credentials in the URI never go on the wire in the target or in Host.
-            Ok::<_, Error>(a.rsplit_once('@').map_or(a, |(_, host)| host))
-        };
-        let path = match uri.path_and_query().map(|p| p.as_str()) {
-            None | Some("") => "/",
-            Some(p) => p,
-        };
-        let pieces = if self.request.method() == Method::CONNECT {
-            [authority()?, "", "", ""]
-        } else if self.form == TargetForm::Absolute {
-            let scheme = uri.scheme_str().ok_or(Error::InvalidRequestTarget)?;
-            [scheme, "://", authority()?, path]
-        } else {
-            [path, "", "", ""]
-        };
-        if pieces
-            .iter()
-            .any(|p| p.bytes().any(|b| b <= b' ' || b == 0x7f))
-        {
-            return Err(Error::InvalidRequestTarget);
-        }
-        Ok(pieces)
-    }
-
-    /// The Host value: the caller's own, else the URI's authority without credentials.
-    fn host(&self) -> Result<&[u8], Error> {
-        if let Some(v) = self
-            .own_host
-            .then(|| self.request.headers().get(HOST))
-            .flatten()
-        {
-            return Ok(v.as_bytes());
-        }
-        let a = self
-            .request
-            .uri()
-            .authority()
-            .ok_or(Error::MissingHost)?
-            .as_str();
-        Ok(a.rsplit_once('@').map_or(a, |(_, host)| host).as_bytes())
     }
 
     /// Exact number of bytes [`write`](Self::write) produces.
     pub(crate) fn len(&self) -> usize {
-        // Validated in `new` and `set_form`; the unwraps cannot fail, but stay total.
-        let target: usize = self.target().map_or(0, |t| t.iter().map(|p| p.len()).sum());
-        let method = self.request.method().as_str().len();
-        let mut n = method + 1 + target + " HTTP/1.1\r\n".len();
-        n += "Host: \r\n".len() + self.host().map_or(0, <[u8]>::len);
-        for (name, value) in self.request.headers() {
-            if name != HOST {
-                n += name.as_str().len() + 2 + value.len() + 2;
-            }
-        }
-        n += match self.body {
-            RequestBody::None => 0,
-            RequestBody::Sized(len) => "Content-Length: \r\n".len() + decimal(len).1,
-            RequestBody::Chunked => "Transfer-Encoding: chunked\r\n".len(),
-        };
-        n + 2
+        self.len
     }
 
     /// Writes the head; fails without writing anything if `out` has too little room.
     pub(crate) fn write<B: BufMut>(&self, out: &mut B) -> Result<usize, Error> {
-        let len = self.len();
+        let len = self.len;
         if out.remaining_mut() < len {
             return Err(Error::OutputTooSmall { needed: len });
         }
         out.put_slice(self.request.method().as_str().as_bytes());
         out.put_u8(b' ');
-        for piece in self.target()? {
-            out.put_slice(piece.as_bytes());
+        for piece in target(&self.request, self.form)? {
+            if !piece.is_empty() {
+                out.put_slice(piece.as_bytes());
+            }
         }
         out.put_slice(match self.request.version() {
             Version::HTTP_10 => b" HTTP/1.0\r\nHost: ",
             _ => b" HTTP/1.1\r\nHost: ",
         });
-        out.put_slice(self.host()?);
+        out.put_slice(host(&self.request, self.host));
         out.put_slice(b"\r\n");
         for (name, value) in self.request.headers() {
             if name != HOST {
@@ -187,15 +207,97 @@ impl RequestHeadPlan {
     }
 }
 
+/// The request-target as up to four pieces written one after another, unchecked: see
+/// [`checked_target_len`].
+fn target(request: &Request<()>, form: TargetForm) -> Result<[&str; 4], Error> {
+    let uri = request.uri();
+    let authority = || {
+        let a = uri.authority().ok_or(Error::InvalidRequestTarget)?.as_str();
+        // Credentials in the URI never go on the wire in the target or in Host.
+        Ok::<_, Error>(&a[host_start(a)..])
+    };
+    let path = match uri.path_and_query().map(|p| p.as_str()) {
+        None | Some("") => "/",
+        Some(p) => p,
+    };
+    Ok(if request.method() == Method::CONNECT {
+        [authority()?, "", "", ""]
+    } else if form == TargetForm::Absolute {
+        let scheme = uri.scheme_str().ok_or(Error::InvalidRequestTarget)?;
+        [scheme, "://", authority()?, path]
+    } else {
+        [path, "", "", ""]
+    })
+}
+
+/// Validates the request-target in `form` and returns its length.
+fn checked_target_len(request: &Request<()>, form: TargetForm) -> Result<usize, Error> {
+    let pieces = target(request, form)?;
+    if pieces
+        .iter()
+        .any(|p| p.bytes().any(|b| b <= b' ' || b == 0x7f))
+    {
+        return Err(Error::InvalidRequestTarget);
+    }
+    Ok(pieces.iter().map(|p| p.len()).sum())
+}
+
+/// The Host value: the caller's own, else the URI's authority without credentials.
+fn host(request: &Request<()>, source: HostSource) -> &[u8] {
+    match source {
+        HostSource::Field => request
+            .headers()
+            .get(HOST)
+            .map_or(&[][..], |v| v.as_bytes()),
+        HostSource::Authority { start } => request
+            .uri()
+            .authority()
+            .map_or(&[][..], |a| &a.as_str().as_bytes()[start..]),
+    }
+}
+
+/// Exact length of the head, from the parts `RequestHeadPlan::new` measured.
+fn head_len(
+    request: &Request<()>,
+    body: RequestBody,
+    source: HostSource,
+    fields_len: usize,
+    target_len: usize,
+) -> usize {
+    let method = request.method().as_str().len();
+    let mut n = method + 1 + target_len + " HTTP/1.1\r\n".len();
+    n += "Host: \r\n".len() + host(request, source).len() + fields_len;
+    n += match body {
+        RequestBody::None => 0,
+        RequestBody::Sized(len) => "Content-Length: \r\n".len() + decimal(len).1,
+        RequestBody::Chunked => "Transfer-Encoding: chunked\r\n".len(),
+    };
+    n + 2
+}
+
+/// Where the host starts in an authority: after the last `@`, so that credentials are dropped.
+fn host_start(authority: &str) -> usize {
+    authority
+        .bytes()
+        .rposition(|b| b == b'@')
+        .map_or(0, |at| at + 1)
+}
+
+/// Whether a value is free of bytes that would end or corrupt a header line: controls other
+/// than HTAB, and DEL.
+///
+/// No early exit, so that the loop vectorises; values are short and almost always clean.
+fn value_is_clean(value: &[u8]) -> bool {
+    value.iter().fold(true, |clean, &b| {
+        clean & ((b >= b' ' || b == b'\t') & (b != 0x7f))
+    })
+}
+
 /// Checks every value for bytes that would end or corrupt a header line; returns the name of
 /// the first offending field.
 pub(crate) fn validate_fields(headers: &HeaderMap) -> Result<(), String> {
     for (name, value) in headers {
-        if value
-            .as_bytes()
-            .iter()
-            .any(|&b| (b < b' ' && b != b'\t') || b == 0x7f)
-        {
+        if !value_is_clean(value.as_bytes()) {
             return Err(name.as_str().to_owned());
         }
     }
@@ -283,6 +385,223 @@ pub(crate) fn write_last_chunk<B: BufMut>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use http::{HeaderName, HeaderValue};
+    use proptest::prelude::*;
+
+    /// The plan written the plain way: each rule checked over all fields in turn, each field
+    /// looked up in the map when needed, the length counted apart from the writing.
+    fn reference(
+        request: &Request<()>,
+        body: RequestBody,
+        form: TargetForm,
+    ) -> Result<(Vec<u8>, [bool; 4]), Error> {
+        let headers = request.headers();
+        if !matches!(request.version(), Version::HTTP_10 | Version::HTTP_11) {
+            return Err(Error::UnsupportedVersion);
+        }
+        if request.version() == Version::HTTP_10 && body == RequestBody::Chunked {
+            return Err(Error::ChunkedNeedsHttp11);
+        }
+        if headers.contains_key(CONTENT_LENGTH) || headers.contains_key(TRANSFER_ENCODING) {
+            return Err(Error::FramingHeaderInRequest);
+        }
+        for (name, value) in headers {
+            if value
+                .as_bytes()
+                .iter()
+                .any(|&b| (b < b' ' && b != b'\t') || b == 0x7f)
+            {
+                let name = name.as_str().to_owned();
+                return Err(Error::InvalidRequestHeader { name });
+            }
+        }
+        let uri = request.uri();
+        let authority = || {
+            let a = uri.authority().ok_or(Error::InvalidRequestTarget)?.as_str();
+            Ok::<_, Error>(a.rsplit_once('@').map_or(a, |(_, host)| host))
+        };
+        let path = match uri.path_and_query().map(|p| p.as_str()) {
+            None | Some("") => "/",
+            Some(p) => p,
+        };
+        let target = if request.method() == Method::CONNECT {
+            authority()?.to_owned()
+        } else if form == TargetForm::Absolute {
+            let scheme = uri.scheme_str().ok_or(Error::InvalidRequestTarget)?;
+            format!("{scheme}://{}{path}", authority()?)
+        } else {
+            path.to_owned()
+        };
+        if target.bytes().any(|b| b <= b' ' || b == 0x7f) {
+            return Err(Error::InvalidRequestTarget);
+        }
+        let host = match headers.get(HOST) {
+            Some(v) => v.as_bytes().to_vec(),
+            None => {
+                let a = uri.authority().ok_or(Error::MissingHost)?.as_str();
+                a.rsplit_once('@').map_or(a, |(_, h)| h).as_bytes().to_vec()
+            }
+        };
+        let mut out = Vec::new();
+        out.extend_from_slice(request.method().as_str().as_bytes());
+        out.push(b' ');
+        out.extend_from_slice(target.as_bytes());
+        let version = if request.version() == Version::HTTP_10 {
+            "1.0"
+        } else {
+            "1.1"
+        };
+        out.extend_from_slice(format!(" HTTP/{version}\r\nHost: ").as_bytes());
+        out.extend_from_slice(&host);
+        out.extend_from_slice(b"\r\n");
+        for (name, value) in headers.iter().filter(|(n, _)| *n != HOST) {
+            out.extend_from_slice(name.as_str().as_bytes());
+            out.extend_from_slice(b": ");
+            out.extend_from_slice(value.as_bytes());
+            out.extend_from_slice(b"\r\n");
+        }
+        match body {
+            RequestBody::None => {}
+            RequestBody::Sized(n) => {
+                out.extend_from_slice(format!("Content-Length: {n}\r\n").as_bytes())
+            }
+            RequestBody::Chunked => out.extend_from_slice(b"Transfer-Encoding: chunked\r\n"),
+        }
+        out.extend_from_slice(b"\r\n");
+        let tokens = |token: &[u8]| {
+            headers
+                .get_all(CONNECTION)
+                .iter()
+                .any(|v| list_elements(v.as_bytes()).any(|t| t.eq_ignore_ascii_case(token)))
+        };
+        let facts = [
+            headers
+                .get(EXPECT)
+                .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue")),
+            headers.contains_key(UPGRADE),
+            tokens(b"close"),
+            tokens(b"keep-alive"),
+        ];
+        Ok((out, facts))
+    }
+
+    fn planned(
+        request: Request<()>,
+        body: RequestBody,
+        form: TargetForm,
+    ) -> Result<(Vec<u8>, [bool; 4]), Error> {
+        let mut plan = RequestHeadPlan::new(request, body)?;
+        plan.set_form(form)?;
+        let mut out = Vec::new();
+        let written = plan.write(&mut out)?;
+        assert_eq!(written, out.len());
+        assert_eq!(plan.len(), out.len());
+        let f = plan.facts;
+        Ok((
+            out,
+            [
+                f.expects_continue,
+                f.upgrade,
+                f.connection_close,
+                f.connection_keep_alive,
+            ],
+        ))
+    }
+
+    fn request_case() -> impl Strategy<Value = (Request<()>, RequestBody, TargetForm)> {
+        let method = prop_oneof![
+            Just(Method::GET),
+            Just(Method::POST),
+            Just(Method::CONNECT),
+            Just(Method::from_bytes(b"PROPFIND").unwrap()),
+        ];
+        let version = prop_oneof![
+            4 => Just(Version::HTTP_11),
+            2 => Just(Version::HTTP_10),
+            1 => Just(Version::HTTP_2),
+        ];
+        let uri = prop_oneof![
+            Just("http://a.test/p?q=1"),
+            Just("http://user:pw@a.test:8080/"),
+            Just("http://u@v@b.test"),
+            Just("https://[::1]:443/x"),
+            Just("/only/a/path"),
+            Just("*"),
+            Just("a.test:443"),
+        ];
+        let name = prop_oneof![
+            Just("host"),
+            Just("content-length"),
+            Just("transfer-encoding"),
+            Just("expect"),
+            Just("upgrade"),
+            Just("connection"),
+            Just("accept"),
+            Just("x-custom"),
+            Just("X-Mixed"),
+        ];
+        // Words that the request-side rules look for, and bytes http allows in a value.
+        let value = prop_oneof![
+            Just(b"100-continue".to_vec()),
+            Just(b"100-CONTINUE".to_vec()),
+            Just(b"close".to_vec()),
+            Just(b" keep-alive ,Close".to_vec()),
+            Just(b"".to_vec()),
+            proptest::collection::vec(
+                prop_oneof![0x20u8..=0x7e, Just(b'\t'), 0x80u8..=0xff],
+                0..20
+            ),
+        ];
+        let fields = proptest::collection::vec((name, value), 0..6);
+        let body = prop_oneof![
+            Just(RequestBody::None),
+            any::<u64>().prop_map(RequestBody::Sized),
+            Just(RequestBody::Chunked),
+        ];
+        let form = prop_oneof![Just(TargetForm::Origin), Just(TargetForm::Absolute)];
+        (method, version, uri, fields, body, form).prop_map(
+            |(method, version, uri, fields, body, form)| {
+                let mut request = Request::new(());
+                *request.method_mut() = method;
+                *request.version_mut() = version;
+                *request.uri_mut() = uri.parse().unwrap();
+                for (name, value) in fields {
+                    let name = HeaderName::from_bytes(name.as_bytes()).unwrap();
+                    let value = HeaderValue::from_bytes(&value).unwrap();
+                    request.headers_mut().append(name, value);
+                }
+                (request, body, form)
+            },
+        )
+    }
+
+    proptest! {
+        #[test]
+        fn the_one_pass_plan_agrees_with_the_plain_one((request, body, form) in request_case()) {
+            // `Call::new` plans the origin form; another form is asked for afterwards.
+            let expected = reference(&request, body, TargetForm::Origin)
+                .and_then(|origin| match form {
+                    TargetForm::Origin => Ok(origin),
+                    _ => reference(&request, body, form),
+                });
+            prop_assert_eq!(planned(request, body, form), expected);
+        }
+    }
+
+    #[test]
+    fn clean_values_are_exactly_those_without_controls_or_del() {
+        for b in 0..=u8::MAX {
+            let bad = (b < b' ' && b != b'\t') || b == 0x7f;
+            // Alone, and at every place in a value long enough to take the vectorised path.
+            assert_eq!(value_is_clean(&[b]), !bad, "{b:#04x}");
+            for at in 0..70 {
+                let mut value = vec![b'a'; 70];
+                value[at] = b;
+                assert_eq!(value_is_clean(&value), !bad, "{b:#04x} at {at}");
+            }
+        }
+        assert!(value_is_clean(b""));
+    }
 
     #[test]
     fn numbers_format_without_allocating() {

@@ -36,19 +36,29 @@ impl KeepAlive {
     pub fn from_head(head: &ResponseHead) -> Option<KeepAlive> {
         let mut hint = KeepAlive::default();
         for value in head.get_all("keep-alive") {
-            for param in list_elements(value) {
-                let mut parts = param.splitn(2, |&b| b == b'=');
-                let name = trim_ows(parts.next().unwrap_or_default());
-                let value = parts.next().map(trim_ows).map(unquote);
-                let number = value.and_then(parse_decimal);
-                if name.eq_ignore_ascii_case(b"timeout") {
-                    hint.timeout = number.map(Duration::from_secs).or(hint.timeout);
-                } else if name.eq_ignore_ascii_case(b"max") {
-                    hint.max = number.or(hint.max);
-                }
+            hint.add(value);
+        }
+        hint.or_none()
+    }
+
+    /// Takes in the parameters of one `Keep-Alive` field value; a later one overrides.
+    pub(crate) fn add(&mut self, value: &[u8]) {
+        for param in list_elements(value) {
+            let mut parts = param.splitn(2, |&b| b == b'=');
+            let name = trim_ows(parts.next().unwrap_or_default());
+            let value = parts.next().map(trim_ows).map(unquote);
+            let number = value.and_then(parse_decimal);
+            if name.eq_ignore_ascii_case(b"timeout") {
+                self.timeout = number.map(Duration::from_secs).or(self.timeout);
+            } else if name.eq_ignore_ascii_case(b"max") {
+                self.max = number.or(self.max);
             }
         }
-        (hint != KeepAlive::default()).then_some(hint)
+    }
+
+    /// `None` for a hint that names neither parameter.
+    pub(crate) fn or_none(self) -> Option<KeepAlive> {
+        (self != KeepAlive::default()).then_some(self)
     }
 }
 

@@ -96,6 +96,7 @@
 #![deny(missing_docs)]
 #![doc(test(attr(deny(warnings))))]
 
+mod ascii;
 mod body;
 pub mod client;
 mod close_reason;

@@ -6,7 +6,8 @@
 
 use http::{Method, StatusCode, Version};
 
-use crate::{Error, ResponseHead};
+use crate::ascii::eq_ignore_case;
+use crate::{Error, KeepAlive, ResponseHead};
 
 /// How the body of a response is delimited on the wire.
 #[non_exhaustive]
@@ -49,6 +50,56 @@ pub struct Framing {
 /// assert_eq!(framing.length, BodyLength::Exactly(5));
 /// ```
 pub fn response_framing(method: &Method, head: &ResponseHead) -> Result<Framing, Error> {
+    framing_from(method, head, &HeadFields::scan(head))
+}
+
+/// What the framing, reuse and keep-alive decisions read from a head's fields, gathered in one
+/// pass so that each field name is compared once per exchange rather than once per decision.
+#[derive(Default)]
+pub(crate) struct HeadFields {
+    te: TransferCoding,
+    /// Every Content-Length value checked against the others; an error is kept, not raised,
+    /// because a response without a body ignores the field.
+    content_length: Option<Result<u64, Error>>,
+    /// A `Connection` field lists `close`.
+    pub(crate) connection_close: bool,
+    /// A `Connection` field lists `keep-alive`.
+    pub(crate) connection_keep_alive: bool,
+    /// The `Keep-Alive` fields' parameters, in wire order.
+    pub(crate) keep_alive: KeepAlive,
+}
+
+impl HeadFields {
+    pub(crate) fn scan(head: &ResponseHead) -> Self {
+        let mut f = HeadFields::default();
+        for (name, value) in head.raw_fields() {
+            if eq_ignore_case(name, b"transfer-encoding") {
+                f.te.add(value);
+            } else if eq_ignore_case(name, b"content-length") {
+                f.content_length = Some(match f.content_length {
+                    None => content_length_value(value, None),
+                    Some(Ok(agreed)) => content_length_value(value, Some(agreed)),
+                    Some(Err(e)) => Err(e),
+                });
+            } else if eq_ignore_case(name, b"connection") {
+                for token in list_elements(value) {
+                    f.connection_close |= token.eq_ignore_ascii_case(b"close");
+                    f.connection_keep_alive |= token.eq_ignore_ascii_case(b"keep-alive");
+                }
+            } else if eq_ignore_case(name, b"keep-alive") {
+                f.keep_alive.add(value);
+            }
+        }
+        f
+    }
+}
+
+/// [`response_framing`] from fields already scanned.
+pub(crate) fn framing_from(
+    method: &Method,
+    head: &ResponseHead,
+    fields: &HeadFields,
+) -> Result<Framing, Error> {
     let status = head.status();
     let clean = |length| {
         Ok(Framing {
@@ -70,21 +121,7 @@ pub fn response_framing(method: &Method, head: &ResponseHead) -> Result<Framing,
         return clean(BodyLength::Empty);
     }
 
-    // One pass over the fields gathers both framing headers; the RFC's order is applied after.
-    let mut te = TransferCoding::default();
-    let mut content_length: Option<Result<u64, Error>> = None;
-    for (name, value) in head.raw_fields() {
-        if name.eq_ignore_ascii_case(b"transfer-encoding") {
-            te.add(value);
-        } else if name.eq_ignore_ascii_case(b"content-length") {
-            content_length = Some(match content_length {
-                None => content_length_value(value, None),
-                Some(Ok(agreed)) => content_length_value(value, Some(agreed)),
-                Some(Err(e)) => Err(e),
-            });
-        }
-    }
-
+    let te = &fields.te;
     // 3 and 4. Transfer-Encoding overrides Content-Length.
     if te.present {
         if te.repeated_chunked || head.version() == Version::HTTP_10 {
@@ -99,14 +136,14 @@ pub fn response_framing(method: &Method, head: &ResponseHead) -> Result<Framing,
         };
         return Ok(Framing {
             length,
-            in_doubt: content_length.is_some(),
+            in_doubt: fields.content_length.is_some(),
         });
     }
     // 5 and 6. Content-Length, every value checked and all equal.
-    match content_length {
+    match &fields.content_length {
         Some(Ok(0)) => clean(BodyLength::Empty),
-        Some(Ok(n)) => clean(BodyLength::Exactly(n)),
-        Some(Err(e)) => Err(e),
+        Some(Ok(n)) => clean(BodyLength::Exactly(*n)),
+        Some(Err(e)) => Err(e.clone()),
         // 7. Otherwise the body ends when the connection does.
         None => clean(BodyLength::UntilClose),
     }
@@ -185,6 +222,129 @@ pub(crate) fn trim_ows(mut s: &[u8]) -> &[u8] {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::{Limits, parse_response_head};
+    use proptest::prelude::*;
+
+    /// RFC 9112 §6.3 as first written: the fields read only once the status and method leave
+    /// the framing open.
+    fn reference_framing(method: &Method, head: &ResponseHead) -> Result<Framing, Error> {
+        let status = head.status();
+        let clean = |length| {
+            Ok(Framing {
+                length,
+                in_doubt: false,
+            })
+        };
+        if method == Method::HEAD
+            || status.is_informational()
+            || status == StatusCode::NO_CONTENT
+            || status == StatusCode::NOT_MODIFIED
+            || (method == Method::CONNECT && status.is_success())
+        {
+            return clean(BodyLength::Empty);
+        }
+        let mut te = TransferCoding::default();
+        for value in head.get_all("transfer-encoding") {
+            te.add(value);
+        }
+        let mut content_length = None;
+        for value in head.get_all("content-length") {
+            content_length = Some(match content_length {
+                None => content_length_value(value, None),
+                Some(Ok(agreed)) => content_length_value(value, Some(agreed)),
+                Some(Err(e)) => Err(e),
+            });
+        }
+        if te.present {
+            if te.repeated_chunked || head.version() == Version::HTTP_10 {
+                return Err(Error::InvalidTransferEncoding);
+            }
+            let length = if te.last_is_chunked {
+                BodyLength::Chunked
+            } else {
+                BodyLength::UntilClose
+            };
+            return Ok(Framing {
+                length,
+                in_doubt: content_length.is_some(),
+            });
+        }
+        match content_length {
+            Some(Ok(0)) => clean(BodyLength::Empty),
+            Some(Ok(n)) => clean(BodyLength::Exactly(n)),
+            Some(Err(e)) => Err(e),
+            None => clean(BodyLength::UntilClose),
+        }
+    }
+
+    fn head_case() -> impl Strategy<Value = (Method, Vec<u8>)> {
+        let method = prop_oneof![Just(Method::GET), Just(Method::HEAD), Just(Method::CONNECT)];
+        let status = prop_oneof![
+            Just("100"),
+            Just("101"),
+            Just("200"),
+            Just("204"),
+            Just("304"),
+            Just("404")
+        ];
+        let name = prop_oneof![
+            Just("Transfer-Encoding"),
+            Just("transfer-encoding"),
+            Just("Content-Length"),
+            Just("CONTENT-LENGTH"),
+            Just("Connection"),
+            Just("connection"),
+            Just("Keep-Alive"),
+            Just("keep-alivE"),
+            Just("Content-Type"),
+            Just("X-Keep-Alive"),
+        ];
+        let value = prop_oneof![
+            Just("chunked"),
+            Just("gzip, chunked"),
+            Just("chunked, gzip"),
+            Just("chunked;q=1"),
+            Just("5"),
+            Just("05, 5"),
+            Just("+5"),
+            Just("6"),
+            Just("0"),
+            Just(""),
+            Just("close"),
+            Just("Keep-Alive, Upgrade"),
+            Just("timeout=5, max=\"7\""),
+            Just("max=x, timeout=9"),
+            Just("18446744073709551616"),
+        ];
+        let fields = proptest::collection::vec((name, value), 0..6);
+        (method, any::<bool>(), status, fields).prop_map(|(method, http10, status, fields)| {
+            let version = if http10 { "1.0" } else { "1.1" };
+            let mut raw = format!("HTTP/{version} {status} X\r\n");
+            for (name, value) in fields {
+                raw.push_str(&format!("{name}: {value}\r\n"));
+            }
+            raw.push_str("\r\n");
+            (method, raw.into_bytes())
+        })
+    }
+
+    proptest! {
+        /// One pass over the fields decides as the separate lookups did.
+        #[test]
+        fn one_scan_agrees_with_separate_lookups((method, raw) in head_case()) {
+            let (_, head) = parse_response_head(&raw, &Limits::default()).unwrap().unwrap();
+            let fields = HeadFields::scan(&head);
+            prop_assert_eq!(framing_from(&method, &head, &fields), reference_framing(&method, &head));
+            prop_assert_eq!(response_framing(&method, &head), reference_framing(&method, &head));
+            prop_assert_eq!(fields.keep_alive.or_none(), KeepAlive::from_head(&head));
+            let token = |t: &[u8]| {
+                head.get_all("connection")
+                    .any(|v| list_elements(v).any(|e| e.eq_ignore_ascii_case(t)))
+            };
+            prop_assert_eq!(fields.connection_close, token(b"close"));
+            prop_assert_eq!(fields.connection_keep_alive, token(b"keep-alive"));
+        }
+    }
 
     #[test]
     fn decimal_is_strict() {

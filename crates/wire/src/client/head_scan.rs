@@ -40,24 +40,30 @@ impl HeadScan {
         let new_line = window[self.searched.min(window.len())..].contains(&b'\n');
         // Back up two bytes so that a blank line split across reads is still found.
         let from = self.searched.saturating_sub(2).min(window.len());
-        let blank_line = (from..window.len()).any(|i| {
-            window[i] == b'\n'
-                && match window.get(i + 1) {
-                    Some(b'\n') => true,
-                    Some(b'\r') => window.get(i + 2) == Some(&b'\n'),
-                    _ => false,
-                }
-        });
         self.searched = window.len();
         let line_due = new_line && self.line_parses < max_headers.saturating_add(2);
         if line_due {
             self.line_parses += 1;
         }
-        let due = blank_line || line_due || input.len() >= budget || input.len() >= 2 * self.parsed;
+        // The blank-line search is the only test that costs more than a comparison, and a head
+        // that arrives whole is due anyway (first parse): so it goes last.
+        let due = line_due
+            || input.len() >= budget
+            || input.len() >= 2 * self.parsed
+            || has_blank_line(&window[from..]);
         if due {
             self.parsed = input.len();
         }
         due && !input.is_empty()
+    }
+
+    /// What [`worth_parsing`](Self::worth_parsing) does with empty input (it says no), without
+    /// looking at anything: callers often ask once before their first read.
+    pub(super) fn offered_nothing(&mut self, budget: usize) {
+        self.searched = 0;
+        if budget == 0 {
+            self.parsed = 0;
+        }
     }
 
     /// Starts over for the next head.
@@ -66,9 +72,116 @@ impl HeadScan {
     }
 }
 
+/// Whether `bytes` holds an empty line: LF followed by LF, or by CR LF.
+fn has_blank_line(bytes: &[u8]) -> bool {
+    let mut rest = bytes;
+    while let Some(lf) = rest.iter().position(|&b| b == b'\n') {
+        rest = &rest[lf + 1..];
+        if rest.starts_with(b"\n") || rest.starts_with(b"\r\n") {
+            return true;
+        }
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::HeadScan;
+    use proptest::prelude::*;
+
+    /// The scan as first written: every test evaluated on every call, the blank line searched
+    /// byte by byte.
+    fn reference(scan: &mut HeadScan, input: &[u8], budget: usize, max_headers: usize) -> bool {
+        let window = &input[..input.len().min(budget)];
+        let new_line = window[scan.searched.min(window.len())..].contains(&b'\n');
+        let from = scan.searched.saturating_sub(2).min(window.len());
+        let blank_line = (from..window.len()).any(|i| {
+            window[i] == b'\n'
+                && match window.get(i + 1) {
+                    Some(b'\n') => true,
+                    Some(b'\r') => window.get(i + 2) == Some(&b'\n'),
+                    _ => false,
+                }
+        });
+        scan.searched = window.len();
+        let line_due = new_line && scan.line_parses < max_headers.saturating_add(2);
+        if line_due {
+            scan.line_parses += 1;
+        }
+        let due = blank_line || line_due || input.len() >= budget || input.len() >= 2 * scan.parsed;
+        if due {
+            scan.parsed = input.len();
+        }
+        due && !input.is_empty()
+    }
+
+    fn state(scan: &HeadScan) -> [usize; 3] {
+        [scan.searched, scan.parsed, scan.line_parses]
+    }
+
+    proptest! {
+        /// Same answers and same state as the reference, for a head offered in any growing
+        /// prefixes (repeats included), over bytes rich in CR and LF.
+        #[test]
+        fn agrees_with_the_plain_scan(
+            bytes in proptest::collection::vec(
+                prop_oneof![Just(b'\r'), Just(b'\n'), Just(b'a'), Just(b':'), any::<u8>()],
+                0..200,
+            ),
+            cuts in proptest::collection::vec(0usize..=200, 0..40),
+            budget in 0usize..250,
+            max_headers in 0usize..6,
+        ) {
+            let mut ends: Vec<usize> = cuts.into_iter().map(|c| c.min(bytes.len())).collect();
+            ends.sort_unstable();
+            ends.push(bytes.len());
+            let (mut fast, mut plain) = (HeadScan::default(), HeadScan::default());
+            for end in ends {
+                let input = &bytes[..end];
+                let expected = reference(&mut plain, input, budget, max_headers);
+                prop_assert_eq!(fast.worth_parsing(input, budget, max_headers), expected);
+                prop_assert_eq!(state(&fast), state(&plain));
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn offering_nothing_is_worth_parsing_nothing(
+            searched in 0usize..100,
+            parsed in 0usize..100,
+            line_parses in 0usize..10,
+            budget in 0usize..4,
+            max_headers in 0usize..10,
+        ) {
+            let scan = HeadScan { searched, parsed, line_parses };
+            let (mut fast, mut plain) = (scan, scan);
+            fast.offered_nothing(budget);
+            prop_assert!(!plain.worth_parsing(&[], budget, max_headers));
+            prop_assert_eq!(state(&fast), state(&plain));
+        }
+    }
+
+    #[test]
+    fn agrees_with_the_plain_scan_byte_by_byte() {
+        let heads: [&[u8]; 4] = [
+            b"HTTP/1.1 200 OK\r\nA: b\r\n\r\nbody",
+            b"\r\n\nHTTP/1.1 200 OK\nA: b\n\nbody",
+            b"HTTP/1.1 200 OK\r\nA: \r\r\n\r\r\n\n",
+            b"\n\n\n\r\n\r\r\n\n\r",
+        ];
+        for head in heads {
+            for budget in [0, 1, 5, 17, 64] {
+                let (mut fast, mut plain) = (HeadScan::default(), HeadScan::default());
+                for end in 0..=head.len() {
+                    let input = &head[..end];
+                    let expected = reference(&mut plain, input, budget, 2);
+                    assert_eq!(fast.worth_parsing(input, budget, 2), expected, "{end}");
+                    assert_eq!(state(&fast), state(&plain));
+                }
+            }
+        }
+    }
 
     /// Counts the parses a head costs when it arrives one byte at a time.
     fn parses_bytewise(head: &[u8], budget: usize) -> usize {

@@ -96,6 +96,7 @@ use std::marker::PhantomData;
 
 use http::{HeaderMap, Method, Version};
 
+use crate::body::length::{HeadFields, framing_from};
 use crate::body::{BodyDecoder, Framing};
 use crate::encode::RequestHeadPlan;
 use crate::parse::{ResponseHead, parse_head_within};
@@ -236,19 +237,15 @@ impl Inner {
     }
 
     fn upgrade_requested(&self) -> bool {
-        self.plan
-            .request
-            .headers()
-            .contains_key(http::header::UPGRADE)
+        self.plan.facts.upgrade
     }
 
     /// The reasons known from the request alone.
     fn request_close_reason(&self) -> Option<CloseReason> {
-        let req = &self.plan.request;
-        let connection = connection_tokens(req.headers());
-        if connection.close {
+        let facts = &self.plan.facts;
+        if facts.connection_close {
             Some(CloseReason::ClientConnectionClose)
-        } else if req.version() == Version::HTTP_10 && !connection.keep_alive {
+        } else if self.plan.request.version() == Version::HTTP_10 && !facts.connection_keep_alive {
             Some(CloseReason::Http10Request)
         } else {
             None
@@ -257,11 +254,11 @@ impl Inner {
 
     /// Records the final head: framing, the reasons it gives to close, the keep-alive hint.
     fn accept_final(&mut self, head: &ResponseHead) -> Result<Framing, Error> {
-        let framing = crate::response_framing(self.plan.request.method(), head)?;
-        let connection = connection_tokens_of(head);
-        let from_response = if connection.close {
+        let fields = HeadFields::scan(head);
+        let framing = framing_from(self.plan.request.method(), head, &fields)?;
+        let from_response = if fields.connection_close {
             Some(CloseReason::ServerConnectionClose)
-        } else if head.version() == Version::HTTP_10 && !connection.keep_alive {
+        } else if head.version() == Version::HTTP_10 && !fields.connection_keep_alive {
             Some(CloseReason::Http10Response)
         } else if framing.in_doubt {
             Some(CloseReason::FramingInDoubt)
@@ -271,44 +268,9 @@ impl Inner {
             None
         };
         self.close = self.close.or(self.request_close_reason()).or(from_response);
-        self.keep_alive = KeepAlive::from_head(head);
+        self.keep_alive = fields.keep_alive.or_none();
         Ok(framing)
     }
-}
-
-/// Which of `close` and `keep-alive` a `Connection` field lists.
-#[derive(Default)]
-struct ConnectionTokens {
-    close: bool,
-    keep_alive: bool,
-}
-
-fn tokens<'a>(values: impl Iterator<Item = &'a [u8]>) -> ConnectionTokens {
-    let mut t = ConnectionTokens::default();
-    for value in values {
-        for token in crate::body::length::list_elements(value) {
-            t.close |= token.eq_ignore_ascii_case(b"close");
-            t.keep_alive |= token.eq_ignore_ascii_case(b"keep-alive");
-        }
-    }
-    t
-}
-
-fn connection_tokens(headers: &HeaderMap) -> ConnectionTokens {
-    tokens(
-        headers
-            .get_all(http::header::CONNECTION)
-            .iter()
-            .map(|v| v.as_bytes()),
-    )
-}
-
-fn connection_tokens_of(head: &ResponseHead) -> ConnectionTokens {
-    tokens(
-        head.raw_fields()
-            .filter(|(name, _)| name.eq_ignore_ascii_case(b"connection"))
-            .map(|(_, value)| value),
-    )
 }
 
 #[cfg(test)]

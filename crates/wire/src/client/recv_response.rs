@@ -44,6 +44,16 @@ impl Call<RecvResponse> {
         if self.inner.final_head.is_some() {
             return Ok(ResponseEvent::Final { consumed: 0 });
         }
+        if input.is_empty() {
+            // No head can be complete or broken yet: `read_head` would say `Partial`.
+            let inner = &mut self.inner;
+            let budget = inner
+                .limits
+                .head_bytes()
+                .saturating_sub(inner.head_bytes_used);
+            inner.head_scan.offered_nothing(budget);
+            return Ok(ResponseEvent::Partial);
+        }
         match self.inner.read_head(input, true)? {
             HeadRead::Partial => Ok(ResponseEvent::Partial),
             HeadRead::Interim { consumed, head } => Ok(ResponseEvent::Interim { consumed, head }),

@@ -69,13 +69,9 @@ impl Call<SendRequest> {
     /// [`head_len`](Self::head_len) bytes of room; a `Vec<u8>` or `BytesMut` grows instead.
     pub fn write_head<B: BufMut>(self, out: &mut B) -> Result<AfterHead, Error> {
         self.inner.plan.write(out)?;
-        let request = &self.inner.plan.request;
-        let expects_continue = request
-            .headers()
-            .get(http::header::EXPECT)
-            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"))
+        let expects_continue = self.inner.plan.facts.expects_continue
             // An HTTP/1.0 server must ignore Expect (RFC 9110 §10.1.1): waiting would only stall.
-            && request.version() == http::Version::HTTP_11;
+            && self.inner.plan.request.version() == http::Version::HTTP_11;
         Ok(match self.inner.plan.body {
             // Nothing to send: no reason to wait for permission to send it.
             RequestBody::None | RequestBody::Sized(0) => AfterHead::RecvResponse(self.into_state()),

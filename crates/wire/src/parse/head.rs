@@ -4,6 +4,7 @@ use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue, StatusCode, Version};
 
 use super::fields::{FieldIndex, Span};
+use crate::ascii::eq_ignore_case;
 
 /// A parsed response head: status line and header fields, in wire order, repeats kept.
 ///
@@ -69,7 +70,7 @@ impl ResponseHead {
     pub fn get(&self, name: &str) -> Option<&[u8]> {
         self.fields
             .iter(&self.raw)
-            .find(|f| self.raw[f.name.range()].eq_ignore_ascii_case(name.as_bytes()))
+            .find(|f| eq_ignore_case(&self.raw[f.name.range()], name.as_bytes()))
             .map(|f| &self.raw[f.value.range()])
     }
 
@@ -77,7 +78,7 @@ impl ResponseHead {
     pub fn get_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a [u8]> + 'a {
         self.fields
             .iter(&self.raw)
-            .filter(move |f| self.raw[f.name.range()].eq_ignore_ascii_case(name.as_bytes()))
+            .filter(move |f| eq_ignore_case(&self.raw[f.name.range()], name.as_bytes()))
             .map(|f| &self.raw[f.value.range()])
     }
 
