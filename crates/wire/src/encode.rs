@@ -11,10 +11,10 @@
 
 use bytes::BufMut;
 use http::header::{CONNECTION, CONTENT_LENGTH, EXPECT, HOST, TRANSFER_ENCODING, UPGRADE};
-use http::{HeaderMap, Method, Request, Version};
+use http::{HeaderMap, Method, Version};
 
-use crate::Error;
 use crate::body::length::list_elements;
+use crate::{Error, RequestParts};
 
 /// How the request body is framed on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,10 +38,13 @@ pub enum TargetForm {
     Absolute,
 }
 
-/// A validated request head, ready to be written.
+/// A validated request head, measured and ready to be written: everything but the parts
+/// themselves, so that a borrowed head is held no longer than the call that writes it.
+///
+/// Every method takes the [`RequestParts`] the plan was made from; other parts would not
+/// match the measured length.
 #[derive(Debug)]
 pub(crate) struct RequestHeadPlan {
-    pub(crate) request: Request<()>,
     pub(crate) body: RequestBody,
     form: TargetForm,
     /// Where the Host value comes from; settled once, since both the head's length and its
@@ -78,12 +81,14 @@ pub(crate) struct RequestFacts {
 }
 
 impl RequestHeadPlan {
-    pub(crate) fn new(request: Request<()>, body: RequestBody) -> Result<Self, Error> {
-        if !matches!(request.version(), Version::HTTP_10 | Version::HTTP_11) {
+    /// Validates `parts` for the origin form, the form [`Call::new`](crate::client::Call::new)
+    /// starts with; [`set_form`](Self::set_form) moves to another.
+    pub(crate) fn new(parts: RequestParts<'_>, body: RequestBody) -> Result<Self, Error> {
+        if !matches!(parts.version, Version::HTTP_10 | Version::HTTP_11) {
             return Err(Error::UnsupportedVersion);
         }
         // HTTP/1.0 has no chunked coding: a 1.0 peer would read the chunks as the next request.
-        if request.version() == Version::HTTP_10 && body == RequestBody::Chunked {
+        if parts.version == Version::HTTP_10 && body == RequestBody::Chunked {
             return Err(Error::ChunkedNeedsHttp11);
         }
         let mut framing_header = false;
@@ -92,7 +97,7 @@ impl RequestHeadPlan {
         let mut fields_len = 0;
         let mut seen_expect = false;
         let mut facts = RequestFacts::default();
-        for (name, value) in request.headers() {
+        for (name, value) in parts.fields() {
             let bytes = value.as_bytes();
             if invalid.is_none() && !value_is_clean(bytes) {
                 invalid = Some(name);
@@ -128,19 +133,17 @@ impl RequestHeadPlan {
                 name: name.as_str().to_owned(),
             });
         }
-        // Everything is settled before the plan is built, so that the request is moved once.
-        let target_len = checked_target_len(&request, TargetForm::Origin)?;
+        let target_len = checked_target_len(parts, TargetForm::Origin)?;
         let host = if own_host {
             HostSource::Field
         } else {
-            let authority = request.uri().authority().ok_or(Error::MissingHost)?;
+            let authority = parts.uri.authority().ok_or(Error::MissingHost)?;
             HostSource::Authority {
                 start: host_start(authority.as_str()),
             }
         };
-        let len = head_len(&request, body, host, fields_len, target_len);
+        let len = head_len(parts, body, host, fields_len, target_len);
         Ok(RequestHeadPlan {
-            request,
             body,
             form: TargetForm::Origin,
             host,
@@ -150,16 +153,14 @@ impl RequestHeadPlan {
         })
     }
 
-    pub(crate) fn set_form(&mut self, form: TargetForm) -> Result<(), Error> {
-        let target_len = checked_target_len(&self.request, form)?;
+    pub(crate) fn set_form(
+        &mut self,
+        parts: RequestParts<'_>,
+        form: TargetForm,
+    ) -> Result<(), Error> {
+        let target_len = checked_target_len(parts, form)?;
         self.form = form;
-        self.len = head_len(
-            &self.request,
-            self.body,
-            self.host,
-            self.fields_len,
-            target_len,
-        );
+        self.len = head_len(parts, self.body, self.host, self.fields_len, target_len);
         Ok(())
     }
 
@@ -169,25 +170,29 @@ impl RequestHeadPlan {
     }
 
     /// Writes the head; fails without writing anything if `out` has too little room.
-    pub(crate) fn write<B: BufMut>(&self, out: &mut B) -> Result<usize, Error> {
+    pub(crate) fn write<B: BufMut>(
+        &self,
+        parts: RequestParts<'_>,
+        out: &mut B,
+    ) -> Result<usize, Error> {
         let len = self.len;
         if out.remaining_mut() < len {
             return Err(Error::OutputTooSmall { needed: len });
         }
-        out.put_slice(self.request.method().as_str().as_bytes());
+        out.put_slice(parts.method.as_str().as_bytes());
         out.put_u8(b' ');
-        for piece in target(&self.request, self.form)? {
+        for piece in target(parts, self.form)? {
             if !piece.is_empty() {
                 out.put_slice(piece.as_bytes());
             }
         }
-        out.put_slice(match self.request.version() {
+        out.put_slice(match parts.version {
             Version::HTTP_10 => b" HTTP/1.0\r\nHost: ",
             _ => b" HTTP/1.1\r\nHost: ",
         });
-        out.put_slice(host(&self.request, self.host));
+        out.put_slice(host(parts, self.host));
         out.put_slice(b"\r\n");
-        for (name, value) in self.request.headers() {
+        for (name, value) in parts.fields() {
             if name != HOST {
                 put_field(out, name.as_str().as_bytes(), value.as_bytes());
             }
@@ -209,8 +214,8 @@ impl RequestHeadPlan {
 
 /// The request-target as up to four pieces written one after another, unchecked: see
 /// [`checked_target_len`].
-fn target(request: &Request<()>, form: TargetForm) -> Result<[&str; 4], Error> {
-    let uri = request.uri();
+fn target<'a>(parts: RequestParts<'a>, form: TargetForm) -> Result<[&'a str; 4], Error> {
+    let uri = parts.uri;
     let authority = || {
         let a = uri.authority().ok_or(Error::InvalidRequestTarget)?.as_str();
         // Credentials in the URI never go on the wire in the target or in Host.
@@ -220,7 +225,7 @@ fn target(request: &Request<()>, form: TargetForm) -> Result<[&str; 4], Error> {
         None | Some("") => "/",
         Some(p) => p,
     };
-    Ok(if request.method() == Method::CONNECT {
+    Ok(if parts.method == Method::CONNECT {
         [authority()?, "", "", ""]
     } else if form == TargetForm::Absolute {
         let scheme = uri.scheme_str().ok_or(Error::InvalidRequestTarget)?;
@@ -231,8 +236,8 @@ fn target(request: &Request<()>, form: TargetForm) -> Result<[&str; 4], Error> {
 }
 
 /// Validates the request-target in `form` and returns its length.
-fn checked_target_len(request: &Request<()>, form: TargetForm) -> Result<usize, Error> {
-    let pieces = target(request, form)?;
+fn checked_target_len(parts: RequestParts<'_>, form: TargetForm) -> Result<usize, Error> {
+    let pieces = target(parts, form)?;
     if pieces
         .iter()
         .any(|p| p.bytes().any(|b| b <= b' ' || b == 0x7f))
@@ -242,15 +247,17 @@ fn checked_target_len(request: &Request<()>, form: TargetForm) -> Result<usize, 
     Ok(pieces.iter().map(|p| p.len()).sum())
 }
 
-/// The Host value: the caller's own, else the URI's authority without credentials.
-fn host(request: &Request<()>, source: HostSource) -> &[u8] {
+/// The Host value: the caller's first Host field (the map's before `extra`), else the URI's
+/// authority without credentials.
+fn host<'a>(parts: RequestParts<'a>, source: HostSource) -> &'a [u8] {
     match source {
-        HostSource::Field => request
-            .headers()
+        HostSource::Field => parts
+            .headers
             .get(HOST)
+            .or_else(|| parts.extra.iter().find(|(n, _)| n == HOST).map(|(_, v)| v))
             .map_or(&[][..], |v| v.as_bytes()),
-        HostSource::Authority { start } => request
-            .uri()
+        HostSource::Authority { start } => parts
+            .uri
             .authority()
             .map_or(&[][..], |a| &a.as_str().as_bytes()[start..]),
     }
@@ -258,15 +265,15 @@ fn host(request: &Request<()>, source: HostSource) -> &[u8] {
 
 /// Exact length of the head, from the parts `RequestHeadPlan::new` measured.
 fn head_len(
-    request: &Request<()>,
+    parts: RequestParts<'_>,
     body: RequestBody,
     source: HostSource,
     fields_len: usize,
     target_len: usize,
 ) -> usize {
-    let method = request.method().as_str().len();
+    let method = parts.method.as_str().len();
     let mut n = method + 1 + target_len + " HTTP/1.1\r\n".len();
-    n += "Host: \r\n".len() + host(request, source).len() + fields_len;
+    n += "Host: \r\n".len() + host(parts, source).len() + fields_len;
     n += match body {
         RequestBody::None => 0,
         RequestBody::Sized(len) => "Content-Length: \r\n".len() + decimal(len).1,
@@ -385,7 +392,7 @@ pub(crate) fn write_last_chunk<B: BufMut>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use http::{HeaderName, HeaderValue};
+    use http::{HeaderName, HeaderValue, Request};
     use proptest::prelude::*;
 
     /// The plan written the plain way: each rule checked over all fields in turn, each field
@@ -490,10 +497,11 @@ mod tests {
         body: RequestBody,
         form: TargetForm,
     ) -> Result<(Vec<u8>, [bool; 4]), Error> {
-        let mut plan = RequestHeadPlan::new(request, body)?;
-        plan.set_form(form)?;
+        let parts = RequestParts::from(&request);
+        let mut plan = RequestHeadPlan::new(parts, body)?;
+        plan.set_form(parts, form)?;
         let mut out = Vec::new();
-        let written = plan.write(&mut out)?;
+        let written = plan.write(parts, &mut out)?;
         assert_eq!(written, out.len());
         assert_eq!(plan.len(), out.len());
         let f = plan.facts;

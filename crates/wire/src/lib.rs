@@ -105,6 +105,7 @@ mod error;
 mod keep_alive;
 mod limits;
 mod parse;
+mod request_parts;
 
 pub use body::length::response_framing;
 pub use body::{BodyDecoder, BodyLength, ChunkedDecoder, Decoded, Framing};
@@ -114,3 +115,4 @@ pub use error::Error;
 pub use keep_alive::KeepAlive;
 pub use limits::Limits;
 pub use parse::{ResponseHead, parse_response_head};
+pub use request_parts::RequestParts;

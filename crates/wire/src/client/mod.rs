@@ -98,14 +98,15 @@ use http::{HeaderMap, Method, Version};
 
 use crate::body::length::{HeadFields, framing_from};
 use crate::body::{BodyDecoder, Framing};
-use crate::encode::RequestHeadPlan;
+use crate::encode::{RequestFacts, RequestHeadPlan};
 use crate::parse::{ResponseHead, parse_head_within};
-use crate::{CloseReason, Error, KeepAlive, Limits};
+use crate::{CloseReason, Error, KeepAlive, Limits, RequestBody};
 
 pub use await_100::{Await100Event, Await100Next};
 pub use recv_response::{AfterResponse, ResponseEvent};
 pub use send_body::EarlyEvent;
 pub use send_request::AfterHead;
+use send_request::Unwritten;
 
 /// The states a [`Call`] moves through. Each is a zero-sized marker type.
 pub mod state {
@@ -138,7 +139,13 @@ pub struct Call<S> {
 /// What every state shares. Boxed so that moving a `Call` between states moves one pointer.
 #[derive(Debug)]
 struct Inner {
-    plan: RequestHeadPlan,
+    /// The owned request and its plan, from `Call::new` until `write_head`; the borrowed path
+    /// (`Call::write_request`) never has one.
+    unwritten: Option<Unwritten>,
+    method: Method,
+    version: Version,
+    body: RequestBody,
+    facts: RequestFacts,
     limits: Limits,
     /// Bytes of response heads read so far (interim included), charged to `head_bytes`.
     head_bytes_used: usize,
@@ -170,7 +177,7 @@ impl<S> Call<S> {
 
     /// The method of the request this call carries.
     pub fn method(&self) -> &Method {
-        self.inner.plan.request.method()
+        &self.inner.method
     }
 
     /// The limits this call reads the response with.
@@ -196,6 +203,27 @@ enum HeadRead {
 }
 
 impl Inner {
+    /// A call that has yet to read anything, for the request `plan` was made from.
+    fn new(method: Method, version: Version, plan: &RequestHeadPlan) -> Self {
+        Inner {
+            unwritten: None,
+            method,
+            version,
+            body: plan.body,
+            facts: plan.facts,
+            limits: Limits::default(),
+            head_bytes_used: 0,
+            interim_responses: 0,
+            head_scan: Default::default(),
+            body_written: 0,
+            close: None,
+            final_head: None,
+            keep_alive: None,
+            decoder: None,
+            trailers: None,
+        }
+    }
+
     /// Parses the next head, charging interim heads to the limits. A final head is returned
     /// without being charged, so that `Await100` can leave it for `RecvResponse` to read again.
     ///
@@ -237,15 +265,15 @@ impl Inner {
     }
 
     fn upgrade_requested(&self) -> bool {
-        self.plan.facts.upgrade
+        self.facts.upgrade
     }
 
     /// The reasons known from the request alone.
     fn request_close_reason(&self) -> Option<CloseReason> {
-        let facts = &self.plan.facts;
+        let facts = &self.facts;
         if facts.connection_close {
             Some(CloseReason::ClientConnectionClose)
-        } else if self.plan.request.version() == Version::HTTP_10 && !facts.connection_keep_alive {
+        } else if self.version == Version::HTTP_10 && !facts.connection_keep_alive {
             Some(CloseReason::Http10Request)
         } else {
             None
@@ -255,7 +283,7 @@ impl Inner {
     /// Records the final head: framing, the reasons it gives to close, the keep-alive hint.
     fn accept_final(&mut self, head: &ResponseHead) -> Result<Framing, Error> {
         let fields = HeadFields::scan(head);
-        let framing = framing_from(self.plan.request.method(), head, &fields)?;
+        let framing = framing_from(&self.method, head, &fields)?;
         let from_response = if fields.connection_close {
             Some(CloseReason::ServerConnectionClose)
         } else if head.version() == Version::HTTP_10 && !fields.connection_keep_alive {

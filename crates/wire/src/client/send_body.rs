@@ -34,7 +34,7 @@ impl Call<SendBody> {
     /// A sized body refuses to exceed its `Content-Length` ([`Error::BodyTooLong`]), writing
     /// nothing; an empty `data` writes nothing (a zero-size chunk would end the body).
     pub fn write<B: BufMut>(&mut self, data: &[u8], out: &mut B) -> Result<usize, Error> {
-        let written = match self.inner.plan.body {
+        let written = match self.inner.body {
             RequestBody::Sized(declared) => {
                 let total = self.inner.body_written.saturating_add(data.len() as u64);
                 if total > declared {
@@ -56,7 +56,7 @@ impl Call<SendBody> {
 
     /// Body bytes still owed for a sized body; `None` for a chunked one.
     pub fn remaining(&self) -> Option<u64> {
-        match self.inner.plan.body {
+        match self.inner.body {
             RequestBody::Sized(declared) => Some(declared - self.inner.body_written),
             _ => None,
         }
@@ -104,7 +104,7 @@ impl Call<SendBody> {
         trailers: Option<&HeaderMap>,
         out: &mut B,
     ) -> Result<Call<RecvResponse>, Error> {
-        match self.inner.plan.body {
+        match self.inner.body {
             RequestBody::Chunked => {
                 write_last_chunk(trailers, out)?;
             }

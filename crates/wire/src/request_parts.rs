@@ -1,0 +1,98 @@
+//! A request head borrowed from the caller, for [`Call::write_request`].
+//!
+//! A client that keeps its request (to retry it, say) or shares default headers between
+//! requests would otherwise have to build an owned `http::Request` per exchange, cloning a
+//! header map only for the call to read it once. The view borrows instead, and the call keeps
+//! nothing of it beyond the head it writes.
+//!
+//! [`Call::write_request`]: crate::client::Call::write_request
+
+use http::{HeaderMap, HeaderName, HeaderValue, Method, Request, Uri, Version};
+
+/// A request head borrowed from the caller: what [`Call::new`] reads from an owned request,
+/// plus `extra` fields written after the map.
+///
+/// `extra` lets a client add per-request fields (credentials, cookies) to a header map it
+/// shares between requests, without copying the map. The fields are treated exactly as if
+/// they were appended to the map: every rule [`Call::new`] applies to the map's fields (clean
+/// values, no `Content-Length` or `Transfer-Encoding`, `Host`, `Expect`, `Upgrade`,
+/// `Connection`) applies to them too. They are written after the map's fields, in order.
+///
+/// Built with [`new`](Self::new) and [`with_extra`](Self::with_extra), or from a request:
+///
+/// ```
+/// use http::header::{AUTHORIZATION, HeaderMap, HeaderValue, USER_AGENT};
+/// use http::{Method, Uri, Version};
+/// use tarry_wire::client::{AfterHead, Call};
+/// use tarry_wire::{RequestBody, RequestParts, TargetForm};
+///
+/// // Shared by every request of a client, never copied.
+/// let mut defaults = HeaderMap::new();
+/// defaults.insert(USER_AGENT, HeaderValue::from_static("tarry"));
+///
+/// let uri: Uri = "http://example.test/me".parse().unwrap();
+/// let credentials = [(AUTHORIZATION, HeaderValue::from_static("Bearer t0ken"))];
+/// let parts = RequestParts::new(&Method::GET, &uri, Version::HTTP_11, &defaults)
+///     .with_extra(&credentials);
+///
+/// let mut out = Vec::new();
+/// let next = Call::write_request(parts, RequestBody::None, TargetForm::Origin, &mut out)?;
+/// assert_eq!(
+///     out,
+///     b"GET /me HTTP/1.1\r\nHost: example.test\r\nuser-agent: tarry\r\n\
+///       authorization: Bearer t0ken\r\n\r\n"
+/// );
+/// assert!(matches!(next, AfterHead::RecvResponse(_)));
+///
+/// // An owned request can be viewed the same way, with no extra fields.
+/// let request = http::Request::get("http://example.test/").body(()).unwrap();
+/// let parts = RequestParts::from(&request);
+/// # let _ = parts;
+/// # Ok::<(), tarry_wire::Error>(())
+/// ```
+///
+/// [`Call::new`]: crate::client::Call::new
+#[derive(Debug, Clone, Copy)]
+pub struct RequestParts<'a> {
+    pub(crate) method: &'a Method,
+    pub(crate) uri: &'a Uri,
+    pub(crate) version: Version,
+    pub(crate) headers: &'a HeaderMap,
+    pub(crate) extra: &'a [(HeaderName, HeaderValue)],
+}
+
+impl<'a> RequestParts<'a> {
+    /// A head with these parts and no extra fields.
+    pub fn new(method: &'a Method, uri: &'a Uri, version: Version, headers: &'a HeaderMap) -> Self {
+        RequestParts {
+            method,
+            uri,
+            version,
+            headers,
+            extra: &[],
+        }
+    }
+
+    /// The same head with `extra` written after `headers`, in order, replacing any extra
+    /// fields given before.
+    pub fn with_extra(self, extra: &'a [(HeaderName, HeaderValue)]) -> Self {
+        RequestParts { extra, ..self }
+    }
+
+    /// Every field, `headers` first and then `extra`: the order they are checked and written in.
+    pub(crate) fn fields(&self) -> impl Iterator<Item = (&'a HeaderName, &'a HeaderValue)> {
+        let extra = self.extra.iter().map(|(name, value)| (name, value));
+        self.headers.iter().chain(extra)
+    }
+}
+
+impl<'a> From<&'a Request<()>> for RequestParts<'a> {
+    fn from(request: &'a Request<()>) -> Self {
+        RequestParts::new(
+            request.method(),
+            request.uri(),
+            request.version(),
+            request.headers(),
+        )
+    }
+}
