@@ -7,6 +7,9 @@
 //! - `request`: every encoded request parses back to the same method, target, fields and body
 //!   with parsers that share no code with `tarry_wire`: `httparse::Request` for the head and
 //!   the chunked reader in `proptests/dechunk.rs` for the body.
+//! - `parts`: a borrowed head (`Call::write_request`, its fields split between a map and
+//!   `extra`) is written, refused and carried through the exchange exactly as the owned
+//!   request with all its fields in one map.
 //!
 //! Case counts keep the whole file under a few seconds in a debug build. Failing cases are not
 //! persisted to a regressions file: proptest prints the minimal input, which belongs in a
@@ -19,6 +22,8 @@ mod harness;
 
 #[path = "proptests/dechunk.rs"]
 mod dechunk;
+#[path = "proptests/parts.rs"]
+mod parts;
 #[path = "proptests/request.rs"]
 mod request;
 #[path = "proptests/response.rs"]

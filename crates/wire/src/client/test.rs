@@ -7,3 +7,4 @@ mod state_recv_body;
 mod state_recv_response;
 mod state_send_body;
 mod state_send_request;
+mod write_request;
