@@ -8,7 +8,9 @@
 //! In scope:
 //! - Request heads: method, request-target (origin, absolute and authority form), `Host` first,
 //!   the caller's fields in the caller's order, `Content-Length` or chunked framing, trailers.
-//!   Every byte is validated before the first is written.
+//!   Every byte is validated before the first is written. A request the caller keeps (for a
+//!   retry) or whose fields it shares can be written borrowed, as [`RequestParts`] with extra
+//!   per-request fields, by [`client::Call::write_request`]: no clone, nothing of it kept.
 //! - `Expect: 100-continue`: the state that waits for the go-ahead. The caller owns the timer.
 //! - Response heads on [`httparse`], interim (1xx) responses skipped and reported, `101` only
 //!   after an upgrade was asked for.

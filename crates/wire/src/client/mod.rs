@@ -28,6 +28,10 @@
 //!                              ▼  close_reason(leftover) → None: the connection may be reused
 //! ```
 //!
+//! [`Call::write_request`] is `Call::new` and `write_head` in one step, on a borrowed
+//! [`RequestParts`](crate::RequestParts): it lands where `write_head` would, without holding
+//! the request.
+//!
 //! Every method takes bytes in and gives bytes out. Reading methods return how much input they
 //! consumed; input they did not consume must be offered again, with more appended, on the next
 //! call. Writing methods append to any [`bytes::BufMut`] and fail with
