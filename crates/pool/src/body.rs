@@ -204,15 +204,22 @@ impl Body {
         if let BodyState::Reading { call, conn, buf } =
             std::mem::replace(&mut self.state, BodyState::Done)
         {
-            give_back(&self.pool, self.key.clone(), call, conn, &buf);
+            give_back(&self.pool, self.key.clone(), call, conn, buf);
         }
     }
 }
 
 /// Returns the connection of a finished body to the pool, if wire says it may be reused.
-fn give_back(pool: &Inner, key: PoolKey, call: Call<RecvBody>, conn: Connection, buf: &[u8]) {
+fn give_back(
+    pool: &Inner,
+    key: PoolKey,
+    call: Call<RecvBody>,
+    mut conn: Connection,
+    buf: BytesMut,
+) {
     let cleanup = call.proceed();
     if cleanup.close_reason(buf.len()).is_none() {
+        conn.buffers.keep_read(buf);
         pool.checkin(key, conn, cleanup.keep_alive());
     } else {
         pool.count_close(&conn, Close::NotReusable);
@@ -247,7 +254,7 @@ impl Drop for Body {
             return;
         };
         if skip_buffered(&mut call, &mut buf) {
-            give_back(&self.pool, self.key.clone(), call, conn, &buf);
+            give_back(&self.pool, self.key.clone(), call, conn, buf);
             return;
         }
         let (limit, timeout) = self.pool.drain_settings();
@@ -278,7 +285,7 @@ impl Drop for Body {
             })
             .await;
             if drained == Ok(true) {
-                give_back(&pool, key, call, conn, &buf);
+                give_back(&pool, key, call, conn, buf);
             } else {
                 pool.count_close(&conn, Close::NotReusable);
             }

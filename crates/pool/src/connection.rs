@@ -22,6 +22,42 @@ pub(crate) struct Connection {
     pub(crate) opened_at: std::time::Instant,
     /// The counters of its origin.
     pub(crate) host: std::sync::Arc<crate::metrics::Counters>,
+    /// The buffers of its last exchange, kept for the next: a kept-alive request then
+    /// allocates none (see [`Buffers`]).
+    pub(crate) buffers: Buffers,
+}
+
+/// A connection's read and write buffers between exchanges.
+///
+/// The read buffer comes back empty when the exchange ended cleanly; the body handed to the
+/// caller may still share its allocation, which the next exchange takes back once the
+/// caller has dropped that body. Large buffers (after a large body) are not kept, so an
+/// idle connection holds at most [`Buffers::KEPT`] bytes of each.
+#[derive(Debug, Default)]
+pub(crate) struct Buffers {
+    pub(crate) read: BytesMut,
+    pub(crate) write: Vec<u8>,
+}
+
+impl Buffers {
+    /// The largest buffer an idle connection keeps.
+    pub(crate) const KEPT: usize = 32 * 1024;
+
+    /// Keeps `read` (empty) for the next exchange if it is small enough.
+    pub(crate) fn keep_read(&mut self, mut read: BytesMut) {
+        if read.capacity() <= Self::KEPT {
+            read.clear();
+            self.read = read;
+        }
+    }
+
+    /// Keeps `write` for the next exchange if it is small enough; else frees it.
+    pub(crate) fn trim_write(&mut self) {
+        self.write.clear();
+        if self.write.capacity() > Self::KEPT {
+            self.write = Vec::new();
+        }
+    }
 }
 
 /// Time spent opening a connection.

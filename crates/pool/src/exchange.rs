@@ -15,12 +15,12 @@ use std::task::Poll;
 use std::time::Duration;
 
 use bytes::{Buf, Bytes, BytesMut};
-use http::{Method, Request};
+use http::Method;
 use tarry_wire::client::state::{Await100, RecvResponse, SendBody};
 use tarry_wire::client::{
     AfterHead, AfterResponse, Await100Event, Await100Next, Call, EarlyEvent, ResponseEvent,
 };
-use tarry_wire::{RequestBody, ResponseHead};
+use tarry_wire::{RequestBody, RequestParts, ResponseHead, TargetForm};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::time::{Instant, timeout_at};
 
@@ -34,6 +34,9 @@ use crate::{Error, PoolKey, Response};
 
 /// Bodies up to this size go out with the head in one write; larger ones in pieces this big.
 const PIECE: usize = 64 * 1024;
+
+/// Room for a request head in the first write's buffer; a larger head grows it.
+const HEAD_ROOM: usize = 1024;
 
 /// The clocks of one exchange, settled from the pool's settings and the request's options.
 #[derive(Debug, Clone, Copy)]
@@ -66,16 +69,6 @@ fn wire(phase: Phase) -> impl Fn(tarry_wire::Error) -> Failure {
     move |e| fail(Error::Protocol(phase, e), false)
 }
 
-/// The request head as wire wants it (the body travels separately).
-fn head_of(request: &Request<()>) -> Request<()> {
-    let mut head = Request::new(());
-    *head.method_mut() = request.method().clone();
-    *head.uri_mut() = request.uri().clone();
-    *head.version_mut() = request.version();
-    *head.headers_mut() = request.headers().clone();
-    head
-}
-
 impl Inner {
     /// Sends `request` on `conn` and reads the response head; the body is left to stream.
     ///
@@ -85,7 +78,7 @@ impl Inner {
     pub(crate) async fn attempt(
         self: &Arc<Self>,
         mut conn: Connection,
-        request: &Request<()>,
+        request: RequestParts<'_>,
         body: &Bytes,
         key: PoolKey,
         t: Timeouts,
@@ -96,8 +89,18 @@ impl Inner {
         let limits = self.config.limits;
         // Borrows the connection's counters beside its stream: no reference count to touch.
         let closing = CloseGuard::new(&self.metrics, &conn.host);
-        let exchanged =
-            exchange_head(&mut conn.io, request, body, (t, limits), total_deadline).await;
+        let buffers = &mut conn.buffers;
+        let buf = std::mem::take(&mut buffers.read);
+        let exchanged = exchange_head(
+            &mut conn.io,
+            (buf, &mut buffers.write),
+            request,
+            body,
+            (t, limits),
+            total_deadline,
+        )
+        .await;
+        conn.buffers.trim_write();
         // The caller counts a failed connection's closing, knowing whether it retries.
         closing.disarm();
         let (head, next, buf) = match exchanged {
@@ -117,6 +120,7 @@ impl Inner {
             AfterResponse::Body(call) => BodyState::Reading { call, conn, buf },
             AfterResponse::NoBody(cleanup) | AfterResponse::Upgrade(cleanup) => {
                 if cleanup.close_reason(buf.len()).is_none() {
+                    conn.buffers.keep_read(buf);
                     self.checkin(key.clone(), conn, cleanup.keep_alive());
                 } else {
                     self.count_close(&conn, Close::NotReusable);
@@ -153,7 +157,8 @@ impl Inner {
 // whole each time it moves.
 async fn exchange_head(
     io: &mut Io,
-    request: &Request<()>,
+    (mut buf, out): (BytesMut, &mut Vec<u8>),
+    request: RequestParts<'_>,
     body: &Bytes,
     (t, limits): (Timeouts, tarry_wire::Limits),
     total_deadline: Option<Instant>,
@@ -167,30 +172,33 @@ async fn exchange_head(
     } else {
         RequestBody::Sized(body.len() as u64)
     };
-    let call = Call::new(head_of(request), framing)
-        .map_err(wire(Phase::Write))?
-        .with_limits(limits);
     let within_total = |at: Instant| total_deadline.map_or(at, |total| total.min(at));
-    let mut buf = BytesMut::with_capacity(8 * 1024);
-    let mut out = Vec::with_capacity(call.head_len() + body.len().min(PIECE));
-    let call = match call.write_head(&mut out).map_err(wire(Phase::Write))? {
+    // The connection's buffers from its last exchange, when it had one: on a kept-alive
+    // connection, no allocation. The read buffer takes back the allocation the last body
+    // shared with the caller if the caller has dropped it.
+    buf.reserve(8 * 1024);
+    // Written from the caller's fields, which are not copied; room for a typical head and a
+    // body that goes out with it.
+    out.reserve(HEAD_ROOM + body.len().min(PIECE));
+    let head = Call::write_request(request, framing, TargetForm::Origin, out);
+    let call = match head.map_err(wire(Phase::Write))?.with_limits(limits) {
         AfterHead::RecvResponse(call) => {
-            first_write(io, &out).await?;
+            first_write(io, out).await?;
             call
         }
         AfterHead::SendBody(mut call) if body.len() <= PIECE => {
-            call.write(body, &mut out).map_err(wire(Phase::Write))?;
-            let call = call.finish(&mut out).map_err(wire(Phase::Write))?;
-            first_write(io, &out).await?;
+            call.write(body, out).map_err(wire(Phase::Write))?;
+            let call = call.finish(out).map_err(wire(Phase::Write))?;
+            first_write(io, out).await?;
             call
         }
         AfterHead::SendBody(call) => {
-            first_write(io, &out).await?;
+            first_write(io, out).await?;
             let gap = t.read;
             Box::pin(upload(io, call, body, &mut buf, gap, total_deadline)).await?
         }
         AfterHead::Await100(call) => {
-            first_write(io, &out).await?;
+            first_write(io, out).await?;
             let expect_end = within_total(Instant::now() + t.expect);
             match Box::pin(await_100(io, call, &mut buf, expect_end)).await? {
                 Await100Next::RecvResponse(call) => call,

@@ -104,5 +104,7 @@ pub use options::SendOptions;
 pub use pool::{Pool, PoolBuilder};
 /// The codec's limits, for [`PoolBuilder::response_limits`].
 pub use tarry_wire::Limits;
+/// A request head borrowed from the caller, for [`Pool::send_parts`].
+pub use tarry_wire::RequestParts;
 #[cfg(feature = "tls")]
 pub use tls::{TlsSettings, TlsVersion};

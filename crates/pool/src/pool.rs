@@ -8,13 +8,15 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use http::{Method, Request};
 
-use crate::connection::{Connection, Io, Setup};
+use crate::connection::{Buffers, Connection, Io, Setup};
 use crate::exchange::Timeouts;
 use crate::idle_deadline;
 use crate::key::KeyHash;
 use crate::metrics::{Close, Counters, Event, Metrics};
 use crate::slots::{Acquire, Handoff, Slot, Slots};
-use crate::{Error, Evicted, HostStats, IdleStore, PoolKey, Response, SendOptions, Stats};
+use crate::{
+    Error, Evicted, HostStats, IdleStore, PoolKey, RequestParts, Response, SendOptions, Stats,
+};
 
 /// The longest the sweep task sleeps.
 const SWEEP_INTERVAL: Duration = Duration::from_secs(1);
@@ -376,6 +378,49 @@ impl Pool {
         body: Bytes,
         options: &SendOptions,
     ) -> Result<Response, Error> {
+        self.send_parts(RequestParts::from(&request), body, options)
+            .await
+    }
+
+    /// [`send_with`](Self::send_with), borrowing the request head instead of taking a
+    /// [`Request`]: the head is written straight from the caller's fields, so a client that
+    /// keeps shared default headers sends them without copying its map, its per-request
+    /// fields (credentials, cookies) going in [`RequestParts::with_extra`].
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), tarry_pool::Error> {
+    /// # let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    /// # let port = listener.local_addr().unwrap().port();
+    /// # tokio::spawn(async move {
+    /// #     use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    /// #     let (mut socket, _) = listener.accept().await.unwrap();
+    /// #     let mut buf = [0u8; 1024];
+    /// #     let _ = socket.read(&mut buf).await;
+    /// #     let _ = socket.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok").await;
+    /// # });
+    /// use http::{HeaderMap, HeaderValue, Method, Version, header};
+    /// use tarry_pool::{Pool, RequestParts, SendOptions};
+    ///
+    /// let pool = Pool::new();
+    /// // Kept for the client's life, shared by every request.
+    /// let mut defaults = HeaderMap::new();
+    /// defaults.insert(header::USER_AGENT, HeaderValue::from_static("example/1"));
+    /// // This request's own field.
+    /// let token = [(header::AUTHORIZATION, HeaderValue::from_static("Bearer abc"))];
+    /// let uri: http::Uri = format!("http://127.0.0.1:{port}/").parse().unwrap();
+    /// let parts = RequestParts::new(&Method::GET, &uri, Version::HTTP_11, &defaults)
+    ///     .with_extra(&token);
+    /// let response = pool.send_parts(parts, bytes::Bytes::new(), &SendOptions::new()).await?;
+    /// assert_eq!(response.bytes().await?, "ok");
+    /// # Ok(()) }
+    /// ```
+    pub async fn send_parts(
+        &self,
+        request: RequestParts<'_>,
+        body: Bytes,
+        options: &SendOptions,
+    ) -> Result<Response, Error> {
         if self.inner.closed.load(Ordering::Acquire) {
             return Err(Error::PoolClosed);
         }
@@ -409,7 +454,7 @@ impl Pool {
             }
             let attempt = self
                 .inner
-                .attempt(conn, &request, &body, key.clone(), timeouts);
+                .attempt(conn, request, &body, key.clone(), timeouts);
             match attempt.await {
                 Ok(mut response) => {
                     response.reused = reused;
@@ -644,6 +689,7 @@ impl Inner {
                 }),
                 opened_at: started,
                 host,
+                buffers: Buffers::default(),
             });
         }
         #[cfg(not(feature = "tls"))]
@@ -654,6 +700,7 @@ impl Inner {
             setup: Some(setup),
             opened_at: started,
             host,
+            buffers: Buffers::default(),
         })
     }
 

@@ -13,8 +13,8 @@ use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use tokio::sync::oneshot;
 
 use crate::PoolKey;
-use crate::key::KeyHash;
 use crate::connection::Connection;
+use crate::key::KeyHash;
 
 /// What a waiter is handed.
 #[derive(Debug)]

@@ -34,8 +34,10 @@ pub(crate) struct Prepared {
     pub(crate) url: Url,
     /// Whether `url` is the URL exactly as parsed (no credentials taken out, no query added).
     pub(crate) url_as_given: bool,
-    /// Every header but `Authorization`, `Cookie` and `Proxy-Authorization`.
-    pub(crate) headers: HeaderMap,
+    /// Every header but `Authorization`, `Cookie` and `Proxy-Authorization`; `None` when
+    /// these are the session's headers as they are (the request edits none and none must come
+    /// out), which are then sent from the session's map without a copy.
+    pub(crate) headers: Option<HeaderMap>,
     /// The request's own header edits, to build the headers of a later hop again.
     pub(crate) edits: HeaderEdits,
     /// The `Authorization` value, from credentials or the caller's header.
@@ -61,6 +63,13 @@ pub(crate) struct HeaderEdits {
     remove: Vec<HeaderName>,
     /// The content type the body implies (JSON, a form), unless a header names one.
     body_type: Option<HeaderValue>,
+}
+
+impl HeaderEdits {
+    /// Whether the request changes none of the session's headers.
+    fn is_empty(&self) -> bool {
+        self.headers.is_empty() && self.remove.is_empty() && self.body_type.is_none()
+    }
 }
 
 /// The headers of a redirect hop: the first hop's merge again (the same defaults snapshot
@@ -122,21 +131,27 @@ pub(crate) fn merge_parsed(
         remove: parts.remove_headers,
         body_type: parts.body_type,
     };
-    let mut headers = merge_headers(&defaults.headers, &edits);
-    // One pass over the few names says whether any must come out; most requests have none,
-    // and three hashed lookups cost more than the pass.
-    let (written_auth, raw_cookie) = if headers
-        .keys()
-        .any(|name| name == AUTHORIZATION || name == COOKIE || name == PROXY_AUTHORIZATION)
-    {
-        headers.remove(PROXY_AUTHORIZATION);
-        (
-            take_last(&mut headers, &AUTHORIZATION),
-            take_joined_cookie(&mut headers),
-        )
-    } else {
-        (None, None)
-    };
+    let special =
+        |name: &HeaderName| name == AUTHORIZATION || name == COOKIE || name == PROXY_AUTHORIZATION;
+    // Most requests change nothing in the session's headers: they are sent as they are, with
+    // no copy to make and drop. One pass over the few names says whether any must come out;
+    // three hashed lookups cost more than the pass.
+    let (headers, written_auth, raw_cookie) =
+        if edits.is_empty() && !defaults.headers.keys().any(special) {
+            (None, None, None)
+        } else {
+            let mut headers = merge_headers(&defaults.headers, &edits);
+            let (written_auth, raw_cookie) = if headers.keys().any(special) {
+                headers.remove(PROXY_AUTHORIZATION);
+                (
+                    take_last(&mut headers, &AUTHORIZATION),
+                    take_joined_cookie(&mut headers),
+                )
+            } else {
+                (None, None)
+            };
+            (Some(headers), written_auth, raw_cookie)
+        };
 
     let auth = match parts.auth {
         AuthChoice::Use(auth) => Some(auth),

@@ -10,9 +10,9 @@
 
 use std::time::{Duration, Instant, SystemTime};
 
+use http::HeaderValue;
 use http::header::{AUTHORIZATION, COOKIE, SET_COOKIE};
-use http::{HeaderValue, Request};
-use tarry_pool::SendOptions;
+use tarry_pool::{RequestParts, SendOptions};
 use url::Url;
 
 use crate::merge::{self, Prepared, merge_parsed};
@@ -49,7 +49,8 @@ pub(crate) async fn send(builder: RequestBuilder) -> Result<Response, Error> {
     // Moved out, not copied: nothing reads the merged URL from `prepared` again.
     let mut hop_url = prepared.url;
     let mut hop_method = prepared.method.clone();
-    let mut headers = std::mem::take(&mut prepared.headers);
+    // `None`: the session's own headers, sent from its map as they are.
+    let mut headers = prepared.headers.take();
     let mut body = prepared.body.take();
     // The first hop's URL, kept once a redirect happens: credentials and the caller's own
     // cookies are judged against it.
@@ -66,25 +67,28 @@ pub(crate) async fn send(builder: RequestBuilder) -> Result<Response, Error> {
             .as_ref()
             .is_none_or(|o| redirect::keeps_credentials(o, &hop_url));
         raw_cookie_ok &= same_origin;
-        let mut request = Request::new(());
-        *request.method_mut() = hop_method.clone();
-        *request.uri_mut() = match first_target.take() {
+        let target = match first_target.take() {
             Some(target) => target,
             None => request_target(&hop_url)?,
         };
-        *request.headers_mut() = headers;
+        // The fields sent per hop go after the others, as inserting them into the map would
+        // put them, but without a copy of the map to insert into.
+        let mut per_hop = Vec::new();
         if let (true, Some(value)) = (credentials_ok, &prepared.authorization) {
-            request.headers_mut().insert(AUTHORIZATION, value.clone());
+            per_hop.push((AUTHORIZATION, value.clone()));
         }
         let own = (prepared.cookies.as_slice(), &prepared.raw_cookie);
         let cookie = cookie_header(&session, own, &hop_url, same_origin, raw_cookie_ok);
         if let Some(cookie) = cookie {
-            request.headers_mut().insert(COOKIE, cookie);
+            per_hop.push((COOKIE, cookie));
         }
+        let fields = headers.as_ref().unwrap_or(&defaults.headers);
+        let parts = RequestParts::new(&hop_method, &target, http::Version::HTTP_11, fields)
+            .with_extra(&per_hop);
 
         let started = Instant::now();
         let pool = session.pool();
-        let sent = pool.send_with(request, body.clone().unwrap_or_default(), &options);
+        let sent = pool.send_parts(parts, body.clone().unwrap_or_default(), &options);
         let inner = sent.await.map_err(|e| Error::from_pool(&hop_url, e))?;
         let elapsed = started.elapsed();
         let cookies = store_cookies(&session, &hop_url, inner.head());
@@ -128,7 +132,11 @@ pub(crate) async fn send(builder: RequestBuilder) -> Result<Response, Error> {
             body = None;
             body_dropped = true;
         }
-        headers = merge::hop_headers(&defaults, &prepared.edits, !body_dropped);
+        headers = Some(merge::hop_headers(
+            &defaults,
+            &prepared.edits,
+            !body_dropped,
+        ));
         hop_url = next_url;
         hop_method = next_method;
     }

@@ -79,6 +79,31 @@ impl<'a> RequestParts<'a> {
         RequestParts { extra, ..self }
     }
 
+    /// The method.
+    pub fn method(&self) -> &'a Method {
+        self.method
+    }
+
+    /// The URI.
+    pub fn uri(&self) -> &'a Uri {
+        self.uri
+    }
+
+    /// The version.
+    pub fn version(&self) -> Version {
+        self.version
+    }
+
+    /// The header map (without the extra fields).
+    pub fn headers(&self) -> &'a HeaderMap {
+        self.headers
+    }
+
+    /// The extra fields, written after the map's.
+    pub fn extra(&self) -> &'a [(HeaderName, HeaderValue)] {
+        self.extra
+    }
+
     /// Every field, `headers` first and then `extra`: the order they are checked and written in.
     pub(crate) fn fields(&self) -> impl Iterator<Item = (&'a HeaderName, &'a HeaderValue)> {
         let extra = self.extra.iter().map(|(name, value)| (name, value));

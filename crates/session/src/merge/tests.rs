@@ -56,8 +56,12 @@ fn with_headers(pairs: &[(&str, &str)]) -> Defaults {
     }
 }
 
+/// The merge, with the headers it sends written out even when they are the session's own.
 fn prepare(defaults: &Defaults, url: &str, parts: Parts) -> Prepared {
-    merge(defaults, Method::GET, url, parts).unwrap_or_else(|e| panic!("merge({url}): {e}"))
+    let mut p =
+        merge(defaults, Method::GET, url, parts).unwrap_or_else(|e| panic!("merge({url}): {e}"));
+    p.headers.get_or_insert_with(|| defaults.headers.clone());
+    p
 }
 
 fn basic(user: &str, password: &str) -> HeaderValue {
@@ -69,15 +73,15 @@ fn basic(user: &str, password: &str) -> HeaderValue {
 #[test]
 fn default_session_headers_go_out_in_their_order() {
     let p = prepare(&Defaults::default(), URL, Parts::default());
-    let names: Vec<_> = p.headers.keys().map(HeaderName::as_str).collect();
+    let names: Vec<_> = p.fields().keys().map(HeaderName::as_str).collect();
     assert_eq!(names, ["user-agent", "accept", "accept-encoding"]);
     assert!(
-        p.headers["user-agent"]
+        p.fields()["user-agent"]
             .to_str()
             .unwrap()
             .starts_with("tarry/")
     );
-    assert_eq!(p.headers["accept"], "*/*");
+    assert_eq!(p.fields()["accept"], "*/*");
     assert_eq!(p.method, Method::GET);
     assert_eq!(p.url.as_str(), "http://a.test/path");
 }
@@ -163,7 +167,7 @@ fn header_merge_rules() {
         };
         let p = prepare(&defaults, URL, parts);
         assert_eq!(
-            listed(&p.headers),
+            listed(p.fields()),
             strings(case.want),
             "case: {}",
             case.name
@@ -436,7 +440,7 @@ fn credentials_precedence() {
         let p = prepare(&defaults, case.url, parts);
         assert_eq!(p.authorization, case.want, "case: {}", case.name);
         assert!(
-            !p.headers.contains_key(AUTHORIZATION),
+            !p.fields().contains_key(AUTHORIZATION),
             "case: {}: Authorization left in the header map",
             case.name
         );
@@ -546,7 +550,7 @@ fn caller_cookie_headers_are_taken_out_and_joined() {
         };
         let p = prepare(&with_headers(case.session), URL, parts);
         assert_eq!(p.raw_cookie, case.want.map(value), "case: {}", case.name);
-        assert!(!p.headers.contains_key(COOKIE), "case: {}", case.name);
+        assert!(!p.fields().contains_key(COOKIE), "case: {}", case.name);
     }
 }
 
@@ -559,12 +563,12 @@ fn proxy_authorization_is_never_sent() {
     };
     let defaults = with_headers(&[("proxy-authorization", "Basic c2VzczpzCg==")]);
     let p = prepare(&defaults, URL, parts);
-    assert!(!p.headers.contains_key(PROXY_AUTHORIZATION));
-    assert_eq!(listed(&p.headers), strings(&[("x-a", "1")]));
+    assert!(!p.fields().contains_key(PROXY_AUTHORIZATION));
+    assert_eq!(listed(p.fields()), strings(&[("x-a", "1")]));
     assert_eq!(p.authorization, None);
 
     let p = prepare(&defaults, URL, Parts::default());
-    assert!(p.headers.is_empty(), "{:?}", p.headers);
+    assert!(p.fields().is_empty(), "{:?}", p.fields());
 }
 
 // ---------------------------------------------------------------- body
@@ -623,7 +627,7 @@ fn body_content_type_unless_the_caller_set_one() {
             ..Parts::default()
         };
         let p = prepare(&with_headers(case.session), URL, parts);
-        let got: Vec<_> = p.headers.get_all(CONTENT_TYPE).iter().cloned().collect();
+        let got: Vec<_> = p.fields().get_all(CONTENT_TYPE).iter().cloned().collect();
         let want: Vec<_> = case.want.into_iter().map(value).collect();
         assert_eq!(got, want, "case: {}", case.name);
         assert_eq!(p.body.as_deref(), Some(&b"{}"[..]), "case: {}", case.name);
@@ -782,5 +786,41 @@ fn only_http_and_https_urls_with_a_host_are_accepted() {
                 .as_str(),
             want
         );
+    }
+}
+
+impl Prepared {
+    /// The headers [`prepare`] wrote out.
+    fn fields(&self) -> &http::HeaderMap {
+        self.headers
+            .as_ref()
+            .expect("prepare writes the headers out")
+    }
+}
+
+#[test]
+fn a_request_that_edits_no_header_sends_the_sessions_map_as_it_is() {
+    let p = merge(&Defaults::default(), Method::GET, URL, Parts::default()).unwrap();
+    assert!(p.headers.is_none(), "no copy of the session's headers");
+    let edited = Parts {
+        headers: request_headers(&[("x-a", "1")]),
+        ..Parts::default()
+    };
+    let p = merge(&Defaults::default(), Method::GET, URL, edited).unwrap();
+    assert!(p.headers.is_some(), "an edit makes a merged map");
+    // Headers the session must not send as they are make a merged map too.
+    for (name, val) in [
+        ("authorization", "Basic eDp5"),
+        ("cookie", "a=1"),
+        ("proxy-authorization", "Basic eDp5"),
+    ] {
+        let p = merge(
+            &with_headers(&[(name, val)]),
+            Method::GET,
+            URL,
+            Parts::default(),
+        )
+        .unwrap();
+        assert!(!p.fields().contains_key(name), "{name} is taken out");
     }
 }
