@@ -17,7 +17,9 @@ pub(crate) struct Connection {
     pub(crate) io: Io,
     pub(crate) _slot: crate::slots::Slot,
     /// How long opening it took; taken by the first exchange, so reused ones report none.
-    pub(crate) setup: Option<Setup>,
+    // Boxed: only a new connection's first exchange has one, and a connection moves with
+    // every response.
+    pub(crate) setup: Option<Box<Setup>>,
     /// When it was opened, for `max_lifetime`.
     pub(crate) opened_at: std::time::Instant,
     /// The counters of its origin.

@@ -85,7 +85,7 @@ impl Inner {
     ) -> Result<Response, (Failure, Slot)> {
         let started = Instant::now();
         let total_deadline = t.total.map(|d| started + d);
-        let setup = conn.setup.take();
+        let setup = conn.setup.take().map(|s| *s);
         let limits = self.config.limits;
         // Borrows the connection's counters beside its stream: no reference count to touch.
         let closing = CloseGuard::new(&self.metrics, &conn.host);

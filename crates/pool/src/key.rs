@@ -10,26 +10,40 @@ use std::sync::{Arc, OnceLock};
 /// settings (roots, client certificate, minimum version, verification) and the addresses a
 /// resolve override sends the host to (POOL-05, POOL-06, TLS-08).
 ///
-/// A key is looked up several times per request (idle store, connection slots, metrics), so
-/// it is cheap to clone (the host is shared) and hashes as one number computed once.
-#[derive(Debug, Clone)]
-pub struct PoolKey {
+/// A key is looked up several times per request (idle store, connection slots, metrics) and
+/// is held by every connection, its place under the host's cap and every response body, so it
+/// is one shared pointer (cheap to clone, small to move) and hashes as one number computed
+/// once.
+#[derive(Clone)]
+pub struct PoolKey(Arc<Fields>);
+
+#[derive(Clone, PartialEq, Eq)]
+struct Fields {
+    // First, so that unequal keys almost always differ at the first comparison.
+    hash: u64,
     scheme: &'static str,
-    host: Arc<str>,
+    host: Box<str>,
     port: u16,
     tls: u32,
     addrs: Option<Arc<[SocketAddr]>>,
-    hash: u64,
+}
+
+impl std::fmt::Debug for PoolKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PoolKey")
+            .field("scheme", &self.0.scheme)
+            .field("host", &self.0.host)
+            .field("port", &self.0.port)
+            .field("tls", &self.0.tls)
+            .field("addrs", &self.0.addrs)
+            .finish()
+    }
 }
 
 impl PartialEq for PoolKey {
     fn eq(&self, other: &Self) -> bool {
-        self.hash == other.hash
-            && self.scheme == other.scheme
-            && self.port == other.port
-            && self.tls == other.tls
-            && self.host == other.host
-            && self.addrs == other.addrs
+        // Requests to one route share the key the route memory handed out: one comparison.
+        Arc::ptr_eq(&self.0, &other.0) || self.0 == other.0
     }
 }
 
@@ -37,7 +51,7 @@ impl Eq for PoolKey {}
 
 impl Hash for PoolKey {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        state.write_u64(self.hash);
+        state.write_u64(self.0.hash);
     }
 }
 
@@ -60,62 +74,56 @@ impl PoolKey {
             .trim_start_matches('[')
             .trim_end_matches(']')
             .trim_end_matches('.');
-        // Most hosts are lowercase already: then one allocation, not two.
-        let host: Arc<str> = if host.bytes().any(|b| b.is_ascii_uppercase()) {
-            host.to_ascii_lowercase().into()
-        } else {
-            host.into()
-        };
-        Ok(PoolKey {
+        Ok(PoolKey(Arc::new(Fields {
+            // Not a map key until `with_route` seals it.
+            hash: 0,
             scheme,
-            host,
+            host: host.to_ascii_lowercase().into(),
             port: uri.port_u16().unwrap_or(default_port),
             tls: 0,
             addrs: None,
-            // Not a map key until `with_route` seals it.
-            hash: 0,
-        })
+        })))
     }
 
     /// This key with the TLS settings' number and the resolve override's addresses.
     pub(crate) fn with_route(mut self, tls: u32, addrs: Option<Arc<[SocketAddr]>>) -> PoolKey {
-        self.tls = tls;
-        self.addrs = addrs;
-        self.sealed()
-    }
-
-    fn sealed(mut self) -> PoolKey {
+        // Fresh from `origin`, so not shared: changed in place.
+        let fields = Arc::make_mut(&mut self.0);
+        fields.tls = tls;
+        fields.addrs = addrs;
         // Keyed at random once per process, so that hosts chosen to collide (a redirect can
         // choose a host) cannot be: the maps then use this hash as it is.
         static KEYS: OnceLock<RandomState> = OnceLock::new();
         let keys = KEYS.get_or_init(RandomState::new);
-        self.hash = keys.hash_one((self.scheme, &*self.host, self.port, self.tls, &self.addrs));
+        let f = &*fields;
+        let hash = keys.hash_one((f.scheme, &*f.host, f.port, f.tls, &f.addrs));
+        fields.hash = hash;
         self
     }
 
     /// `http` or `https`.
     pub fn scheme(&self) -> &'static str {
-        self.scheme
+        self.0.scheme
     }
 
     /// The host: lowercase, without brackets or a trailing dot.
     pub fn host(&self) -> &str {
-        &self.host
+        &self.0.host
     }
 
     /// The port, the scheme's default when the URI has none.
     pub fn port(&self) -> u16 {
-        self.port
+        self.0.port
     }
 
     /// The pool's number for the TLS settings the connection was made with; 0 for `http`.
     pub fn tls(&self) -> u32 {
-        self.tls
+        self.0.tls
     }
 
     /// Where a resolve override sent the host, if one did.
     pub fn addrs(&self) -> Option<&[SocketAddr]> {
-        self.addrs.as_deref()
+        self.0.addrs.as_deref()
     }
 }
 

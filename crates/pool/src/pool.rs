@@ -683,10 +683,10 @@ impl Inner {
             return Ok(Connection {
                 io: Io::Tls(Box::new(tls)),
                 _slot: slot,
-                setup: Some(Setup {
+                setup: Some(Box::new(Setup {
                     tls: Some(handshake),
                     ..setup
-                }),
+                })),
                 opened_at: started,
                 host,
                 buffers: Buffers::default(),
@@ -697,7 +697,7 @@ impl Inner {
         Ok(Connection {
             io: Io::Plain(stream),
             _slot: slot,
-            setup: Some(setup),
+            setup: Some(Box::new(setup)),
             opened_at: started,
             host,
             buffers: Buffers::default(),
