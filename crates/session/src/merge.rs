@@ -16,6 +16,7 @@
 //!   never sent, since tarry has no proxy support yet and an origin must never see proxy
 //!   credentials (SES-03).
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -31,7 +32,7 @@ use crate::{Auth, Error};
 #[derive(Debug)]
 pub(crate) struct Prepared {
     pub(crate) method: Method,
-    pub(crate) url: Url,
+    pub(crate) url: Arc<Url>,
     /// Whether `url` is the URL exactly as parsed (no credentials taken out, no query added).
     pub(crate) url_as_given: bool,
     /// Every header but `Authorization`, `Cookie` and `Proxy-Authorization`; `None` when
@@ -112,14 +113,14 @@ pub(crate) fn merge(
     url: &str,
     parts: Parts,
 ) -> Result<Prepared, Error> {
-    merge_parsed(defaults, method, parse_url(url)?, parts)
+    merge_parsed(defaults, method, Arc::new(parse_url(url)?), parts)
 }
 
 /// [`merge`] for a URL parsed already (by [`parse_url`]).
 pub(crate) fn merge_parsed(
     defaults: &Defaults,
     method: Method,
-    mut url: Url,
+    mut url: Arc<Url>,
     parts: Parts,
 ) -> Result<Prepared, Error> {
     let url_auth = take_userinfo(&mut url);
@@ -160,7 +161,7 @@ pub(crate) fn merge_parsed(
     };
     let authorization = match auth {
         Some(auth) => Some(auth.header_value().ok_or_else(|| Error::InvalidRequest {
-            url: url.clone(),
+            url: (*url).clone(),
             why: "the credentials cannot be written in a header".to_owned(),
         })?),
         None => written_auth,
@@ -198,10 +199,11 @@ pub(crate) fn merge_parsed(
 }
 
 /// Takes user and password out of the URL, as Basic credentials (percent-decoded).
-fn take_userinfo(url: &mut Url) -> Option<Auth> {
+fn take_userinfo(url: &mut Arc<Url>) -> Option<Auth> {
     if url.username().is_empty() && url.password().is_none() {
         return None;
     }
+    let url = Arc::make_mut(url);
     let decode = |s: &str| {
         url::form_urlencoded::parse(format!("x={}", s.replace('+', "%2B")).as_bytes())
             .next()
@@ -217,7 +219,7 @@ fn take_userinfo(url: &mut Url) -> Option<Auth> {
 
 /// Appends the query pairs; says whether the URL changed.
 fn merge_query(
-    url: &mut Url,
+    url: &mut Arc<Url>,
     session: &[(String, String)],
     request: &[(String, String)],
     removed: &[String],
@@ -225,6 +227,7 @@ fn merge_query(
     if session.is_empty() && request.is_empty() {
         return false;
     }
+    let url = Arc::make_mut(url);
     let before = url.as_str().len();
     let overridden =
         |name: &str| removed.iter().any(|r| r == name) || request.iter().any(|(k, _)| k == name);

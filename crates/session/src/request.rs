@@ -68,7 +68,7 @@ pub struct RequestBuilder {
     pub(crate) method: Method,
     /// The URL, parsed when the builder was made (from the thread's URL memory, which also
     /// holds the request target), or why it could not be.
-    pub(crate) url: Result<(url::Url, Option<http::Uri>), Error>,
+    pub(crate) url: Result<(std::sync::Arc<url::Url>, Option<http::Uri>), Error>,
     pub(crate) parts: Parts,
     /// The first thing the builder could not take; reported by `send`.
     pub(crate) error: Option<String>,

@@ -2,7 +2,7 @@
 //! it streams.
 
 use std::fmt;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
@@ -21,7 +21,7 @@ pub struct Response {
     // Boxed: a response moves through several futures on its way to the caller, and the
     // pool's part is most of its size.
     inner: Box<tarry_pool::Response>,
-    url: Url,
+    url: Arc<Url>,
     pub(crate) history: Vec<Response>,
     cookies: Vec<(String, String)>,
     elapsed: Duration,
@@ -56,14 +56,14 @@ impl fmt::Debug for Response {
 impl Response {
     pub(crate) fn new(
         inner: tarry_pool::Response,
-        url: Url,
+        url: Arc<Url>,
         elapsed: Duration,
         cookies: Vec<(String, String)>,
         max_body_size: usize,
     ) -> Result<Response, Error> {
         let codings = crate::decode::codings(inner.head().get_all(CONTENT_ENCODING.as_str()))
             .map_err(|why| Error::Decode {
-                url: url.clone(),
+                url: (*url).clone(),
                 why,
             })?;
         let decoder = match codings {
@@ -183,7 +183,7 @@ impl Response {
     pub fn error_for_status(self) -> Result<Response, Error> {
         if self.is_error() {
             return Err(Error::Status {
-                url: self.url.clone(),
+                url: (*self.url).clone(),
                 status: self.status(),
             });
         }
@@ -200,7 +200,7 @@ impl Response {
             if *done {
                 return Ok(None);
             }
-            let url = &self.url;
+            let url: &Url = &self.url;
             let decode_error = |why| Error::Decode {
                 url: url.clone(),
                 why,
@@ -251,7 +251,7 @@ impl Response {
             total += piece.len();
             if total > limit {
                 return Err(Error::Decode {
-                    url: self.url.clone(),
+                    url: (*self.url).clone(),
                     why: format!("the body is larger than the limit of {limit} bytes"),
                 });
             }
@@ -276,7 +276,7 @@ impl Response {
 
     /// The body parsed as JSON into `T`.
     pub async fn json<T: serde::de::DeserializeOwned>(self) -> Result<T, Error> {
-        let url = self.url.clone();
+        let url = (*self.url).clone();
         let body = self.bytes().await?;
         serde_json::from_slice(&body).map_err(|e| Error::Decode {
             url,

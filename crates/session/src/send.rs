@@ -8,6 +8,7 @@
 //! credentials stay off for the rest of the chain; `Set-Cookie` of every response, redirects
 //! included, is stored against the URL that sent it; hooks see every response.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use http::HeaderValue;
@@ -37,7 +38,10 @@ pub(crate) async fn send(builder: RequestBuilder) -> Result<Response, Error> {
     }
     let (parsed, target) = url?;
     if let Some(why) = error {
-        return Err(Error::InvalidRequest { url: parsed, why });
+        return Err(Error::InvalidRequest {
+            url: Arc::unwrap_or_clone(parsed),
+            why,
+        });
     }
     let defaults = session.defaults();
     let mut prepared = merge_parsed(&defaults, method, parsed, parts)?;
@@ -137,7 +141,7 @@ pub(crate) async fn send(builder: RequestBuilder) -> Result<Response, Error> {
             &prepared.edits,
             !body_dropped,
         ));
-        hop_url = next_url;
+        hop_url = Arc::new(next_url);
         hop_method = next_method;
     }
 }

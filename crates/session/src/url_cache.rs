@@ -10,6 +10,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use url::Url;
 
@@ -21,23 +22,25 @@ const CAPACITY: usize = 64;
 
 #[derive(Debug, Default)]
 struct Memory {
-    entries: HashMap<Box<str>, (Url, http::Uri)>,
+    entries: HashMap<Box<str>, (Arc<Url>, http::Uri)>,
     /// The entry asked for last, again: a client calling one URL over and over finds it with
     /// one comparison, without hashing the string.
-    last: Option<(Box<str>, Url, http::Uri)>,
+    last: Option<(Box<str>, Arc<Url>, http::Uri)>,
 }
 
 thread_local! {
     static MEMORY: RefCell<Memory> = RefCell::new(Memory::default());
 }
 
-/// `text` parsed as a request URL, and as a request target when it can be one.
-pub(crate) fn parse(text: &str) -> Result<(Url, Option<http::Uri>), Error> {
+/// `text` parsed as a request URL, and as a request target when it can be one. The URL is
+/// shared, not copied: a request changes it (credentials out, query added) only through
+/// `Arc::make_mut`, which copies it first.
+pub(crate) fn parse(text: &str) -> Result<(Arc<Url>, Option<http::Uri>), Error> {
     MEMORY.with(|memory| memory.borrow_mut().parse(text))
 }
 
 impl Memory {
-    fn parse(&mut self, text: &str) -> Result<(Url, Option<http::Uri>), Error> {
+    fn parse(&mut self, text: &str) -> Result<(Arc<Url>, Option<http::Uri>), Error> {
         if let Some((last, url, uri)) = &self.last
             && **last == *text
         {
@@ -48,7 +51,7 @@ impl Memory {
             self.last = Some((key, url.clone(), uri.clone()));
             return Ok((url, Some(uri)));
         }
-        let url = parse_url(text)?;
+        let url = Arc::new(parse_url(text)?);
         let Ok(uri) = request_target(&url) else {
             return Ok((url, None));
         };
