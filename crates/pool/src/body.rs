@@ -345,10 +345,10 @@ async fn step(
     // Each read waits at most the read timeout, and never past the total deadline.
     let gap_end = tokio::time::Instant::now() + read_timeout;
     let until = deadline.map_or(gap_end, |d| d.min(gap_end));
-    let n = match tokio::time::timeout_at(until, conn.read_buf(buf)).await {
-        Err(_) => return Err(Error::Timeout(Phase::Body)),
-        Ok(Err(e)) => return Err(Error::Io(Phase::Body, e)),
-        Ok(Ok(n)) => n,
+    let n = match conn.clock.read_by(&mut conn.io, buf, until).await {
+        Ok(None) => return Err(Error::Timeout(Phase::Body)),
+        Err(e) => return Err(Error::Io(Phase::Body, e)),
+        Ok(Some(n)) => n,
     };
     if n == 0 {
         // EOF: the end of a close-delimited body, or a truncated one (an error).

@@ -1,6 +1,7 @@
 //! One pooled connection, plain or TLS, and the liveness check that decides whether it may be
 //! reused.
 
+use std::future::Future;
 use std::io;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -27,6 +28,49 @@ pub(crate) struct Connection {
     /// The buffers of its last exchange, kept for the next: a kept-alive request then
     /// allocates none (see [`Buffers`]).
     pub(crate) buffers: Buffers,
+    /// The timer of its read deadlines (see [`Clock`]).
+    pub(crate) clock: Clock,
+}
+
+/// A connection's timer for read deadlines, made once and moved to each new deadline.
+///
+/// A timer made per read is entered into the runtime's timer wheel when the read has to wait
+/// and taken out again when it ends, under the wheel's lock both times, for every exchange.
+/// Moving a timer that is already in the wheel to a later deadline only updates it: the
+/// wheel finds the new deadline when the old one comes. Deadlines mostly move later from one
+/// exchange to the next, so a kept-alive exchange touches the wheel rarely.
+///
+/// The timer stays in the wheel while its connection idles; if its deadline passes then, it
+/// wakes the task that last read, which finds nothing to do.
+#[derive(Debug, Default)]
+pub(crate) struct Clock(Option<Pin<Box<tokio::time::Sleep>>>);
+
+impl Clock {
+    /// Reads from `io` into `buf`, waiting until `deadline` at most: `Ok(None)` when the
+    /// deadline came first. A read that is ready wins over a deadline that has passed, as with
+    /// `tokio::time::timeout_at`.
+    pub(crate) async fn read_by(
+        &mut self,
+        io: &mut Io,
+        buf: &mut BytesMut,
+        deadline: tokio::time::Instant,
+    ) -> io::Result<Option<usize>> {
+        let timer = match &mut self.0 {
+            Some(timer) => {
+                timer.as_mut().reset(deadline);
+                timer
+            }
+            None => self.0.insert(Box::pin(tokio::time::sleep_until(deadline))),
+        };
+        let mut read = std::pin::pin!(io.read_buf(buf));
+        std::future::poll_fn(|cx| {
+            if let Poll::Ready(result) = read.as_mut().poll(cx) {
+                return Poll::Ready(result.map(Some));
+            }
+            timer.as_mut().poll(cx).map(|()| Ok(None))
+        })
+        .await
+    }
 }
 
 /// A connection's read and write buffers between exchanges.

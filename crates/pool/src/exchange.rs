@@ -25,7 +25,7 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::time::{Instant, timeout_at};
 
 use crate::body::{Body, BodyState};
-use crate::connection::{Connection, Io};
+use crate::connection::{Clock, Connection, Io};
 use crate::error::Phase;
 use crate::metrics::{Close, CloseGuard};
 use crate::pool::Inner;
@@ -92,7 +92,7 @@ impl Inner {
         let buffers = &mut conn.buffers;
         let buf = std::mem::take(&mut buffers.read);
         let exchanged = exchange_head(
-            &mut conn.io,
+            (&mut conn.io, &mut conn.clock),
             (buf, &mut buffers.write),
             request,
             body,
@@ -156,7 +156,7 @@ impl Inner {
 // their futures would otherwise make every request's future larger, and a future is copied
 // whole each time it moves.
 async fn exchange_head(
-    io: &mut Io,
+    (io, clock): (&mut Io, &mut Clock),
     (mut buf, out): (BytesMut, &mut Vec<u8>),
     request: RequestParts<'_>,
     body: &Bytes,
@@ -225,10 +225,10 @@ async fn exchange_head(
                 if buf.capacity() - buf.len() < 1024 {
                     buf.reserve(8 * 1024);
                 }
-                let n = match timeout_at(head_deadline, io.read_buf(&mut buf)).await {
-                    Err(_) => return Err(fail(Error::Timeout(Phase::Head), false)),
-                    Ok(Err(e)) => return Err(fail(Error::Io(Phase::Head, e), received == 0)),
-                    Ok(Ok(n)) => n,
+                let n = match clock.read_by(io, &mut buf, head_deadline).await {
+                    Ok(None) => return Err(fail(Error::Timeout(Phase::Head), false)),
+                    Err(e) => return Err(fail(Error::Io(Phase::Head, e), received == 0)),
+                    Ok(Some(n)) => n,
                 };
                 if n == 0 {
                     if received == 0 {

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use http::{Method, Request};
 
-use crate::connection::{Buffers, Connection, Io, Setup};
+use crate::connection::{Buffers, Clock, Connection, Io, Setup};
 use crate::exchange::Timeouts;
 use crate::idle_deadline;
 use crate::key::KeyHash;
@@ -690,6 +690,7 @@ impl Inner {
                 opened_at: started,
                 host,
                 buffers: Buffers::default(),
+                clock: Clock::default(),
             });
         }
         #[cfg(not(feature = "tls"))]
@@ -701,6 +702,7 @@ impl Inner {
             opened_at: started,
             host,
             buffers: Buffers::default(),
+            clock: Clock::default(),
         })
     }
 
