@@ -56,26 +56,31 @@ pub struct Timings {
 
 impl Response {
     /// Where the time of this request went (the last attempt, when it was retried).
+    #[inline]
     pub fn timings(&self) -> Timings {
         self.timings
     }
 
     /// The response head.
+    #[inline]
     pub fn head(&self) -> &ResponseHead {
         &self.head
     }
 
     /// The status code.
+    #[inline]
     pub fn status(&self) -> http::StatusCode {
         self.head.status()
     }
 
     /// Whether the request went out on a connection reused from the pool.
+    #[inline]
     pub fn reused(&self) -> bool {
         self.reused
     }
 
     /// Whether the request was re-sent once on a fresh connection after a reused one failed.
+    #[inline]
     pub fn retried(&self) -> bool {
         self.retried
     }
@@ -90,6 +95,7 @@ impl Response {
     /// length was announced (and at most 16 MiB) in the read buffer before returning, so that
     /// a caller who wants the whole body gets it in one piece instead of copying pieces
     /// together. A caller that streams should not: it would wait for the whole body.
+    #[inline]
     pub fn gather_up_to(&mut self, limit: usize) {
         self.body.gather = usize::try_from(self.body.expected)
             .unwrap_or(usize::MAX)

@@ -30,12 +30,14 @@ pub struct SendOptions {
 
 impl SendOptions {
     /// The pool's settings for everything.
+    #[inline]
     pub fn new() -> SendOptions {
         SendOptions::default()
     }
 
     /// TLS settings for this request instead of the pool's.
     #[cfg(feature = "tls")]
+    #[inline]
     pub fn tls(mut self, settings: crate::TlsSettings) -> Self {
         self.tls = Some(settings);
         self
@@ -50,24 +52,28 @@ impl SendOptions {
     }
 
     /// Timeout for each TCP connect attempt, and for the TLS handshake.
+    #[inline]
     pub fn connect_timeout(mut self, d: Duration) -> Self {
         self.connect_timeout = Some(crate::deadline::capped(d));
         self
     }
 
     /// Timeout from the end of the request to the end of the response head.
+    #[inline]
     pub fn head_timeout(mut self, d: Duration) -> Self {
         self.head_timeout = Some(crate::deadline::capped(d));
         self
     }
 
     /// Longest gap between two reads of the response body.
+    #[inline]
     pub fn read_timeout(mut self, d: Duration) -> Self {
         self.read_timeout = Some(crate::deadline::capped(d));
         self
     }
 
     /// A deadline for the whole exchange, from sending to the last body byte.
+    #[inline]
     pub fn total_timeout(mut self, d: Duration) -> Self {
         self.total_timeout = Some(crate::deadline::capped(d));
         self

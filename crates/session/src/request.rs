@@ -69,7 +69,10 @@ pub struct RequestBuilder {
     /// The URL, parsed when the builder was made (from the thread's URL memory, which also
     /// holds the request target), or why it could not be.
     pub(crate) url: Result<(std::sync::Arc<url::Url>, Option<http::Uri>), Error>,
-    pub(crate) parts: Parts,
+    /// The request's own parts; none until a method sets one. Boxed, so that the common
+    /// request (a URL and nothing else) allocates nothing for them and its builder and
+    /// sending future stay small: both move whole.
+    pub(crate) parts: Option<Box<Parts>>,
     /// The first thing the builder could not take; reported by `send`.
     pub(crate) error: Option<String>,
 }
@@ -90,9 +93,13 @@ impl RequestBuilder {
             session,
             method,
             url: crate::url_cache::parse(url),
-            parts: Parts::default(),
+            parts: None,
             error: None,
         }
+    }
+
+    fn parts_mut(&mut self) -> &mut Parts {
+        self.parts.get_or_insert_with(Box::default)
     }
 
     fn fail(&mut self, why: String) {
@@ -107,7 +114,7 @@ impl RequestBuilder {
         V: TryInto<HeaderValue>,
     {
         match (name.try_into(), value.try_into()) {
-            (Ok(name), Ok(value)) => self.parts.headers.push((name, value)),
+            (Ok(name), Ok(value)) => self.parts_mut().headers.push((name, value)),
             (Err(_), _) => self.fail("invalid header name".to_owned()),
             (_, Err(_)) => self.fail("invalid header value".to_owned()),
         }
@@ -117,7 +124,7 @@ impl RequestBuilder {
     /// Does not send the session's header `name` (any case) with this request.
     pub fn remove_header<K: TryInto<HeaderName>>(mut self, name: K) -> Self {
         match name.try_into() {
-            Ok(name) => self.parts.remove_headers.push(name),
+            Ok(name) => self.parts_mut().remove_headers.push(name),
             Err(_) => self.fail("invalid header name".to_owned()),
         }
         self
@@ -128,14 +135,14 @@ impl RequestBuilder {
     pub fn query<K: AsRef<str>, V: AsRef<str>>(mut self, pairs: &[(K, V)]) -> Self {
         for (k, v) in pairs {
             let pair = (k.as_ref().to_owned(), v.as_ref().to_owned());
-            self.parts.query.push(pair);
+            self.parts_mut().query.push(pair);
         }
         self
     }
 
     /// Does not send the session's query parameter `name` (case-sensitive) with this request.
     pub fn remove_query(mut self, name: &str) -> Self {
-        self.parts.remove_query.push(name.to_owned());
+        self.parts_mut().remove_query.push(name.to_owned());
         self
     }
 
@@ -147,14 +154,14 @@ impl RequestBuilder {
         if name.is_empty() || bad(name) || name.contains('=') || bad(value) {
             self.fail(format!("invalid cookie {name:?}"));
         } else {
-            self.parts.cookies.push((name.to_owned(), value.to_owned()));
+            self.parts_mut().cookies.push((name.to_owned(), value.to_owned()));
         }
         self
     }
 
     /// Uses these credentials instead of the session's.
     pub fn auth(mut self, auth: Auth) -> Self {
-        self.parts.auth = AuthChoice::Use(auth);
+        self.parts_mut().auth = AuthChoice::Use(auth);
         self
     }
 
@@ -171,14 +178,14 @@ impl RequestBuilder {
     /// Sends no credentials with this request, whatever the session has (requests cannot say
     /// this: `auth=None` there means "the session's").
     pub fn no_auth(mut self) -> Self {
-        self.parts.auth = AuthChoice::Off;
+        self.parts_mut().auth = AuthChoice::Off;
         self
     }
 
     /// The body, sent as it is (no `Content-Type` is implied).
     pub fn body(mut self, body: impl Into<Bytes>) -> Self {
-        self.parts.body = Some(body.into());
-        self.parts.body_type = None;
+        self.parts_mut().body = Some(body.into());
+        self.parts_mut().body_type = None;
         self
     }
 
@@ -186,8 +193,8 @@ impl RequestBuilder {
     pub fn json<T: serde::Serialize + ?Sized>(mut self, value: &T) -> Self {
         match serde_json::to_vec(value) {
             Ok(body) => {
-                self.parts.body = Some(body.into());
-                self.parts.body_type = Some(HeaderValue::from_static("application/json"));
+                self.parts_mut().body = Some(body.into());
+                self.parts_mut().body_type = Some(HeaderValue::from_static("application/json"));
             }
             Err(e) => self.fail(format!("cannot serialize the JSON body: {e}")),
         }
@@ -200,8 +207,8 @@ impl RequestBuilder {
         for (k, v) in pairs {
             form.append_pair(k.as_ref(), v.as_ref());
         }
-        self.parts.body = Some(form.finish().into());
-        self.parts.body_type = Some(HeaderValue::from_static(
+        self.parts_mut().body = Some(form.finish().into());
+        self.parts_mut().body_type = Some(HeaderValue::from_static(
             "application/x-www-form-urlencoded",
         ));
         self
@@ -210,37 +217,37 @@ impl RequestBuilder {
     /// A deadline for each hop's whole exchange (`None`: no deadline, whatever the session
     /// says).
     pub fn timeout(mut self, total: impl Into<Option<Duration>>) -> Self {
-        self.parts.total_timeout = Some(total.into());
+        self.parts_mut().total_timeout = Some(total.into());
         self
     }
 
     /// The connect timeout for this request.
     pub fn connect_timeout(mut self, d: impl Into<Option<Duration>>) -> Self {
-        self.parts.connect_timeout = Some(d.into());
+        self.parts_mut().connect_timeout = Some(d.into());
         self
     }
 
     /// How long to wait for the response head.
     pub fn head_timeout(mut self, d: impl Into<Option<Duration>>) -> Self {
-        self.parts.head_timeout = Some(d.into());
+        self.parts_mut().head_timeout = Some(d.into());
         self
     }
 
     /// The longest gap while reading the body.
     pub fn read_timeout(mut self, d: impl Into<Option<Duration>>) -> Self {
-        self.parts.read_timeout = Some(d.into());
+        self.parts_mut().read_timeout = Some(d.into());
         self
     }
 
     /// Follow at most `limit` redirects (0: return the first redirect response as it is).
     pub fn redirects(mut self, limit: usize) -> Self {
-        self.parts.redirect_limit = Some(limit);
+        self.parts_mut().redirect_limit = Some(limit);
         self
     }
 
     /// Runs this hook on every response of this call instead of the session's hooks.
     pub fn hook(mut self, hook: impl Fn(&Response) + Send + Sync + 'static) -> Self {
-        let hooks = self.parts.hooks.get_or_insert_with(Hooks::default);
+        let hooks = self.parts_mut().hooks.get_or_insert_with(Hooks::default);
         hooks.0.push(std::sync::Arc::new(hook));
         self
     }
@@ -249,7 +256,7 @@ impl RequestBuilder {
     /// settings are never used for it.
     #[cfg(feature = "tls")]
     pub fn tls(mut self, settings: tarry_pool::TlsSettings) -> Self {
-        self.parts.tls = Some(settings);
+        self.parts_mut().tls = Some(settings);
         self
     }
 

@@ -44,6 +44,7 @@ pub(crate) async fn send(builder: RequestBuilder) -> Result<Response, Error> {
         });
     }
     let defaults = session.defaults();
+    let parts = parts.map(|parts| *parts).unwrap_or_default();
     let mut prepared = merge_parsed(&defaults, method, parsed, parts)?;
     // The remembered request target fits the first hop if merging left the URL as it was.
     let mut first_target = target.filter(|_| prepared.url_as_given);

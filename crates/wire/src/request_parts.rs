@@ -63,6 +63,7 @@ pub struct RequestParts<'a> {
 
 impl<'a> RequestParts<'a> {
     /// A head with these parts and no extra fields.
+    #[inline]
     pub fn new(method: &'a Method, uri: &'a Uri, version: Version, headers: &'a HeaderMap) -> Self {
         RequestParts {
             method,
@@ -75,31 +76,37 @@ impl<'a> RequestParts<'a> {
 
     /// The same head with `extra` written after `headers`, in order, replacing any extra
     /// fields given before.
+    #[inline]
     pub fn with_extra(self, extra: &'a [(HeaderName, HeaderValue)]) -> Self {
         RequestParts { extra, ..self }
     }
 
     /// The method.
+    #[inline]
     pub fn method(&self) -> &'a Method {
         self.method
     }
 
     /// The URI.
+    #[inline]
     pub fn uri(&self) -> &'a Uri {
         self.uri
     }
 
     /// The version.
+    #[inline]
     pub fn version(&self) -> Version {
         self.version
     }
 
     /// The header map (without the extra fields).
+    #[inline]
     pub fn headers(&self) -> &'a HeaderMap {
         self.headers
     }
 
     /// The extra fields, written after the map's.
+    #[inline]
     pub fn extra(&self) -> &'a [(HeaderName, HeaderValue)] {
         self.extra
     }

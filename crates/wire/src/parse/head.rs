@@ -22,31 +22,37 @@ pub struct ResponseHead {
 
 impl ResponseHead {
     /// The protocol version of the status line.
+    #[inline]
     pub fn version(&self) -> Version {
         self.version
     }
 
     /// The status code.
+    #[inline]
     pub fn status(&self) -> StatusCode {
         self.status
     }
 
     /// The reason phrase as sent (may be empty; may hold obs-text).
+    #[inline]
     pub fn reason(&self) -> &[u8] {
         &self.raw[self.reason.range()]
     }
 
     /// The head exactly as received, up to and including the blank line.
+    #[inline]
     pub fn as_bytes(&self) -> &[u8] {
         &self.raw[..self.fields.head_len()]
     }
 
     /// The number of header fields.
+    #[inline]
     pub fn len(&self) -> usize {
         self.fields.len()
     }
 
     /// Whether the head has no header fields.
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.fields.len() == 0
     }
