@@ -10,10 +10,10 @@
 //! against the output's free space, and numbers are formatted on the stack.
 
 use bytes::BufMut;
-use http::header::{CONNECTION, CONTENT_LENGTH, EXPECT, HOST, TRANSFER_ENCODING, UPGRADE};
-use http::{HeaderMap, Method, Version};
+use http::header::HOST;
+use http::{HeaderMap, HeaderName, HeaderValue, Method, Version};
 
-use crate::body::length::list_elements;
+use crate::field_scan::{FieldScan, FieldsSummary};
 use crate::{Error, RequestParts};
 
 /// How the request body is framed on the wire.
@@ -91,48 +91,26 @@ impl RequestHeadPlan {
         if parts.version == Version::HTTP_10 && body == RequestBody::Chunked {
             return Err(Error::ChunkedNeedsHttp11);
         }
-        let mut framing_header = false;
-        let mut invalid = None;
-        let mut own_host = false;
-        let mut fields_len = 0;
-        let mut seen_expect = false;
-        let mut facts = RequestFacts::default();
-        for (name, value) in parts.fields() {
-            let bytes = value.as_bytes();
-            if invalid.is_none() && !value_is_clean(bytes) {
-                invalid = Some(name);
-            }
-            if name == HOST {
-                own_host = true;
-                continue;
-            }
-            fields_len += name.as_str().len() + 2 + bytes.len() + 2;
-            if name == CONTENT_LENGTH || name == TRANSFER_ENCODING {
-                framing_header = true;
-            } else if name == EXPECT {
-                // Only the first Expect field counts, as `HeaderMap::get` would find it.
-                if !seen_expect {
-                    seen_expect = true;
-                    facts.expects_continue = bytes.eq_ignore_ascii_case(b"100-continue");
+        let mut scan = match parts.checked {
+            // Its map is clean and measured: only the extra fields are new.
+            Some(checked) => FieldScan::resume(checked.summary()),
+            None => {
+                let mut scan = FieldScan::resume(FieldsSummary::default());
+                for (name, value) in parts.headers {
+                    scan.add(name, value);
                 }
-            } else if name == UPGRADE {
-                facts.upgrade = true;
-            } else if name == CONNECTION {
-                for token in list_elements(bytes) {
-                    facts.connection_close |= token.eq_ignore_ascii_case(b"close");
-                    facts.connection_keep_alive |= token.eq_ignore_ascii_case(b"keep-alive");
-                }
+                scan
             }
+        };
+        for (name, value) in parts.extra {
+            scan.add(name, value);
         }
-        // The same precedence as checking each rule over all fields in turn.
-        if framing_header {
-            return Err(Error::FramingHeaderInRequest);
-        }
-        if let Some(name) = invalid {
-            return Err(Error::InvalidRequestHeader {
-                name: name.as_str().to_owned(),
-            });
-        }
+        let FieldsSummary {
+            own_host,
+            len: fields_len,
+            facts,
+            ..
+        } = scan.finish()?;
         let target_len = checked_target_len(parts, TargetForm::Origin)?;
         let host = if own_host {
             HostSource::Field
@@ -192,11 +170,11 @@ impl RequestHeadPlan {
         });
         out.put_slice(host(parts, self.host));
         out.put_slice(b"\r\n");
-        for (name, value) in parts.fields() {
-            if name != HOST {
-                put_field(out, name.as_str().as_bytes(), value.as_bytes());
-            }
+        match parts.checked {
+            Some(checked) => out.put_slice(checked.block()),
+            None => put_fields(out, parts.headers),
         }
+        put_fields(out, parts.extra.iter().map(|(name, value)| (name, value)));
         match self.body {
             RequestBody::None => {}
             RequestBody::Sized(n) => {
@@ -251,11 +229,12 @@ fn checked_target_len(parts: RequestParts<'_>, form: TargetForm) -> Result<usize
 /// authority without credentials.
 fn host<'a>(parts: RequestParts<'a>, source: HostSource) -> &'a [u8] {
     match source {
-        HostSource::Field => parts
-            .headers
-            .get(HOST)
-            .or_else(|| parts.extra.iter().find(|(n, _)| n == HOST).map(|(_, v)| v))
-            .map_or(&[][..], |v| v.as_bytes()),
+        HostSource::Field => match parts.checked {
+            Some(checked) => checked.host(),
+            None => parts.headers.get(HOST),
+        }
+        .or_else(|| parts.extra.iter().find(|(n, _)| n == HOST).map(|(_, v)| v))
+        .map_or(&[][..], |v| v.as_bytes()),
         HostSource::Authority { start } => parts
             .uri
             .authority()
@@ -294,7 +273,7 @@ fn host_start(authority: &str) -> usize {
 /// than HTAB, and DEL.
 ///
 /// No early exit, so that the loop vectorises; values are short and almost always clean.
-fn value_is_clean(value: &[u8]) -> bool {
+pub(crate) fn value_is_clean(value: &[u8]) -> bool {
     value.iter().fold(true, |clean, &b| {
         clean & ((b >= b' ' || b == b'\t') & (b != 0x7f))
     })
@@ -311,7 +290,19 @@ pub(crate) fn validate_fields(headers: &HeaderMap) -> Result<(), String> {
     Ok(())
 }
 
-fn put_field<B: BufMut>(out: &mut B, name: &[u8], value: &[u8]) {
+/// Writes every field but Host, which the head writes first.
+fn put_fields<'a, B: BufMut>(
+    out: &mut B,
+    fields: impl IntoIterator<Item = (&'a HeaderName, &'a HeaderValue)>,
+) {
+    for (name, value) in fields {
+        if name != HOST {
+            put_field(out, name.as_str().as_bytes(), value.as_bytes());
+        }
+    }
+}
+
+pub(crate) fn put_field<B: BufMut>(out: &mut B, name: &[u8], value: &[u8]) {
     out.put_slice(name);
     out.put_slice(b": ");
     out.put_slice(value);
@@ -392,7 +383,10 @@ pub(crate) fn write_last_chunk<B: BufMut>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use http::{HeaderName, HeaderValue, Request};
+    use crate::CheckedHeaders;
+    use crate::body::length::list_elements;
+    use http::Request;
+    use http::header::{CONNECTION, CONTENT_LENGTH, EXPECT, TRANSFER_ENCODING, UPGRADE};
     use proptest::prelude::*;
 
     /// The plan written the plain way: each rule checked over all fields in turn, each field
@@ -497,7 +491,33 @@ mod tests {
         body: RequestBody,
         form: TargetForm,
     ) -> Result<(Vec<u8>, [bool; 4]), Error> {
-        let parts = RequestParts::from(&request);
+        let plain = plan_and_write(RequestParts::from(&request), body, form);
+        // The same map checked ahead: the same head, or refused by the check itself.
+        match CheckedHeaders::new(request.headers().clone()) {
+            Ok(checked) => {
+                let parts = RequestParts::with_checked(
+                    request.method(),
+                    request.uri(),
+                    request.version(),
+                    &checked,
+                );
+                assert_eq!(plan_and_write(parts, body, form), plain);
+            }
+            Err(e) if matches!(request.version(), Version::HTTP_10 | Version::HTTP_11) => {
+                if request.version() == Version::HTTP_11 || body != RequestBody::Chunked {
+                    assert_eq!(plain.as_ref(), Err(&e));
+                }
+            }
+            Err(_) => {}
+        }
+        plain
+    }
+
+    fn plan_and_write(
+        parts: RequestParts<'_>,
+        body: RequestBody,
+        form: TargetForm,
+    ) -> Result<(Vec<u8>, [bool; 4]), Error> {
         let mut plan = RequestHeadPlan::new(parts, body)?;
         plan.set_form(parts, form)?;
         let mut out = Vec::new();

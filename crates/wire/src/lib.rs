@@ -100,10 +100,12 @@
 
 mod ascii;
 mod body;
+mod checked_headers;
 pub mod client;
 mod close_reason;
 mod encode;
 mod error;
+mod field_scan;
 mod keep_alive;
 mod limits;
 mod parse;
@@ -111,6 +113,7 @@ mod request_parts;
 
 pub use body::length::response_framing;
 pub use body::{BodyDecoder, BodyLength, ChunkedDecoder, Decoded, Framing};
+pub use checked_headers::CheckedHeaders;
 pub use close_reason::CloseReason;
 pub use encode::{RequestBody, TargetForm};
 pub use error::Error;

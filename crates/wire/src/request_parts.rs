@@ -9,6 +9,8 @@
 
 use http::{HeaderMap, HeaderName, HeaderValue, Method, Request, Uri, Version};
 
+use crate::CheckedHeaders;
+
 /// A request head borrowed from the caller: what [`Call::new`] reads from an owned request,
 /// plus `extra` fields written after the map.
 ///
@@ -18,7 +20,8 @@ use http::{HeaderMap, HeaderName, HeaderValue, Method, Request, Uri, Version};
 /// values, no `Content-Length` or `Transfer-Encoding`, `Host`, `Expect`, `Upgrade`,
 /// `Connection`) applies to them too. They are written after the map's fields, in order.
 ///
-/// Built with [`new`](Self::new) and [`with_extra`](Self::with_extra), or from a request:
+/// Built with [`new`](Self::new) (or [`with_checked`](Self::with_checked), for a map checked
+/// once and sent with many requests) and [`with_extra`](Self::with_extra), or from a request:
 ///
 /// ```
 /// use http::header::{AUTHORIZATION, HeaderMap, HeaderValue, USER_AGENT};
@@ -58,6 +61,8 @@ pub struct RequestParts<'a> {
     pub(crate) uri: &'a Uri,
     pub(crate) version: Version,
     pub(crate) headers: &'a HeaderMap,
+    /// Set when `headers` is this one's map: its fields need no checking or encoding again.
+    pub(crate) checked: Option<&'a CheckedHeaders>,
     pub(crate) extra: &'a [(HeaderName, HeaderValue)],
 }
 
@@ -70,6 +75,29 @@ impl<'a> RequestParts<'a> {
             uri,
             version,
             headers,
+            checked: None,
+            extra: &[],
+        }
+    }
+
+    /// A head with these parts, whose fields were checked and encoded once by
+    /// [`CheckedHeaders::new`], and no extra fields.
+    ///
+    /// Writes the same bytes, and fails the same way, as [`new`](Self::new) with
+    /// `headers.headers()`; only the map's fields are not looked at again.
+    #[inline]
+    pub fn with_checked(
+        method: &'a Method,
+        uri: &'a Uri,
+        version: Version,
+        headers: &'a CheckedHeaders,
+    ) -> Self {
+        RequestParts {
+            method,
+            uri,
+            version,
+            headers: headers.headers(),
+            checked: Some(headers),
             extra: &[],
         }
     }
@@ -99,22 +127,22 @@ impl<'a> RequestParts<'a> {
         self.version
     }
 
-    /// The header map (without the extra fields).
+    /// The header map (without the extra fields); the checked one's, if any.
     #[inline]
     pub fn headers(&self) -> &'a HeaderMap {
         self.headers
+    }
+
+    /// The checked headers, if the head was built [`with_checked`](Self::with_checked).
+    #[inline]
+    pub fn checked(&self) -> Option<&'a CheckedHeaders> {
+        self.checked
     }
 
     /// The extra fields, written after the map's.
     #[inline]
     pub fn extra(&self) -> &'a [(HeaderName, HeaderValue)] {
         self.extra
-    }
-
-    /// Every field, `headers` first and then `extra`: the order they are checked and written in.
-    pub(crate) fn fields(&self) -> impl Iterator<Item = (&'a HeaderName, &'a HeaderValue)> {
-        let extra = self.extra.iter().map(|(name, value)| (name, value));
-        self.headers.iter().chain(extra)
     }
 }
 
