@@ -11,6 +11,7 @@
 //!   Every byte is validated before the first is written. A request the caller keeps (for a
 //!   retry) or whose fields it shares can be written borrowed, as [`RequestParts`] with extra
 //!   per-request fields, by [`client::Call::write_request`]: no clone, nothing of it kept.
+//!   Fields shared by many requests can be checked and encoded once, as [`CheckedHeaders`].
 //! - `Expect: 100-continue`: the state that waits for the go-ahead. The caller owns the timer.
 //! - Response heads on [`httparse`], interim (1xx) responses skipped and reported, `101` only
 //!   after an upgrade was asked for.

@@ -9,7 +9,8 @@
 //!   the chunked reader in `proptests/dechunk.rs` for the body.
 //! - `parts`: a borrowed head (`Call::write_request`, its fields split between a map and
 //!   `extra`) is written, refused and carried through the exchange exactly as the owned
-//!   request with all its fields in one map.
+//!   request with all its fields in one map; and a map checked ahead (`CheckedHeaders`) as the
+//!   same map borrowed plainly.
 //!
 //! Case counts keep the whole file under a few seconds in a debug build. Failing cases are not
 //! persisted to a regressions file: proptest prints the minimal input, which belongs in a

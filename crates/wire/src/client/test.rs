@@ -1,5 +1,6 @@
 //! Unit tests per state, each starting from a [`scenario::Scenario`].
 
+mod checked_headers;
 mod scenario;
 mod state_await_100;
 mod state_cleanup;

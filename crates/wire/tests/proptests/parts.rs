@@ -3,16 +3,21 @@
 //! the same bytes, error, next state, method, and the same exchange afterwards (limits, close
 //! reason, keep-alive hint).
 //!
+//! (d) A map checked ahead (`CheckedHeaders`, `RequestParts::with_checked`) is written exactly
+//! as the same map borrowed plainly, with the same extra fields; a map the check refuses is
+//! refused by the plain path with the same error.
+//!
 //! Values with CR, LF, NUL or DEL can only be forged with the unchecked constructor, which a
 //! debug build of `http` turns into a panic: they are generated in release builds only
 //! (`cargo test --release -p tarry-wire --test proptests parts`).
 
 use bytes::Bytes;
+use http::header::{CONTENT_LENGTH, TRANSFER_ENCODING};
 use http::header::{HeaderName, HeaderValue};
 use http::{HeaderMap, Method, Request, Uri, Version};
 use proptest::prelude::*;
 use tarry_wire::client::{AfterHead, AfterResponse, Await100Next, Call, ResponseEvent};
-use tarry_wire::{Error, Limits, RequestBody, RequestParts, TargetForm};
+use tarry_wire::{CheckedHeaders, Error, Limits, RequestBody, RequestParts, TargetForm};
 
 type Field = (HeaderName, HeaderValue);
 
@@ -50,7 +55,7 @@ fn value_of(bytes: Vec<u8>) -> HeaderValue {
 }
 
 fn field() -> impl Strategy<Value = Field> {
-    let name = prop_oneof![
+    field_named(prop_oneof![
         Just("host"),
         Just("expect"),
         Just("connection"),
@@ -62,7 +67,23 @@ fn field() -> impl Strategy<Value = Field> {
         Just("accept"),
         Just("x-a"),
         Just("x-b"),
-    ];
+    ])
+}
+
+/// Mostly the fields whose facts combine across the map and `extra` (the first Expect, any
+/// Upgrade, every Connection, the first Host), rarely one the check refuses.
+fn fact_field() -> impl Strategy<Value = Field> {
+    field_named(prop_oneof![
+        4 => Just("expect"),
+        2 => Just("connection"),
+        1 => Just("upgrade"),
+        2 => Just("host"),
+        2 => Just("x-a"),
+        1 => Just("content-length"),
+    ])
+}
+
+fn field_named(name: impl Strategy<Value = &'static str>) -> impl Strategy<Value = Field> {
     let value = prop_oneof![
         Just(b"100-continue".to_vec()),
         Just(b"100-Continue".to_vec()),
@@ -86,6 +107,10 @@ fn field() -> impl Strategy<Value = Field> {
 }
 
 fn case() -> impl Strategy<Value = Case> {
+    case_of(field().boxed())
+}
+
+fn case_of(field: BoxedStrategy<Field>) -> impl Strategy<Value = Case> {
     let method = prop_oneof![
         Just(Method::GET),
         Just(Method::HEAD),
@@ -124,7 +149,7 @@ fn case() -> impl Strategy<Value = Case> {
     .boxed();
     (
         (method, uri, version),
-        proptest::collection::vec(field(), 0..7),
+        proptest::collection::vec(field, 0..7),
         (body, form, any::<bool>(), response),
     )
         .prop_map(
@@ -189,6 +214,31 @@ impl Case {
         // The call holds nothing of the parts: they go before the exchange does.
         drop(uri);
         self.outcome(out, next)
+    }
+
+    /// The borrowed path with a map checked ahead.
+    fn checked(
+        &self,
+        headers: &CheckedHeaders,
+        extra: &[Field],
+    ) -> (Result<Vec<u8>, Error>, String) {
+        let uri: Uri = self.uri.parse().unwrap();
+        let parts =
+            RequestParts::with_checked(&self.method, &uri, self.version, headers).with_extra(extra);
+        let mut out = Vec::new();
+        let next = Call::write_request(parts, self.body, self.form, &mut out)
+            .map(|next| next.with_limits(self.limits()));
+        drop(uri);
+        self.outcome(out, next)
+    }
+
+    /// Whether the head gets as far as its fields: the version and body checks come first.
+    fn fields_are_checked(&self) -> bool {
+        match self.version {
+            Version::HTTP_11 => true,
+            Version::HTTP_10 => self.body != RequestBody::Chunked,
+            _ => false,
+        }
     }
 
     /// The head (or error) and a transcript of the rest of the exchange.
@@ -338,6 +388,34 @@ proptest! {
                 prop_assert_eq!(Some(name), first_bad);
             }
             (b, o) => prop_assert_eq!(b, o),
+        }
+    }
+
+    /// Any split between the map, checked ahead, and `extra`: checked or not, the same head,
+    /// error, state and exchange. Nothing the plain path refuses gets through the check.
+    #[test]
+    fn a_checked_map_is_written_as_the_plain_one(case in prop_oneof![case(), case_of(fact_field().boxed())], to_extra in proptest::collection::vec(any::<bool>(), 7)) {
+        let (mut headers, mut extra) = (Vec::new(), Vec::new());
+        for (field, in_extra) in case.fields.iter().zip(&to_extra) {
+            if *in_extra { extra.push(field.clone()) } else { headers.push(field.clone()) }
+        }
+        let map = map_of(&headers);
+        let plain = case.borrowed(&map, &extra);
+        match CheckedHeaders::new(map.clone()) {
+            Ok(checked) => {
+                prop_assert_eq!(checked.headers(), &map);
+                prop_assert_eq!(case.checked(&checked, &extra), plain);
+            }
+            Err(e) => {
+                prop_assert!(matches!(e, Error::FramingHeaderInRequest | Error::InvalidRequestHeader { .. }), "{:?}", e);
+                if case.fields_are_checked() {
+                    prop_assert_eq!(case.borrowed(&map, &[]).0, Err(e.clone()));
+                    // Extra fields can only add a framing field, which the plain path names first.
+                    let framing = extra.iter().any(|(n, _)| n == CONTENT_LENGTH || n == TRANSFER_ENCODING);
+                    let expected = if framing { Error::FramingHeaderInRequest } else { e };
+                    prop_assert_eq!(plain.0, Err(expected));
+                }
+            }
         }
     }
 }
