@@ -104,7 +104,8 @@ pub use options::SendOptions;
 pub use pool::{Pool, PoolBuilder};
 /// The codec's limits, for [`PoolBuilder::response_limits`].
 pub use tarry_wire::Limits;
-/// A request head borrowed from the caller, for [`Pool::send_parts`].
-pub use tarry_wire::RequestParts;
+/// A request head borrowed from the caller, for [`Pool::send_parts`], and header fields
+/// checked once to send with many of them.
+pub use tarry_wire::{CheckedHeaders, RequestParts};
 #[cfg(feature = "tls")]
 pub use tls::{TlsSettings, TlsVersion};

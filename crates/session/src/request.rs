@@ -154,7 +154,9 @@ impl RequestBuilder {
         if name.is_empty() || bad(name) || name.contains('=') || bad(value) {
             self.fail(format!("invalid cookie {name:?}"));
         } else {
-            self.parts_mut().cookies.push((name.to_owned(), value.to_owned()));
+            self.parts_mut()
+                .cookies
+                .push((name.to_owned(), value.to_owned()));
         }
         self
     }

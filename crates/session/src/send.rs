@@ -43,9 +43,10 @@ pub(crate) async fn send(builder: RequestBuilder) -> Result<Response, Error> {
             why,
         });
     }
-    let defaults = session.defaults();
+    let snapshot = session.snapshot();
+    let defaults = &snapshot.defaults;
     let parts = parts.map(|parts| *parts).unwrap_or_default();
-    let mut prepared = merge_parsed(&defaults, method, parsed, parts)?;
+    let mut prepared = merge_parsed(defaults, method, parsed, parts)?;
     // The remembered request target fits the first hop if merging left the URL as it was.
     let mut first_target = target.filter(|_| prepared.url_as_given);
     let options = options(&prepared);
@@ -87,9 +88,15 @@ pub(crate) async fn send(builder: RequestBuilder) -> Result<Response, Error> {
         if let Some(cookie) = cookie {
             per_hop.push((COOKIE, cookie));
         }
-        let fields = headers.as_ref().unwrap_or(&defaults.headers);
-        let parts = RequestParts::new(&hop_method, &target, http::Version::HTTP_11, fields)
-            .with_extra(&per_hop);
+        let version = http::Version::HTTP_11;
+        let parts = match (&headers, &snapshot.headers) {
+            (Some(merged), _) => RequestParts::new(&hop_method, &target, version, merged),
+            (None, Some(checked)) => {
+                RequestParts::with_checked(&hop_method, &target, version, checked)
+            }
+            (None, None) => RequestParts::new(&hop_method, &target, version, &defaults.headers),
+        }
+        .with_extra(&per_hop);
 
         let started = Instant::now();
         let pool = session.pool();
@@ -138,7 +145,7 @@ pub(crate) async fn send(builder: RequestBuilder) -> Result<Response, Error> {
             body_dropped = true;
         }
         headers = Some(merge::hop_headers(
-            &defaults,
+            defaults,
             &prepared.edits,
             !body_dropped,
         ));

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use http::{HeaderName, HeaderValue, Method};
 use tarry_jar::Jar;
-use tarry_pool::{Pool, PoolBuilder};
+use tarry_pool::{CheckedHeaders, Pool, PoolBuilder};
 
 use crate::defaults::Defaults;
 use crate::{Auth, Error, RequestBuilder, Response};
@@ -45,8 +45,28 @@ pub struct Session {
 struct Inner {
     pool: Pool,
     jar: Arc<Jar>,
-    defaults: RwLock<Arc<Defaults>>,
+    defaults: RwLock<Arc<Snapshot>>,
     closed: AtomicBool,
+}
+
+/// The defaults, and their headers as the codec writes them: checked and written out once,
+/// when the defaults are set, rather than field by field with every request that sends them
+/// as they are.
+pub(crate) struct Snapshot {
+    pub(crate) defaults: Arc<Defaults>,
+    /// `None` when the codec refuses the headers (a default `Content-Length`, say): each
+    /// request then meets that refusal itself, as before.
+    pub(crate) headers: Option<CheckedHeaders>,
+}
+
+impl Snapshot {
+    fn of(defaults: Defaults) -> Snapshot {
+        let headers = CheckedHeaders::new(defaults.headers.clone()).ok();
+        Snapshot {
+            defaults: Arc::new(defaults),
+            headers,
+        }
+    }
 }
 
 impl std::fmt::Debug for Session {
@@ -135,11 +155,18 @@ impl Session {
             .defaults
             .write()
             .unwrap_or_else(|p| p.into_inner());
-        change(Arc::make_mut(&mut guard));
+        let mut defaults = Defaults::clone(&guard.defaults);
+        change(&mut defaults);
+        *guard = Arc::new(Snapshot::of(defaults));
     }
 
     /// The defaults as they are now.
     pub fn defaults(&self) -> Arc<Defaults> {
+        Arc::clone(&self.snapshot().defaults)
+    }
+
+    /// The defaults as they are now, with their headers checked and written out.
+    pub(crate) fn snapshot(&self) -> Arc<Snapshot> {
         let guard = self
             .inner
             .defaults
@@ -368,7 +395,7 @@ impl SessionBuilder {
             inner: Arc::new(Inner {
                 pool,
                 jar: self.jar.unwrap_or_else(|| Arc::new(Jar::new())),
-                defaults: RwLock::new(Arc::new(self.defaults)),
+                defaults: RwLock::new(Arc::new(Snapshot::of(self.defaults))),
                 closed: AtomicBool::new(false),
             }),
         }
