@@ -43,6 +43,23 @@ pub(crate) struct Parts {
     pub(crate) tls: Option<tarry_pool::TlsSettings>,
 }
 
+impl Parts {
+    /// Whether the request sets a timeout or TLS settings of its own.
+    pub(crate) fn sets_options(&self) -> bool {
+        let timeouts = [
+            self.connect_timeout,
+            self.head_timeout,
+            self.read_timeout,
+            self.total_timeout,
+        ];
+        #[cfg(feature = "tls")]
+        let tls = self.tls.is_some();
+        #[cfg(not(feature = "tls"))]
+        let tls = false;
+        tls || timeouts.iter().any(Option::is_some)
+    }
+}
+
 /// A request to send through a [`Session`]: from [`Session::get`] and its siblings.
 ///
 /// ```

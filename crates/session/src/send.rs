@@ -16,7 +16,7 @@ use http::header::{AUTHORIZATION, COOKIE, SET_COOKIE};
 use tarry_pool::{RequestParts, SendOptions};
 use url::Url;
 
-use crate::merge::{self, Prepared, merge_parsed};
+use crate::merge::{self, merge_parsed};
 use crate::redirect::{self, Next};
 use crate::url_cache::request_target;
 use crate::{Error, RequestBuilder, Response};
@@ -45,11 +45,24 @@ pub(crate) async fn send(builder: RequestBuilder) -> Result<Response, Error> {
     }
     let snapshot = session.snapshot();
     let defaults = &snapshot.defaults;
+    let request_options = parts.as_ref().is_some_and(|parts| parts.sets_options());
     let parts = parts.map(|parts| *parts).unwrap_or_default();
     let mut prepared = merge_parsed(defaults, method, parsed, parts)?;
     // The remembered request target fits the first hop if merging left the URL as it was.
     let mut first_target = target.filter(|_| prepared.url_as_given);
-    let options = options(&prepared);
+    // The session's own pool settings were made with its defaults; only a request that
+    // sets a timeout or TLS settings of its own needs others.
+    let own_options;
+    let options = if request_options {
+        own_options = options(
+            &prepared.timeouts,
+            #[cfg(feature = "tls")]
+            prepared.tls.as_ref(),
+        );
+        &own_options
+    } else {
+        &snapshot.options
+    };
     // The hop about to be sent. Its parts move into the pool's request; a redirect builds
     // them again, so nothing is copied for a request that is not redirected.
     // Moved out, not copied: nothing reads the merged URL from `prepared` again.
@@ -100,7 +113,7 @@ pub(crate) async fn send(builder: RequestBuilder) -> Result<Response, Error> {
 
         let started = Instant::now();
         let pool = session.pool();
-        let sent = pool.send_parts(parts, body.clone().unwrap_or_default(), &options);
+        let sent = pool.send_parts(parts, body.clone().unwrap_or_default(), options);
         let inner = sent.await.map_err(|e| Error::from_pool(&hop_url, e))?;
         let elapsed = started.elapsed();
         let cookies = store_cookies(&session, &hop_url, inner.head());
@@ -144,21 +157,19 @@ pub(crate) async fn send(builder: RequestBuilder) -> Result<Response, Error> {
             body = None;
             body_dropped = true;
         }
-        headers = Some(merge::hop_headers(
-            defaults,
-            &prepared.edits,
-            !body_dropped,
-        ));
+        headers = Some(merge::hop_headers(defaults, &prepared.edits, !body_dropped));
         hop_url = Arc::new(next_url);
         hop_method = next_method;
     }
 }
 
-/// The pool settings of a request.
-fn options(prepared: &Prepared) -> SendOptions {
+/// The pool settings for these timeouts and TLS settings.
+pub(crate) fn options(
+    t: &crate::Timeouts,
+    #[cfg(feature = "tls")] tls: Option<&tarry_pool::TlsSettings>,
+) -> SendOptions {
     // No limit is a limit too long to matter; the pool caps it.
     let or_forever = |d: Option<Duration>| d.unwrap_or(Duration::MAX);
-    let t = &prepared.timeouts;
     let options = SendOptions::new()
         .connect_timeout(or_forever(t.connect))
         .head_timeout(or_forever(t.head))
@@ -168,7 +179,7 @@ fn options(prepared: &Prepared) -> SendOptions {
         None => options,
     };
     #[cfg(feature = "tls")]
-    let options = match &prepared.tls {
+    let options = match tls {
         Some(tls) => options.tls(tls.clone()),
         None => options,
     };

@@ -49,22 +49,30 @@ struct Inner {
     closed: AtomicBool,
 }
 
-/// The defaults, and their headers as the codec writes them: checked and written out once,
-/// when the defaults are set, rather than field by field with every request that sends them
-/// as they are.
+/// The defaults, with what every request that keeps them needs made once, when they are set:
+/// their headers as the codec writes them (checked and written out, rather than field by
+/// field per request) and the pool settings of their timeouts.
 pub(crate) struct Snapshot {
     pub(crate) defaults: Arc<Defaults>,
     /// `None` when the codec refuses the headers (a default `Content-Length`, say): each
     /// request then meets that refusal itself, as before.
     pub(crate) headers: Option<CheckedHeaders>,
+    /// The pool settings of the defaults' timeouts and TLS settings.
+    pub(crate) options: tarry_pool::SendOptions,
 }
 
 impl Snapshot {
     fn of(defaults: Defaults) -> Snapshot {
         let headers = CheckedHeaders::new(defaults.headers.clone()).ok();
+        let options = crate::send::options(
+            &defaults.timeouts,
+            #[cfg(feature = "tls")]
+            defaults.tls.as_ref(),
+        );
         Snapshot {
             defaults: Arc::new(defaults),
             headers,
+            options,
         }
     }
 }
