@@ -170,6 +170,22 @@ fn an_idle_plain_connection_holds_under_16_kib() {
     assert!(per < 16 * 1024, "{per} bytes per idle plain connection");
 }
 
+#[test]
+fn an_idle_plain_connection_without_kept_buffers_holds_under_4_kib() {
+    // Kept buffers are most of an idle connection's heap; a pool for constrained memory
+    // frees them after each exchange.
+    let addr = server(None);
+    let kept = heap_per_idle_connection(Pool::builder(), addr, "http");
+    let lean = heap_per_idle_connection(Pool::builder().idle_buffer_limit(0), addr, "http");
+    println!("heap per idle plain connection without kept buffers: {lean} bytes");
+    assert!(lean > 0, "the measurement saw the connections ({lean})");
+    assert!(lean < 4 * 1024, "{lean} bytes per idle plain connection");
+    assert!(
+        lean < kept,
+        "{lean} bytes without kept buffers, {kept} with"
+    );
+}
+
 /// A TLS keep-alive server for `h0.test` … `hN.test`; returns its address and the CA (PEM).
 fn tls_server() -> (SocketAddr, String) {
     let mut ca = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();

@@ -225,7 +225,7 @@ fn give_back(
 ) {
     let cleanup = call.proceed();
     if cleanup.close_reason(buf.len()).is_none() {
-        conn.buffers.keep_read(buf);
+        conn.buffers.keep_read(buf, pool.config.idle_buffer_limit);
         pool.checkin(key, conn, cleanup.keep_alive());
     } else {
         pool.count_close(&conn, Close::NotReusable);

@@ -77,8 +77,9 @@ impl Clock {
 ///
 /// The read buffer comes back empty when the exchange ended cleanly; the body handed to the
 /// caller may still share its allocation, which the next exchange takes back once the
-/// caller has dropped that body. Large buffers (after a large body) are not kept, so an
-/// idle connection holds at most [`Buffers::KEPT`] bytes of each.
+/// caller has dropped that body. A buffer larger than the pool's
+/// [`idle_buffer_limit`](crate::PoolBuilder::idle_buffer_limit) (after a large body, say) is
+/// freed instead of kept.
 #[derive(Debug, Default)]
 pub(crate) struct Buffers {
     pub(crate) read: BytesMut,
@@ -86,21 +87,19 @@ pub(crate) struct Buffers {
 }
 
 impl Buffers {
-    /// The largest buffer an idle connection keeps.
-    pub(crate) const KEPT: usize = 32 * 1024;
-
-    /// Keeps `read` (empty) for the next exchange if it is small enough.
-    pub(crate) fn keep_read(&mut self, mut read: BytesMut) {
-        if read.capacity() <= Self::KEPT {
+    /// Keeps `read` (empty) for the next exchange if it holds at most `limit` bytes.
+    pub(crate) fn keep_read(&mut self, mut read: BytesMut, limit: usize) {
+        if read.capacity() <= limit {
             read.clear();
             self.read = read;
         }
     }
 
-    /// Keeps `write` for the next exchange if it is small enough; else frees it.
-    pub(crate) fn trim_write(&mut self) {
+    /// Keeps the write buffer for the next exchange if it holds at most `limit` bytes; else
+    /// frees it.
+    pub(crate) fn trim_write(&mut self, limit: usize) {
         self.write.clear();
-        if self.write.capacity() > Self::KEPT {
+        if self.write.capacity() > limit {
             self.write = Vec::new();
         }
     }

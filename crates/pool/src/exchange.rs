@@ -100,7 +100,7 @@ impl Inner {
             total_deadline,
         )
         .await;
-        conn.buffers.trim_write();
+        conn.buffers.trim_write(self.config.idle_buffer_limit);
         // The caller counts a failed connection's closing, knowing whether it retries.
         closing.disarm();
         let (head, next, buf) = match exchanged {
@@ -120,7 +120,7 @@ impl Inner {
             AfterResponse::Body(call) => BodyState::Reading { call, conn, buf },
             AfterResponse::NoBody(cleanup) | AfterResponse::Upgrade(cleanup) => {
                 if cleanup.close_reason(buf.len()).is_none() {
-                    conn.buffers.keep_read(buf);
+                    conn.buffers.keep_read(buf, self.config.idle_buffer_limit);
                     self.checkin(key.clone(), conn, cleanup.keep_alive());
                 } else {
                     self.count_close(&conn, Close::NotReusable);

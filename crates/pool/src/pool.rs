@@ -39,6 +39,7 @@ pub struct PoolBuilder {
     drain_limit: usize,
     drain_timeout: Duration,
     happy_eyeballs_delay: Duration,
+    pub(crate) idle_buffer_limit: usize,
     pub(crate) limits: tarry_wire::Limits,
     /// Resolve overrides: host (as the key spells it), port, addresses. Few, so a list.
     resolve: Vec<(String, u16, Arc<[SocketAddr]>)>,
@@ -70,6 +71,10 @@ impl Default for PoolBuilder {
             drain_timeout: Duration::from_millis(100),
             // RFC 8305 recommends 250 ms before trying the next address.
             happy_eyeballs_delay: Duration::from_millis(250),
+            // An 8 KiB read buffer and a small write buffer stay with a connection between
+            // exchanges, so a kept-alive request allocates none; a buffer grown past this for a
+            // large body is freed.
+            idle_buffer_limit: 32 * 1024,
             limits: tarry_wire::Limits::new(),
             resolve: Vec::new(),
             #[cfg(feature = "tls")]
@@ -139,6 +144,14 @@ impl PoolBuilder {
     /// sends the body anyway (default 1 s, as curl).
     pub fn expect_continue_timeout(mut self, d: Duration) -> Self {
         self.expect_timeout = crate::deadline::capped(d);
+        self
+    }
+    /// The largest read or write buffer a connection keeps for its next exchange (default
+    /// 32 KiB). Kept buffers spare a kept-alive request its allocations (an 8 KiB read buffer
+    /// and the request head's) at the cost of that memory per idle connection; 0 frees both
+    /// after every exchange, for the smallest idle connections.
+    pub fn idle_buffer_limit(mut self, bytes: usize) -> Self {
+        self.idle_buffer_limit = bytes;
         self
     }
     /// The longest a connection is used, idle or not, counted from when it was opened

@@ -318,6 +318,14 @@ impl SessionBuilder {
         self
     }
 
+    /// The largest read or write buffer a connection keeps for its next request (default
+    /// 32 KiB); 0 frees them after every request, for the smallest idle connections. See
+    /// [`tarry_pool::PoolBuilder::idle_buffer_limit`].
+    pub fn idle_buffer_limit(mut self, bytes: usize) -> Self {
+        self.pool = self.pool.idle_buffer_limit(bytes);
+        self
+    }
+
     /// Open connections allowed per host (default unlimited); more requests wait their turn.
     pub fn max_connections_per_host(mut self, n: usize) -> Self {
         self.pool = self.pool.max_connections_per_host(n);
