@@ -108,16 +108,14 @@ impl Inner {
             Err(failure) => return Err((failure, conn.into_slot())),
         };
         let wait = started.elapsed();
-        // How much body `Content-Length` announces: a hint for buffer sizes only.
-        let expected = match head.get("transfer-encoding") {
-            Some(_) => 0,
-            None => head
-                .get("content-length")
-                .and_then(|v| std::str::from_utf8(v).ok()?.trim().parse().ok())
-                .unwrap_or(0),
-        };
+        // How much body `Content-Length` announces, as the codec counted it: a hint for
+        // buffer sizes only.
+        let mut expected = 0;
         let state = match next {
-            AfterResponse::Body(call) => BodyState::Reading { call, conn, buf },
+            AfterResponse::Body(call) => {
+                expected = call.remaining().unwrap_or(0);
+                BodyState::Reading { call, conn, buf }
+            }
             AfterResponse::NoBody(cleanup) | AfterResponse::Upgrade(cleanup) => {
                 if cleanup.close_reason(buf.len()).is_none() {
                     conn.buffers.keep_read(buf, self.config.idle_buffer_limit);

@@ -34,6 +34,15 @@ enum Kind {
 }
 
 impl BodyDecoder {
+    /// The body bytes still to come when the body has a known length (`Content-Length`);
+    /// `None` for a chunked body or one that ends when the connection closes.
+    pub fn remaining(&self) -> Option<u64> {
+        match self.kind {
+            Kind::Exactly { remaining } => Some(remaining),
+            Kind::Chunked(_) | Kind::UntilClose { .. } => None,
+        }
+    }
+
     /// A decoder for a body delimited as `length` says.
     pub fn new(length: BodyLength, limits: &Limits) -> Self {
         let kind = match length {

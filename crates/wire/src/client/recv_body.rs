@@ -2,7 +2,7 @@
 
 use super::Call;
 use super::state::{Cleanup, RecvBody};
-use crate::{CloseReason, Decoded, Error};
+use crate::{BodyDecoder, CloseReason, Decoded, Error};
 
 impl Call<RecvBody> {
     /// Consumes input up to at most one span of body data (see
@@ -24,6 +24,13 @@ impl Call<RecvBody> {
             .decoder
             .as_mut()
             .map_or(Ok(()), |d| d.end_of_input())
+    }
+
+    /// The body bytes still to come when the response announced its length; `None` for a
+    /// chunked body or one that ends when the connection closes. A hint for buffer sizes, as
+    /// the codec counts it: no need to read the framing fields again.
+    pub fn remaining(&self) -> Option<u64> {
+        self.inner.decoder.as_ref().and_then(BodyDecoder::remaining)
     }
 
     /// Whether the body has been read to its end.

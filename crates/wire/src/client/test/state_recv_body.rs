@@ -41,3 +41,17 @@ fn leaving_early_marks_the_connection() {
         Some(CloseReason::BodyNotFullyRead)
     );
 }
+
+#[test]
+fn remaining_counts_down_an_announced_length_only() {
+    let mut sized = Scenario::get("http://a.test/")
+        .to_recv_body(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n");
+    assert_eq!(sized.remaining(), Some(10));
+    sized.read(b"abcd").unwrap();
+    assert_eq!(sized.remaining(), Some(6));
+    let chunked = Scenario::get("http://a.test/")
+        .to_recv_body(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+    assert_eq!(chunked.remaining(), None);
+    let until_close = Scenario::get("http://a.test/").to_recv_body(b"HTTP/1.1 200 OK\r\n\r\n");
+    assert_eq!(until_close.remaining(), None);
+}
