@@ -351,7 +351,8 @@ async fn step(
     // Each read waits at most the read timeout, and never past the total deadline.
     let gap_end = tokio::time::Instant::now() + read_timeout;
     let until = deadline.map_or(gap_end, |d| d.min(gap_end));
-    let n = match conn.clock.read_by(&mut conn.io, buf, until).await {
+    let open = &mut **conn;
+    let n = match open.clock.read_by(&mut open.io, buf, until).await {
         Ok(None) => return Err(Error::Timeout(Phase::Body)),
         Err(e) => return Err(Error::Io(Phase::Body, e)),
         Ok(Some(n)) => n,

@@ -13,8 +13,16 @@ use tokio::net::TcpStream;
 use crate::Poolable;
 
 /// An open connection, and its place in its host's connection count.
+///
+/// Boxed: a connection moves from the idle store through the exchange into the response
+/// body and back on every request, and a pointer moves in one word where its fields would
+/// take a few hundred bytes each time.
 #[derive(Debug)]
-pub(crate) struct Connection {
+pub(crate) struct Connection(Box<Open>);
+
+/// The parts of a [`Connection`].
+#[derive(Debug)]
+pub(crate) struct Open {
     pub(crate) io: Io,
     pub(crate) _slot: crate::slots::Slot,
     /// How long opening it took; taken by the first exchange, so reused ones report none.
@@ -121,10 +129,28 @@ pub(crate) enum Io {
     Tls(Box<tokio_rustls::client::TlsStream<TcpStream>>),
 }
 
+impl std::ops::Deref for Connection {
+    type Target = Open;
+
+    fn deref(&self) -> &Open {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Connection {
+    fn deref_mut(&mut self) -> &mut Open {
+        &mut self.0
+    }
+}
+
 impl Connection {
+    pub(crate) fn new(open: Open) -> Connection {
+        Connection(Box::new(open))
+    }
+
     /// Closes the connection and keeps its place under the host's cap.
     pub(crate) fn into_slot(self) -> crate::slots::Slot {
-        self._slot
+        self.0._slot
     }
 
     pub(crate) async fn read_buf(&mut self, buf: &mut BytesMut) -> io::Result<usize> {

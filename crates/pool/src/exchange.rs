@@ -87,22 +87,22 @@ impl Inner {
         let total_deadline = t.total.map(|d| started + d);
         let setup = conn.setup.take().map(|s| *s);
         let limits = self.config.limits;
+        let open = &mut *conn;
         // Borrows the connection's counters beside its stream: no reference count to touch.
-        let closing = CloseGuard::new(&self.metrics, &conn.host);
-        let buffers = &mut conn.buffers;
-        let buf = std::mem::take(&mut buffers.read);
+        let closing = CloseGuard::new(&self.metrics, &open.host);
+        let buf = std::mem::take(&mut open.buffers.read);
         let exchanged = exchange_head(
-            (&mut conn.io, &mut conn.clock),
-            (buf, &mut buffers.write),
+            (&mut open.io, &mut open.clock),
+            (buf, &mut open.buffers.write),
             request,
             body,
             (t, limits),
             total_deadline,
         )
         .await;
-        conn.buffers.trim_write(self.config.idle_buffer_limit);
         // The caller counts a failed connection's closing, knowing whether it retries.
         closing.disarm();
+        open.buffers.trim_write(self.config.idle_buffer_limit);
         let (head, next, buf) = match exchanged {
             Ok(parts) => parts,
             Err(failure) => return Err((failure, conn.into_slot())),

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use http::{Method, Request};
 
-use crate::connection::{Buffers, Clock, Connection, Io, Setup};
+use crate::connection::{Buffers, Clock, Connection, Io, Open, Setup};
 use crate::exchange::Timeouts;
 use crate::idle_deadline;
 use crate::key::KeyHash;
@@ -693,7 +693,7 @@ impl Inner {
             };
             self.count(&host, kind);
             let handshake = started.elapsed() - dns - connect;
-            return Ok(Connection {
+            return Ok(Connection::new(Open {
                 io: Io::Tls(Box::new(tls)),
                 _slot: slot,
                 setup: Some(Box::new(Setup {
@@ -704,11 +704,11 @@ impl Inner {
                 host,
                 buffers: Buffers::default(),
                 clock: Clock::default(),
-            });
+            }));
         }
         #[cfg(not(feature = "tls"))]
         let () = route;
-        Ok(Connection {
+        Ok(Connection::new(Open {
             io: Io::Plain(stream),
             _slot: slot,
             setup: Some(Box::new(setup)),
@@ -716,7 +716,7 @@ impl Inner {
             host,
             buffers: Buffers::default(),
             clock: Clock::default(),
-        })
+        }))
     }
 
     /// How much of a dropped body may be drained to keep its connection, and for how long.
