@@ -10,6 +10,8 @@
 //! Per thread rather than per pool, for the reason the session's URL memory is: tasks on many
 //! threads never take turns at a lock for it, nor write to memory another thread reads. A pool
 //! is named by a number no other pool gets, not by its address, which a later pool may reuse.
+//! The memory holds one route per thread, and with it that route's TLS configuration, which
+//! a dropped pool's last route keeps alive until the thread next sends through a pool.
 
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicU64, Ordering};
