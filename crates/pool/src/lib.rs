@@ -9,7 +9,14 @@
 //!   one, sends the request, and returns the [`Response`] once its head has arrived; the body
 //!   streams from it. `Expect: 100-continue` waits for the go-ahead (at most the expect
 //!   timeout); a server that answers while a large body is still going out stops the upload
-//!   and its answer is returned.
+//!   and its answer is returned. [`Pool::send_parts`] takes a borrowed head instead
+//!   ([`RequestParts`]: a header map the caller keeps, such as a client's defaults, possibly
+//!   [`CheckedHeaders`] checked once, plus per-request fields), so nothing is copied per
+//!   request.
+//! - **Per request, on a kept-alive connection:** no allocation for buffers (a connection
+//!   keeps its own, up to [`PoolBuilder::idle_buffer_limit`]), no new timer (a connection
+//!   moves its one read-deadline timer), and the route (key, TLS configuration) remembered
+//!   per thread from the pool's last request to the same origin.
 //! - **Reuse:** a connection goes back only when wire says the exchange ended cleanly and the
 //!   body was read to its end. A response dropped early is drained (a bounded amount within a
 //!   short time) or its connection closed. Idle connections are liveness-checked at checkout;
