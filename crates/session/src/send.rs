@@ -63,9 +63,8 @@ pub(crate) async fn send(builder: RequestBuilder) -> Result<Response, Error> {
     } else {
         &snapshot.options
     };
-    // The hop about to be sent. Its parts move into the pool's request; a redirect builds
-    // them again, so nothing is copied for a request that is not redirected.
-    // Moved out, not copied: nothing reads the merged URL from `prepared` again.
+    // The hop about to be sent, which the pool borrows while it sends; a redirect replaces
+    // these. The merged URL moves out of `prepared`, which nothing reads it from again.
     let mut hop_url = prepared.url;
     let mut hop_method = prepared.method.clone();
     // `None`: the session's own headers, sent from its map as they are.
