@@ -50,8 +50,12 @@ pub(crate) struct Open {
 ///
 /// The timer stays in the wheel while its connection idles; if its deadline passes then, it
 /// wakes the task that last read, which finds nothing to do.
+///
+/// A timer belongs to the runtime it was made in, and a pool may serve several runtimes: a
+/// read from another runtime gets a timer of its own, so that its deadline still comes even
+/// if the connection's first runtime is no longer driven.
 #[derive(Debug, Default)]
-pub(crate) struct Clock(Option<Pin<Box<tokio::time::Sleep>>>);
+pub(crate) struct Clock(Option<(tokio::runtime::Id, Pin<Box<tokio::time::Sleep>>)>);
 
 impl Clock {
     /// Reads from `io` into `buf`, waiting until `deadline` at most: `Ok(None)` when the
@@ -63,12 +67,16 @@ impl Clock {
         buf: &mut BytesMut,
         deadline: tokio::time::Instant,
     ) -> io::Result<Option<usize>> {
+        let runtime = tokio::runtime::Handle::current().id();
         let timer = match &mut self.0 {
-            Some(timer) => {
+            Some((made_in, timer)) if *made_in == runtime => {
                 timer.as_mut().reset(deadline);
                 timer
             }
-            None => self.0.insert(Box::pin(tokio::time::sleep_until(deadline))),
+            slot => {
+                let timer = Box::pin(tokio::time::sleep_until(deadline));
+                &mut slot.insert((runtime, timer)).1
+            }
         };
         let mut read = std::pin::pin!(io.read_buf(buf));
         std::future::poll_fn(|cx| {
