@@ -483,19 +483,15 @@ fn cell(c: &mut Criterion, pki: Option<&Arc<Pki>>, (size, label): (usize, &str),
 
     let session = cell.session(TASKS, true);
     cell.session_line(&mut group, "session/keep-alive", &session);
-    cell.check("session keep-alive", session.pool().stats(), keep_alive);
+    cell.check("session keep-alive", session.stats(), keep_alive);
     let session = cell.session(0, true);
     cell.session_line(&mut group, "session/fresh", &session);
     let check = if pki.is_some() { resumed } else { fresh };
-    cell.check("session fresh", session.pool().stats(), check);
+    cell.check("session fresh", session.stats(), check);
     if pki.is_some() {
         let session = cell.session(0, false);
         cell.session_line(&mut group, "session/fresh-no-resumption", &session);
-        cell.check(
-            "session fresh, full handshakes",
-            session.pool().stats(),
-            full,
-        );
+        cell.check("session fresh, full handshakes", session.stats(), full);
     }
 
     group.finish();

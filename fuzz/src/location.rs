@@ -52,10 +52,10 @@ pub fn location(data: &[u8]) {
     let target = match result {
         Ok(Some(target)) => target,
         Ok(None) => panic!("{current} {values:?}: a Location that leads nowhere"),
-        Err(Error::Redirect { url, why }) => {
-            assert_eq!(url, current, "{why}");
-            assert!(!why.is_empty());
-            let _ = Error::Redirect { url, why }.to_string();
+        Err(Error::Redirect { url, reason }) => {
+            assert_eq!(url, current, "{reason}");
+            assert!(!reason.to_string().is_empty());
+            let _ = Error::Redirect { url, reason }.to_string();
             return;
         }
         Err(other) => panic!("{current} {values:?}: not a redirect error: {other:?}"),

@@ -236,7 +236,7 @@ struct Outcome {
 struct Run {
     outcomes: Vec<Outcome>,
     failures: Vec<String>,
-    stats: tarry_pool::Stats,
+    stats: tarry_session::Stats,
 }
 
 async fn soak(base: &str, requests: u64, seed: u64) -> Run {

@@ -91,7 +91,7 @@ async fn run(ops: u64, seed: u64) {
         failures.extend(f);
     }
 
-    let pool = session.pool().clone();
+    let pool = session.clone();
     // Responses dropped mid-body are drained or closed in the background; wait for that.
     let quiet = settles(Duration::from_secs(10), || {
         let s = pool.stats();

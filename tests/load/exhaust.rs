@@ -14,8 +14,7 @@
 
 use std::time::Duration;
 
-use tarry_pool::{Phase, Pool};
-use tarry_session::{Error, Session};
+use tarry_session::{Error, Phase, Session};
 use tarry_testkit::{Script, ScriptedServer, Step};
 
 use crate::measure::exclusive;
@@ -39,11 +38,8 @@ fn block_on<F: Future<Output = ()>>(test: F) {
 
 fn capped(cap: usize, acquire: Duration) -> Session {
     Session::builder()
-        .pool(
-            Pool::builder()
-                .max_connections_per_host(cap)
-                .acquire_timeout(acquire),
-        )
+        .max_connections_per_host(cap)
+        .acquire_timeout(acquire)
         .build()
         .unwrap()
 }
@@ -75,7 +71,7 @@ fn more_tasks_than_the_cap_share_a_bounded_set_of_sockets() {
         assert!(server.accepts() <= 4, "accepted {}", server.accepts());
         let served: usize = server.requests().iter().map(Vec::len).sum();
         assert_eq!(served, 48);
-        let stats = session.pool().stats();
+        let stats = session.stats();
         assert_eq!((stats.waiting, stats.in_use), (0, 0), "{stats:?}");
     });
 }
@@ -98,7 +94,7 @@ fn queued_requests_are_served_in_the_order_they_arrived() {
         steps.push(Step::HoldOpen);
         let server = ScriptedServer::start([Script::new(steps)]).unwrap();
         let session = capped(1, Duration::from_secs(30));
-        let uri: http::Uri = server.url("/").parse().unwrap();
+        let base = server.url("/");
         let mut tasks = Vec::new();
         for i in 0..9 {
             let (s, url) = (session.clone(), server.url(&format!("/{i}")));
@@ -106,9 +102,9 @@ fn queued_requests_are_served_in_the_order_they_arrived() {
                 s.get(&url).send().await?.text().await
             }));
             // The next one starts only once this one holds the slot or waits for it.
-            let pool = session.pool().clone();
+            let pool = session.clone();
             let queued = crate::measure::settles(Duration::from_secs(10), || {
-                pool.host_stats(&uri)
+                pool.host_stats(&base)
                     .is_ok_and(|h| h.open == 1 && h.waiting == i)
             })
             .await;
@@ -145,13 +141,10 @@ fn a_full_host_answers_with_a_typed_timeout_then_recovers() {
         )
         .unwrap();
         let session = Session::builder()
-            .pool(
-                Pool::builder()
-                    .max_connections_per_host(1)
-                    .acquire_timeout(Duration::from_millis(100))
-                    // Dropping the half-read response must free the slot at once.
-                    .drain(0, Duration::ZERO),
-            )
+            .max_connections_per_host(1)
+            .acquire_timeout(Duration::from_millis(100))
+            // Dropping the half-read response must free the slot at once.
+            .drain(0, Duration::ZERO)
             .build()
             .unwrap();
         let url = server.url("/");

@@ -100,7 +100,7 @@ async fn soak(requests: u64, seed: u64) {
     let elapsed = started.elapsed();
     let rss = sampler.await.unwrap();
     let rss_end = rss_kib();
-    let stats = session.pool().stats();
+    let stats = session.stats();
 
     drop(session);
     let settled = settles(Duration::from_secs(10), || {

@@ -41,7 +41,7 @@ pub(crate) struct Outcome {
     /// Latency of each exchange (request sent to last body byte), microseconds.
     pub(crate) latency: Histogram<u64>,
     pub(crate) body_bytes: u64,
-    pub(crate) stats: tarry_pool::Stats,
+    pub(crate) stats: tarry_session::Stats,
 }
 
 /// Latencies above an hour are recorded as an hour: a bench that slow is broken anyway.
@@ -109,6 +109,6 @@ pub(crate) async fn drive(
         elapsed: started.elapsed(),
         latency,
         body_bytes,
-        stats: mode.session.pool().stats(),
+        stats: mode.session.stats(),
     })
 }

@@ -49,6 +49,11 @@ pub struct Cookie {
     pub(crate) last_access: SystemTime,
     /// Ties creation times: the jar's running count when the cookie was first stored.
     pub(crate) sequence: u64,
+    /// The `Cookie` header carries the value as a quoted string (`quote.rs`). Set only for a
+    /// cookie the caller added (a [`NewCookie`](crate::NewCookie), or a `cookie` crate cookie)
+    /// whose value needs quoting, and decided when it is stored, so that writing a header
+    /// never scans a value; a server's cookie goes back exactly as it was sent.
+    pub(crate) send_quoted: bool,
 }
 
 impl Cookie {
@@ -56,7 +61,8 @@ impl Cookie {
     pub fn name(&self) -> &str {
         &self.name
     }
-    /// The cookie's value, as the server sent it (quotes included).
+    /// The cookie's value: as the server sent it (quotes included), or the exact text given
+    /// to [`NewCookie`](crate::NewCookie).
     pub fn value(&self) -> &str {
         &self.value
     }
@@ -109,9 +115,30 @@ impl Cookie {
         self.expires_by(SystemTime::now())
     }
 
-    /// The `name=value` pair as it goes into a `Cookie` header.
+    /// Whether the `Cookie` header carries the value as a quoted string: true only for a
+    /// cookie the caller added whose value needs it, such as a [`NewCookie`](crate::NewCookie)
+    /// whose value is not all cookie-octets (see there).
+    pub fn sent_quoted(&self) -> bool {
+        self.send_quoted
+    }
+
+    /// The `name=value` pair as it goes into a `Cookie` header; the value quoted when
+    /// [`sent_quoted`](Self::sent_quoted).
     pub fn pair(&self) -> String {
-        format!("{}={}", self.name, self.value)
+        let mut pair = String::with_capacity(self.name.len() + 1 + self.value.len());
+        self.push_pair(&mut pair);
+        pair
+    }
+
+    /// Appends the pair to a header being written.
+    pub(crate) fn push_pair(&self, out: &mut String) {
+        out.push_str(&self.name);
+        out.push('=');
+        if self.send_quoted {
+            crate::quote::push_quoted(out, &self.value);
+        } else {
+            out.push_str(&self.value);
+        }
     }
 }
 

@@ -1,11 +1,14 @@
-//! The jar's one error type, and the reasons a `Set-Cookie` line is not stored.
+//! The jar's one error type, and the reasons a cookie is not stored.
 
 use std::fmt;
 
-/// Why a `Set-Cookie` line (or a cookie inserted by hand) was not stored.
+/// Why a `Set-Cookie` line, or a cookie added by hand ([`Jar::insert`](crate::Jar::insert),
+/// [`Jar::add`](crate::Jar::add)), was not stored, or why [`cookie_pair`](crate::cookie_pair)
+/// refused a pair.
 ///
 /// A rejection is not an error of the exchange: the response is fine, the cookie is simply not
-/// kept, as RFC 6265 says "ignore the cookie entirely".
+/// kept, as RFC 6265 says "ignore the cookie entirely". [`Jar::add`](crate::Jar::add) returns
+/// it inside [`Error::Rejected`].
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RejectReason {
@@ -13,7 +16,9 @@ pub enum RejectReason {
     NoNameValuePair,
     /// The cookie name is empty.
     EmptyName,
-    /// A control character (other than HTAB) appears in the line.
+    /// A control character appears in the line (HTAB aside), or in the value of a cookie
+    /// given by the caller (HTAB included): a [`NewCookie`](crate::NewCookie), or a
+    /// [`cookie_pair`](crate::cookie_pair).
     ControlCharacter,
     /// Name plus value exceed the limit.
     TooLarge,
@@ -34,6 +39,17 @@ pub enum RejectReason {
     PrefixRules,
     /// More `Set-Cookie` lines in one response than the limit.
     TooManyInResponse,
+    /// The name of a cookie given by the caller ([`NewCookie`](crate::NewCookie),
+    /// [`cookie_pair`](crate::cookie_pair)) is not an RFC 6265 token: it holds a separator
+    /// (`()<>@,;:\"/[]?={}`, space, HTAB), a control character or a non-ASCII character.
+    InvalidName,
+    /// A [`NewCookie`](crate::NewCookie) has neither a domain nor a host.
+    NoDomain,
+    /// A [`NewCookie`](crate::NewCookie)'s domain or host is not a host name or IP address.
+    InvalidDomain,
+    /// The path of a cookie given by the caller does not start with `/`, or holds a `;` or a
+    /// control character.
+    InvalidPath,
 }
 
 impl fmt::Display for RejectReason {
@@ -51,11 +67,17 @@ impl fmt::Display for RejectReason {
             RejectReason::ShadowsSecureCookie => "insecure origin would overwrite a Secure cookie",
             RejectReason::PrefixRules => "__Secure- or __Host- prefix rules not met",
             RejectReason::TooManyInResponse => "too many Set-Cookie lines in one response",
+            RejectReason::InvalidName => "cookie name is not a token",
+            RejectReason::NoDomain => "cookie has no domain",
+            RejectReason::InvalidDomain => "cookie domain is not a host name or IP address",
+            RejectReason::InvalidPath => {
+                "cookie path does not start with / or holds a ; or a control character"
+            }
         })
     }
 }
 
-/// Everything that can fail in the jar's API: persistence, mostly.
+/// Everything that can fail in the jar's API: persistence, and a cookie added by hand.
 #[non_exhaustive]
 #[derive(Debug)]
 pub enum Error {

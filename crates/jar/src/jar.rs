@@ -15,7 +15,9 @@ use crate::{Limits, RejectReason};
 /// An RFC 6265 cookie jar. Cheap to share: `Send + Sync`, every method takes `&self`.
 ///
 /// Time is a parameter wherever expiry is decided, so that tests can fix the clock; pass
-/// `SystemTime::now()` in production.
+/// `SystemTime::now()` in production. The few methods without one ([`cookies`](Self::cookies),
+/// [`get`](Self::get), [`add`](Self::add), and `add_for` with the `cookie` feature) read the
+/// system clock and have an `_at` twin that takes the time instead.
 #[derive(Debug)]
 pub struct Jar {
     store: Mutex<Store>,
@@ -180,9 +182,10 @@ impl Jar {
         report
     }
 
-    /// Stores one cookie written in `Set-Cookie` syntax as if `url` had sent it: the way to
-    /// add a cookie by hand. It is scoped like any other, to `url`'s host unless it names a
-    /// `Domain` that host may set; there is no cookie "for every site".
+    /// Stores one cookie written in `Set-Cookie` syntax as if `url` had sent it. It is scoped
+    /// like any other, to `url`'s host unless it names a `Domain` that host may set; there is
+    /// no cookie "for every site". To add a cookie from its parts, with a value that cannot
+    /// spill into attributes, use [`NewCookie`](crate::NewCookie) and [`add`](Self::add).
     ///
     /// ```
     /// use std::time::SystemTime;
@@ -214,16 +217,16 @@ impl Jar {
         let limit = self.limits.cookie_header_bytes();
         let mut header = String::new();
         for c in cookies {
-            let extra = c.name.len() + 1 + c.value.len() + if header.is_empty() { 0 } else { 2 };
-            if header.len() + extra > limit {
-                continue;
-            }
+            // Written, then taken back if it does not fit: a quoted value's length is known
+            // only once it is written, and no value is scanned beforehand.
+            let mark = header.len();
             if !header.is_empty() {
                 header.push_str("; ");
             }
-            header.push_str(&c.name);
-            header.push('=');
-            header.push_str(&c.value);
+            c.push_pair(&mut header);
+            if header.len() > limit {
+                header.truncate(mark);
+            }
         }
         (!header.is_empty()).then_some(header)
     }
@@ -240,22 +243,43 @@ impl Jar {
             .collect()
     }
 
-    /// Every cookie in the jar (expired ones included until they are cleared), in no order.
+    /// Every live cookie in the jar, in no order. The cookies that have expired by the system
+    /// clock are removed first (as [`clear_expired`](Self::clear_expired) would), so that the
+    /// list and [`len`](Self::len) agree.
     pub fn cookies(&self) -> Vec<Cookie> {
-        self.lock().cookies().cloned().collect()
+        self.cookies_at(SystemTime::now())
     }
 
-    /// The cookie with this canonical domain, path and name.
+    /// [`cookies`](Self::cookies) on the caller's clock: removes the cookies expired at `now`
+    /// and lists the rest.
+    pub fn cookies_at(&self, now: SystemTime) -> Vec<Cookie> {
+        let mut store = self.lock();
+        store.clear_expired(now);
+        store.cookies().cloned().collect()
+    }
+
+    /// The cookie with this canonical domain, path and name, unless it has expired by the
+    /// system clock. Only looks: an expired cookie stays until it is cleared.
     pub fn get(&self, domain: &str, path: &str, name: &str) -> Option<Cookie> {
-        self.lock().get(domain, path, name).cloned()
+        self.get_at(domain, path, name, SystemTime::now())
     }
 
-    /// Removes and returns the cookie with this canonical domain, path and name.
+    /// [`get`](Self::get) on the caller's clock: `None` for a cookie expired at `now`.
+    pub fn get_at(&self, domain: &str, path: &str, name: &str, now: SystemTime) -> Option<Cookie> {
+        self.lock()
+            .get(domain, path, name)
+            .filter(|c| !c.expires_by(now))
+            .cloned()
+    }
+
+    /// Removes and returns the cookie with this canonical domain, path and name (expired or
+    /// not).
     pub fn remove(&self, domain: &str, path: &str, name: &str) -> Option<Cookie> {
         self.lock().remove(domain, path, name)
     }
 
-    /// How many cookies the jar holds.
+    /// How many cookies the jar holds, counting expired ones not yet removed (by
+    /// [`clear_expired`](Self::clear_expired), a listing, or eviction).
     pub fn len(&self) -> usize {
         self.lock().len()
     }

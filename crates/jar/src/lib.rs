@@ -17,6 +17,9 @@
 //!   used cookies.
 //! - Persistence as versioned JSON (feature `json`) and as Netscape `cookies.txt` (curl, wget);
 //!   atomic writes; session cookies saved only when asked.
+//! - Cookies added by hand ([`NewCookie`]), each attribute a separate, checked argument; a
+//!   value that is not all cookie-octets is sent as a quoted string (as Python's
+//!   `SimpleCookie` writes one), so that no value can become a second cookie or an attribute.
 //!
 //! Lookups visit only the request host and its parent domains, not the whole jar.
 //!
@@ -58,19 +61,63 @@
 //! let later = now + Duration::from_secs(3601);
 //! assert_eq!(jar.cookie_header(&page, later).as_deref(), Some("sid=abc"));
 //! ```
+//!
+//! # Cookies by hand
+//!
+//! A [`NewCookie`] names its scope itself: [`domain`](NewCookie::domain) for a domain and its
+//! subdomains, [`host`](NewCookie::host) for one host. Its value is kept exactly, and quoted
+//! on the way out when it needs to be.
+//!
+//! ```
+//! use std::time::SystemTime;
+//! use tarry_jar::{Jar, NewCookie};
+//! use url::Url;
+//!
+//! let jar = Jar::new();
+//! jar.add(NewCookie::new("theme", "dark").host("www.example.com"))?;
+//! jar.add(NewCookie::new("prefs", "a;b, c").domain("example.com").path("/app"))?;
+//!
+//! let prefs = jar.get("example.com", "/app", "prefs").unwrap();
+//! assert_eq!(prefs.value(), "a;b, c");
+//! let app = Url::parse("https://www.example.com/app/").unwrap();
+//! assert_eq!(
+//!     jar.cookie_header(&app, SystemTime::now()).as_deref(),
+//!     Some(r#"prefs="a\073b\054 c"; theme=dark"#),
+//! );
+//! # Ok::<(), tarry_jar::Error>(())
+//! ```
+//!
+//! For a cookie sent with one request and never stored, [`cookie_pair`] checks and writes the
+//! `name=value` pair by the same rules.
+//!
+//! # Features
+//!
+//! - `public-suffix` (default): refuse public suffixes as a `Domain` from the list embedded in
+//!   the `psl` crate; without it, only single-label domains are refused, unless the jar is
+//!   given its own [`PublicSuffixList`].
+//! - `json` (default): save and load the jar as JSON (serde). `cookies.txt` needs no feature.
+//! - `cookie`: conversions with the `cookie` crate (0.18): `From<&Cookie>` for
+//!   `cookie::Cookie`, and `Jar::add_for`, which adds a `cookie::Cookie` as if a URL had set
+//!   it.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![doc(test(attr(deny(warnings))))]
 
 mod cookie;
+#[cfg(feature = "cookie")]
+mod cookie_crate;
 mod date;
 mod domain;
 mod error;
 mod jar;
 mod limits;
+mod new_cookie;
+mod pair;
 mod parse;
 mod path;
 mod persist;
+mod prefix;
+mod quote;
 mod store;
 mod suffix;
 
@@ -80,6 +127,8 @@ pub use domain::domain_match;
 pub use error::{Error, RejectReason};
 pub use jar::{Jar, JarBuilder, StoreReport};
 pub use limits::Limits;
+pub use new_cookie::NewCookie;
+pub use pair::cookie_pair;
 pub use path::path_match;
 #[cfg(feature = "public-suffix")]
 pub use suffix::EmbeddedList;

@@ -12,11 +12,12 @@ use crate::cookie::{Cookie, from_unix};
 use crate::domain::{candidate_domains, canonical_domain_attribute, domain_match};
 use crate::parse::{SetCookie, parse_set_cookie};
 use crate::path::{default_path, path_match};
+use crate::prefix::prefix_rules_met;
 use crate::suffix::SuffixPolicy;
 use crate::{Limits, RejectReason};
 
 /// 6265bis: no cookie lives longer than 400 days, whatever its attributes say.
-const MAX_LIFETIME: Duration = Duration::from_secs(400 * 24 * 60 * 60);
+pub(crate) const MAX_LIFETIME: Duration = Duration::from_secs(400 * 24 * 60 * 60);
 
 /// What the jar needs to know about the request a cookie comes from or goes to.
 #[derive(Debug, Clone)]
@@ -90,7 +91,9 @@ impl Store {
     }
 
     /// Decides what cookie `parsed` makes, or why it is refused (§5.3 steps 1-10, 6265bis).
-    fn admit(
+    /// Also the rules for a `cookie` crate cookie added for a URL, so that both are scoped
+    /// alike.
+    pub(crate) fn admit(
         &self,
         origin: &Origin,
         parsed: &SetCookie<'_>,
@@ -142,13 +145,10 @@ impl Store {
         if parsed.secure && !origin.secure {
             return Err(RejectReason::SecureFromInsecureOrigin);
         }
-        if has_prefix(parsed.name, "__Secure-") && !parsed.secure {
-            return Err(RejectReason::PrefixRules);
-        }
         // 6265bis asks `__Host-` cookies for an explicit `Path=/`, not merely a default-path
         // that happens to be `/` (a line set from `/login` without Path would otherwise pass).
         let explicit_root = parsed.path == Some("/");
-        if has_prefix(parsed.name, "__Host-") && !(parsed.secure && host_only && explicit_root) {
+        if !prefix_rules_met(parsed.name, parsed.secure, host_only, explicit_root) {
             return Err(RejectReason::PrefixRules);
         }
         if !parsed.secure && !origin.secure && self.shadows_secure(parsed.name, &domain, &path) {
@@ -168,6 +168,7 @@ impl Store {
             created: now,
             last_access: now,
             sequence: 0,
+            send_quoted: false,
         })
     }
 
@@ -381,6 +382,11 @@ impl Store {
     }
 
     pub(crate) fn clear_expired(&mut self, now: SystemTime) -> usize {
+        // The floor is a lower bound on every expiry: above `now`, nothing can have expired,
+        // and a listing need not walk the jar twice.
+        if self.expiry_floor.is_none_or(|floor| floor > now) {
+            return 0;
+        }
         let expired: Vec<(String, usize)> = self
             .domains
             .iter()
@@ -398,12 +404,6 @@ impl Store {
         self.expiry_floor = self.cookies().filter_map(|c| c.expires).min();
         expired.len()
     }
-}
-
-/// Prefix check in the strict reading: any letter case (`__SECURE-x` is held to the rules).
-fn has_prefix(name: &str, prefix: &str) -> bool {
-    name.len() >= prefix.len()
-        && name.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
 }
 
 /// Index of the cookie to evict first (6265bis §5.7.2 order, after expired ones): a cookie

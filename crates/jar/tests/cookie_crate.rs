@@ -24,7 +24,7 @@ fn ours_at(line: &str, now: SystemTime) -> Cookie {
     let jar = Jar::new();
     let report = jar.store_response(&Url::parse("http://a.test/dir/page").unwrap(), [line], now);
     assert_eq!(report.stored, 1, "{line:?}: {:?}", report.rejected);
-    jar.cookies().pop().unwrap()
+    jar.cookies_at(now).pop().unwrap()
 }
 
 fn ours(line: &str) -> Cookie {

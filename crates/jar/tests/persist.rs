@@ -7,7 +7,9 @@
 //! - writes are atomic: after a save the directory holds the target and nothing else, and a
 //!   save over an existing file replaces it whole;
 //! - a hostile file (bad-inputs rows JAR-07 and JAR-14, curl CVE-2016-8615) never yields a
-//!   cookie that was not in it: the bad entry is skipped and the rest load.
+//!   cookie that was not in it: the bad entry is skipped and the rest load;
+//! - a cookie added by hand whose value is sent quoted keeps its exact value and its quoting
+//!   in JSON (documents without the flag still load), and is written quoted to `cookies.txt`.
 //!
 //! Files live in a fresh directory under `std::env::temp_dir()`, removed on drop.
 
@@ -22,7 +24,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use proptest::prelude::*;
 use serde_json::{Value, json};
-use tarry_jar::{Error, Jar};
+use tarry_jar::{Error, Jar, NewCookie};
 use url::Url;
 
 /// The fixed clock: 2023-11-14T22:13:20Z.
@@ -94,9 +96,11 @@ fn unix(t: SystemTime) -> u64 {
     t.duration_since(UNIX_EPOCH).unwrap().as_secs()
 }
 
+/// The jar's cookies as [`View`]s, sorted, listed on the fixed clock (`cookies()` would read
+/// the system clock and drop cookies whose expiry, counted from `NOW`, is already past).
 fn views(jar: &Jar) -> Vec<View> {
     let mut all: Vec<View> = jar
-        .cookies()
+        .cookies_at(at(NOW))
         .iter()
         .map(|c| View {
             domain: c.domain().to_owned(),
@@ -225,7 +229,7 @@ fn json_round_trip_keeps_every_field() {
     // Loaded ten seconds later: creation and last access are the saved ones, not the load time.
     assert_eq!(loaded.load_json_str(&text, at(NOW + 10)).unwrap(), 7);
     assert_eq!(views(&loaded), sample_views());
-    for c in loaded.cookies() {
+    for c in loaded.cookies_at(at(NOW + 10)) {
         assert_eq!(c.created(), at(NOW), "{}", c.name());
         assert_eq!(c.last_access(), at(NOW), "{}", c.name());
     }
@@ -265,7 +269,12 @@ fn json_load_drops_expired_cookies() {
     assert_eq!(before.load_json_str(&text, at(NOW + 59)).unwrap(), 7);
     let at_expiry = Jar::new();
     assert_eq!(at_expiry.load_json_str(&text, at(NOW + 60)).unwrap(), 6);
-    assert!(at_expiry.get("www.shop.test", "/", "q").is_none());
+    // Absent, not merely expired: looked up at a time it was still live.
+    assert!(
+        at_expiry
+            .get_at("www.shop.test", "/", "q", at(NOW))
+            .is_none()
+    );
     // A day later only the session cookies and the January one are left.
     let later = Jar::new();
     assert_eq!(later.load_json_str(&text, at(NOW + 86_400)).unwrap(), 3);
@@ -462,7 +471,8 @@ fn json_keeps_a_tab_in_a_value() {
         loaded.load_json_str(&jar.to_json(false), at(NOW)).unwrap(),
         1
     );
-    assert_eq!(loaded.get("shop.test", "/", "t").unwrap().value(), "a\tb");
+    let t = loaded.get_at("shop.test", "/", "t", at(NOW)).unwrap();
+    assert_eq!(t.value(), "a\tb");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -495,7 +505,7 @@ fn netscape_round_trip_keeps_every_field() {
     // cookies.txt has no SameSite column; everything else survives.
     assert_eq!(views(&loaded), without_same_site(sample_views()));
     // Nor a creation-time column: loaded cookies are created at load time.
-    for c in loaded.cookies() {
+    for c in loaded.cookies_at(at(NOW + 10)) {
         assert_eq!(c.created(), at(NOW + 10), "{}", c.name());
     }
     // Saving what was loaded gives the same text back.
@@ -529,15 +539,28 @@ fn netscape_load_drops_expired_cookies() {
     assert_eq!(Jar::new().load_netscape_str(&text, at(NOW + 60)), 6);
     let before = Jar::new();
     assert_eq!(before.load_netscape_str(&text, at(NOW + 599)), 6);
-    assert!(before.get("127.0.0.1", "/app", "ip").is_some());
+    assert!(
+        before
+            .get_at("127.0.0.1", "/app", "ip", at(NOW + 599))
+            .is_some()
+    );
     let at_expiry = Jar::new();
     assert_eq!(
         at_expiry.load_netscape_str(&text, at(NOW + 600)),
         5,
         "q and ip expired"
     );
-    assert!(at_expiry.get("127.0.0.1", "/app", "ip").is_none());
-    assert!(at_expiry.get("www.shop.test", "/", "q").is_none());
+    // Absent, not merely expired: looked up at a time both were still live.
+    assert!(
+        at_expiry
+            .get_at("127.0.0.1", "/app", "ip", at(NOW))
+            .is_none()
+    );
+    assert!(
+        at_expiry
+            .get_at("www.shop.test", "/", "q", at(NOW))
+            .is_none()
+    );
     // Expiry 1 (1970) is long past; expiry 0 is a session cookie, not "expired".
     let old = "old.test\tFALSE\t/\tFALSE\t1\tgone\tx\nold.test\tFALSE\t/\tFALSE\t0\tkept\ty\n";
     let jar = Jar::new();
@@ -603,7 +626,7 @@ fn netscape_file_save_is_atomic_and_replaces_the_old_file() {
     assert_eq!(reloaded.load_netscape(&path, at(NOW)).unwrap(), 5);
     assert!(
         reloaded
-            .cookies()
+            .cookies_at(at(NOW))
             .iter()
             .all(|c| c.domain() != "stale.test")
     );
@@ -998,7 +1021,9 @@ fn loaded_cookies_obey_the_rules_a_server_cookie_would() {
     jar.load_netscape_str(&far, at(NOW));
     let cap = at(NOW + 400 * 86_400);
     assert_eq!(
-        jar.get("shop.test", "/", "far").unwrap().expires(),
+        jar.get_at("shop.test", "/", "far", at(NOW))
+            .unwrap()
+            .expires(),
         Some(cap)
     );
 }
@@ -1028,7 +1053,150 @@ fn a_long_request_path_round_trips() {
         .unwrap();
     let back = Jar::new();
     assert_eq!(back.load_netscape_str(&jar.to_netscape(true), at(NOW)), 1);
-    assert_eq!(back.cookies()[0].value().len(), 4000);
+    assert_eq!(back.cookies_at(at(NOW))[0].value().len(), 4000);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cookies added by hand, whose value the `Cookie` header carries quoted.
+
+/// A jar with `q` (a value holding `;` and `,`, sent quoted) and `p` (a plain one) added by
+/// hand, and `s` from a server.
+fn hand_jar() -> Jar {
+    let jar = Jar::new();
+    let ten_minutes = std::time::Duration::from_secs(600);
+    let q = NewCookie::new("q", "a;b, c")
+        .host("shop.test")
+        .max_age(ten_minutes);
+    jar.add_at(q, at(NOW)).unwrap();
+    let p = NewCookie::new("p", "1")
+        .host("shop.test")
+        .max_age(ten_minutes);
+    jar.add_at(p, at(NOW + 1)).unwrap();
+    jar.insert(&url("http://shop.test/"), "s=2; Max-Age=600", at(NOW + 2))
+        .unwrap();
+    jar
+}
+
+const HAND_HEADER: &str = r#"q="a\073b\054 c"; p=1; s=2"#;
+
+#[test]
+fn json_keeps_a_quoted_value_exactly_and_old_documents_still_load() {
+    let jar = hand_jar();
+    let page = url("http://shop.test/");
+    assert_eq!(
+        jar.cookie_header(&page, at(NOW + 3)).as_deref(),
+        Some(HAND_HEADER)
+    );
+    let text = jar.to_json(false);
+    let doc: Value = serde_json::from_str(&text).unwrap();
+    let flags: Vec<_> = doc["cookies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["name"].as_str().unwrap(), e.get("send_quoted").cloned()))
+        .collect();
+    assert_eq!(
+        flags,
+        [("p", None), ("q", Some(json!(true))), ("s", None)],
+        "written only where it is set, so other cookies are saved as before"
+    );
+    assert_eq!(doc["version"], 1);
+
+    let loaded = Jar::new();
+    assert_eq!(loaded.load_json_str(&text, at(NOW + 3)).unwrap(), 3);
+    let q = loaded.get_at("shop.test", "/", "q", at(NOW + 3)).unwrap();
+    assert_eq!((q.value(), q.sent_quoted()), ("a;b, c", true));
+    assert_eq!(
+        loaded.cookie_header(&page, at(NOW + 3)).as_deref(),
+        Some(HAND_HEADER)
+    );
+
+    // A document from before the flag: every entry is a plain cookie, as it always was.
+    let old = json!({ "version": 1, "cookies": [entry("old", "v", "shop.test", "/")] });
+    let loaded = Jar::new();
+    assert_eq!(loaded.load_json_str(&old.to_string(), at(NOW)).unwrap(), 1);
+    let c = loaded.get_at("shop.test", "/", "old", at(NOW)).unwrap();
+    assert!(!c.sent_quoted());
+    assert_eq!(
+        loaded
+            .cookie_header(&url("http://shop.test/"), at(NOW))
+            .as_deref(),
+        Some("old=v")
+    );
+}
+
+#[test]
+fn json_checks_the_flag_against_the_value() {
+    let flagged = |name: &str, value: &str| {
+        let mut e = entry(name, value, "shop.test", "/");
+        e["send_quoted"] = json!(true);
+        e
+    };
+    let doc = json!({ "version": 1, "cookies": [
+        // Without the flag a `;` would add a pair: refused, as before.
+        entry("bare", "x; admin=1", "shop.test", "/"),
+        // With it, the same value is one quoted cookie.
+        flagged("quoted", "x; admin=1"),
+        // The flag on a value of cookie-octets is dropped: nothing to quote.
+        flagged("plain", "abc"),
+        // Control characters stay out, flag or not.
+        flagged("ctl", "a\r\nb"),
+        flagged("tab", "a\tb"),
+    ]});
+    let jar = Jar::new();
+    assert_eq!(jar.load_json_str(&doc.to_string(), at(NOW)).unwrap(), 2);
+    let plain = jar.get_at("shop.test", "/", "plain", at(NOW)).unwrap();
+    assert!(!plain.sent_quoted());
+    assert_eq!(
+        jar.cookie_header(&url("http://shop.test/"), at(NOW))
+            .as_deref(),
+        Some(r#"quoted="x\073 admin=1"; plain=abc"#)
+    );
+}
+
+#[test]
+fn netscape_writes_a_quoted_value_as_the_header_carries_it() {
+    let jar = hand_jar();
+    let text = jar.to_netscape(true);
+    assert_eq!(
+        cookie_lines(&text),
+        [
+            "shop.test\tFALSE\t/\tFALSE\t1700000600\tq\t\"a\\073b\\054 c\"",
+            "shop.test\tFALSE\t/\tFALSE\t1700000601\tp\t1",
+            "shop.test\tFALSE\t/\tFALSE\t1700000602\ts\t2",
+        ]
+    );
+    // Loaded back, the quoted text is the value, sent as it is: the same header. (JSON keeps
+    // the value itself.)
+    let loaded = Jar::new();
+    assert_eq!(loaded.load_netscape_str(&text, at(NOW + 3)), 3);
+    let q = loaded.get_at("shop.test", "/", "q", at(NOW + 3)).unwrap();
+    assert_eq!((q.value(), q.sent_quoted()), (r#""a\073b\054 c""#, false));
+    assert_eq!(
+        loaded
+            .cookie_header(&url("http://shop.test/"), at(NOW + 3))
+            .as_deref(),
+        Some(HAND_HEADER)
+    );
+
+    // A value whose quoted form passes the size limit is left out, since it would not load;
+    // JSON keeps it.
+    let jar = Jar::new();
+    let semicolons = ";".repeat(2000); // 2000 bytes, 8000 once quoted
+    let big = NewCookie::new("big", semicolons.as_str())
+        .host("shop.test")
+        .max_age(std::time::Duration::from_secs(600));
+    jar.add_at(big, at(NOW)).unwrap();
+    assert!(cookie_lines(&jar.to_netscape(true)).is_empty());
+    let from_json = Jar::new();
+    assert_eq!(
+        from_json
+            .load_json_str(&jar.to_json(true), at(NOW))
+            .unwrap(),
+        1
+    );
+    let big = from_json.get_at("shop.test", "/", "big", at(NOW)).unwrap();
+    assert_eq!(big.value(), semicolons);
 }
 
 #[cfg(unix)]

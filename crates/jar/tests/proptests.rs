@@ -144,7 +144,7 @@ fn check(sets: &[SetCookie], requests: &[FollowUp], seen: &Seen) -> Result<(), T
     for set in sets {
         jar.store_response(&set.from.url(), [set.line.as_str()], now);
     }
-    let stored = jar.cookies();
+    let stored = jar.cookies_at(now);
     for (req, reuse) in requests {
         let mut req = req.clone();
         if let Some((i, sub)) = *reuse {

@@ -1,7 +1,7 @@
 //! The jar's rules, one test per JAR-* row of `shared/reference/bad-inputs.md` that concerns
 //! the jar alone (`jar_01_…` to `jar_15_…`), and the RFC 6265 §5.3/§5.4 storage model around
 //! them: ordering, host-only and domain cookies, public-suffix lists, last access and the
-//! inspection API.
+//! inspection API; and cookies added by hand (`NewCookie`), held to the same model.
 //!
 //! The modules live in `tests/rules/` (hence the `#[path]`s: a test crate's root resolves
 //! modules beside itself).
@@ -11,6 +11,8 @@
 
 #[path = "rules/api.rs"]
 mod api;
+#[path = "rules/by_hand.rs"]
+mod by_hand;
 #[path = "rules/domain.rs"]
 mod domain;
 #[path = "rules/expiry.rs"]

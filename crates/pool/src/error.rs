@@ -91,7 +91,12 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Io(_, e) => Some(e),
+            // An error that I/O merely carries (rustls' error in a failed handshake) is the
+            // cause itself: the `io::Error` wrapper adds nothing the chain should stop at.
+            Error::Io(_, e) => match e.get_ref() {
+                Some(inner) => Some(inner),
+                None => Some(e),
+            },
             Error::Protocol(_, e) => Some(e),
             _ => None,
         }

@@ -42,10 +42,24 @@ const HEAD_ROOM: usize = 1024;
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Timeouts {
     pub(crate) connect: Duration,
-    pub(crate) head: Duration,
+    /// A deadline for the whole head, if one was asked for; the read gap bounds it anyway.
+    pub(crate) head: Option<Duration>,
+    /// The longest silence, head and body alike.
     pub(crate) read: Duration,
     pub(crate) total: Option<Duration>,
     pub(crate) expect: Duration,
+    /// The caller's deadline for everything, connecting included.
+    pub(crate) deadline: Option<Instant>,
+}
+
+impl Timeouts {
+    /// `wait`, cut short by the caller's deadline: what a step that starts now may take.
+    pub(crate) fn within_deadline(&self, wait: Duration) -> Duration {
+        match self.deadline {
+            Some(deadline) => wait.min(deadline.saturating_duration_since(Instant::now())),
+            None => wait,
+        }
+    }
 }
 
 /// Why an attempt failed, and what the server may have seen of the request.
@@ -84,7 +98,10 @@ impl Inner {
         t: Timeouts,
     ) -> Result<Response, (Failure, Slot)> {
         let started = Instant::now();
-        let total_deadline = t.total.map(|d| started + d);
+        let total_deadline = match (t.total.map(|d| started + d), t.deadline) {
+            (Some(total), Some(deadline)) => Some(total.min(deadline)),
+            (total, deadline) => total.or(deadline),
+        };
         let setup = conn.setup.take().map(|s| *s);
         let limits = self.config.limits;
         let open = &mut *conn;
@@ -208,7 +225,10 @@ async fn exchange_head(
         }
     };
 
-    let head_deadline = within_total(Instant::now() + t.head);
+    // The head must come within the read gap of the request's end (and of every byte since),
+    // and within the head and total deadlines when there are any.
+    let head_deadline = t.head.map(|head| within_total(Instant::now() + head));
+    let head_deadline = head_deadline.or(total_deadline);
     let mut received = buf.len();
     let mut call = call;
     loop {
@@ -223,7 +243,9 @@ async fn exchange_head(
                 if buf.capacity() - buf.len() < 1024 {
                     buf.reserve(8 * 1024);
                 }
-                let n = match clock.read_by(io, &mut buf, head_deadline).await {
+                let gap_end = Instant::now() + t.read;
+                let until = head_deadline.map_or(gap_end, |d| d.min(gap_end));
+                let n = match clock.read_by(io, &mut buf, until).await {
                     Ok(None) => return Err(fail(Error::Timeout(Phase::Head), false)),
                     Err(e) => return Err(fail(Error::Io(Phase::Head, e), received == 0)),
                     Ok(Some(n)) => n,

@@ -26,6 +26,7 @@ pub struct SendOptions {
     pub(crate) read_timeout: Option<Duration>,
     pub(crate) total_timeout: Option<Duration>,
     pub(crate) expect_timeout: Option<Duration>,
+    pub(crate) deadline: Option<tokio::time::Instant>,
 }
 
 impl SendOptions {
@@ -58,14 +59,15 @@ impl SendOptions {
         self
     }
 
-    /// Timeout from the end of the request to the end of the response head.
+    /// A deadline for the whole response head, from the end of the request.
     #[inline]
     pub fn head_timeout(mut self, d: Duration) -> Self {
         self.head_timeout = Some(crate::deadline::capped(d));
         self
     }
 
-    /// Longest gap between two reads of the response body.
+    /// The longest silence from the server, from the end of the request to the last body
+    /// byte, waiting for the head included.
     #[inline]
     pub fn read_timeout(mut self, d: Duration) -> Self {
         self.read_timeout = Some(crate::deadline::capped(d));
@@ -76,6 +78,16 @@ impl SendOptions {
     #[inline]
     pub fn total_timeout(mut self, d: Duration) -> Self {
         self.total_timeout = Some(crate::deadline::capped(d));
+        self
+    }
+
+    /// A moment by which everything must be done: waiting for a connection, resolving,
+    /// connecting, the handshake, the exchange and the last body byte. A client that sends
+    /// several requests for one call (redirects) gives each the same deadline. Past it, the
+    /// phase under way fails with [`Error::Timeout`](crate::Error::Timeout).
+    #[inline]
+    pub fn deadline(mut self, at: std::time::Instant) -> Self {
+        self.deadline = Some(tokio::time::Instant::from_std(at));
         self
     }
 

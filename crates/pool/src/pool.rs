@@ -29,7 +29,7 @@ pub struct PoolBuilder {
     idle_timeout: Duration,
     keep_alive_margin: Duration,
     connect_timeout: Duration,
-    head_timeout: Duration,
+    head_timeout: Option<Duration>,
     read_timeout: Duration,
     total_timeout: Option<Duration>,
     max_connections_per_host: usize,
@@ -57,7 +57,7 @@ impl Default for PoolBuilder {
             idle_timeout: Duration::from_secs(30),
             keep_alive_margin: Duration::from_secs(1),
             connect_timeout: Duration::from_secs(10),
-            head_timeout: Duration::from_secs(30),
+            head_timeout: None,
             read_timeout: Duration::from_secs(30),
             total_timeout: None,
             max_connections_per_host: usize::MAX,
@@ -111,13 +111,16 @@ impl PoolBuilder {
         self.connect_timeout = crate::deadline::capped(d);
         self
     }
-    /// Timeout from the end of the request to the end of the response head (default 30 s).
+    /// A deadline for the whole response head, from the end of the request (default: none).
+    /// The read timeout already bounds each silence while the head arrives; this also bounds
+    /// a head that trickles in a byte at a time.
     pub fn head_timeout(mut self, d: Duration) -> Self {
-        self.head_timeout = crate::deadline::capped(d);
+        self.head_timeout = Some(crate::deadline::capped(d));
         self
     }
-    /// Longest gap between two reads of a response body, or without progress writing a
-    /// request body (default 30 s).
+    /// The longest silence from the server, from the end of the request to the last body
+    /// byte (waiting for the response head included), or without progress writing a request
+    /// body (default 30 s).
     pub fn read_timeout(mut self, d: Duration) -> Self {
         self.read_timeout = crate::deadline::capped(d);
         self
@@ -585,10 +588,11 @@ impl Inner {
         let c = &self.config;
         Timeouts {
             connect: options.connect_timeout.unwrap_or(c.connect_timeout),
-            head: options.head_timeout.unwrap_or(c.head_timeout),
+            head: options.head_timeout.or(c.head_timeout),
             read: options.read_timeout.unwrap_or(c.read_timeout),
             total: options.total_timeout.or(c.total_timeout),
             expect: options.expect_timeout.unwrap_or(c.expect_timeout),
+            deadline: options.deadline,
         }
     }
 
@@ -623,7 +627,8 @@ impl Inner {
         if let Some(conn) = self.checkout(key) {
             return Ok((conn, true)); // dropping `waiting` gives up the place
         }
-        match tokio::time::timeout(self.config.acquire_timeout, &mut waiting.rx).await {
+        let wait = t.within_deadline(self.config.acquire_timeout);
+        match tokio::time::timeout(wait, &mut waiting.rx).await {
             Ok(Ok(Handoff::Connection(conn))) => Ok((conn, true)),
             Ok(Ok(Handoff::Open(slot))) => Ok((self.open(key, route, slot, t).await?, false)),
             // Timed out, or the pool went away while we waited.
@@ -655,11 +660,17 @@ impl Inner {
         let started = Instant::now();
         let addrs = match key.addrs() {
             Some(addrs) => addrs.to_vec(),
-            None => crate::connect::resolve(key).await?,
+            None => {
+                let resolving = crate::connect::resolve(key);
+                match tokio::time::timeout(t.within_deadline(t.connect), resolving).await {
+                    Ok(found) => found?,
+                    Err(_) => return Err(Error::Timeout(crate::Phase::Resolve)),
+                }
+            }
         };
         let dns = started.elapsed();
         let delay = self.config.happy_eyeballs_delay;
-        let stream = crate::connect::connect(addrs, t.connect, delay).await?;
+        let stream = crate::connect::connect(addrs, t.within_deadline(t.connect), delay).await?;
         let connect = started.elapsed() - dns;
         let host = self.metrics.origin(key);
         self.count(&host, Event::Opened);
@@ -674,7 +685,7 @@ impl Inner {
             // (TLS-07): the handshake has the connect timeout too.
             let handshake = crate::tls::handshake(Arc::clone(&tls.config), key.host(), stream);
             let mut closing = crate::metrics::CloseGuard::new(&self.metrics, &host);
-            let tls = match tokio::time::timeout(t.connect, handshake).await {
+            let tls = match tokio::time::timeout(t.within_deadline(t.connect), handshake).await {
                 Ok(Ok(tls)) => tls,
                 Ok(Err(e)) => {
                     closing.reason = Close::Error;

@@ -10,6 +10,7 @@
 
 use std::io::{self, Write};
 
+use crate::causes::DecodeError;
 use flate2::write::{DeflateDecoder, MultiGzDecoder, ZlibDecoder};
 
 /// The `Accept-Encoding` a session sends by default: what it can decode.
@@ -40,7 +41,7 @@ pub(crate) enum Coding {
 /// same), since guessing would corrupt it.
 pub(crate) fn codings<'a>(
     fields: impl Iterator<Item = &'a [u8]>,
-) -> Result<Option<Vec<Coding>>, String> {
+) -> Result<Option<Vec<Coding>>, DecodeError> {
     let mut out = Vec::new();
     for field in fields {
         for token in field.split(|&b| b == b',') {
@@ -64,7 +65,7 @@ pub(crate) fn codings<'a>(
                 };
             out.push(coding);
             if out.len() > MAX_CODINGS {
-                return Err(format!("more than {MAX_CODINGS} content encodings"));
+                return Err(DecodeError::TooManyEncodings { limit: MAX_CODINGS });
             }
         }
     }
@@ -251,7 +252,7 @@ impl Decoder {
     }
 
     /// Decodes the next piece of the body.
-    pub(crate) fn decode(&mut self, input: &[u8]) -> Result<Vec<u8>, String> {
+    pub(crate) fn decode(&mut self, input: &[u8]) -> Result<Vec<u8>, DecodeError> {
         let mut out = Vec::new();
         self.empty &= input.is_empty();
         self.push(0, input, &mut out)?;
@@ -260,7 +261,7 @@ impl Decoder {
 
     /// Ends the body: the last decoded bytes, or an error if a stream was cut short. An empty
     /// body (a HEAD response, a 204 or 304 that names its encoding) decodes to nothing.
-    pub(crate) fn finish(&mut self) -> Result<Vec<u8>, String> {
+    pub(crate) fn finish(&mut self) -> Result<Vec<u8>, DecodeError> {
         let mut out = Vec::new();
         if self.empty {
             return Ok(out);
@@ -268,13 +269,13 @@ impl Decoder {
         for level in 0..self.stages.len() {
             let rest = self.stages[level]
                 .finish()
-                .map_err(|e| self.stage_error(&e))?;
+                .map_err(|e| self.stage_error(e))?;
             self.push(level + 1, &rest, &mut out)?;
         }
         Ok(out)
     }
 
-    fn push(&mut self, level: usize, input: &[u8], out: &mut Vec<u8>) -> Result<(), String> {
+    fn push(&mut self, level: usize, input: &[u8], out: &mut Vec<u8>) -> Result<(), DecodeError> {
         if level == self.stages.len() {
             if input.len() > self.budget {
                 return Err(self.over_limit());
@@ -286,7 +287,7 @@ impl Decoder {
         for slice in input.chunks(SLICE) {
             self.stages[level]
                 .write(slice)
-                .map_err(|e| self.stage_error(&e))?;
+                .map_err(|e| self.stage_error(e))?;
             let produced = self.stages[level].take();
             if !produced.is_empty() {
                 self.push(level + 1, &produced, out)?;
@@ -295,24 +296,17 @@ impl Decoder {
         Ok(())
     }
 
-    fn over_limit(&self) -> String {
-        format!(
-            "the decoded body is larger than the limit of {} bytes",
-            self.limit
-        )
+    fn over_limit(&self) -> DecodeError {
+        DecodeError::TooLarge { limit: self.limit }
     }
 
-    fn stage_error(&self, e: &io::Error) -> String {
+    fn stage_error(&self, e: io::Error) -> DecodeError {
         #[cfg(feature = "brotli")]
         if e.get_ref().is_some_and(|inner| inner.is::<OverLimit>()) {
             return self.over_limit();
         }
-        corrupt(e)
+        DecodeError::Corrupt(e)
     }
-}
-
-fn corrupt(e: &io::Error) -> String {
-    format!("corrupt compressed body: {e}")
 }
 
 #[cfg(test)]

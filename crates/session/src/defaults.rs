@@ -22,9 +22,12 @@ impl fmt::Debug for Hooks {
     }
 }
 
-/// The session's defaults. Change them with [`Session::configure`](crate::Session::configure);
-/// every later request of every clone of the session sees the change, and requests already
-/// sent keep the values they started with.
+/// The session's defaults: every request of the session and of its clones starts from them.
+///
+/// One owner per setting: each field here is the only place its value lives. Change one with
+/// the session's setters ([`Session::set_header`](crate::Session::set_header) and its
+/// siblings), or several at once with [`Session::configure`](crate::Session::configure);
+/// requests already sent keep the values they started with.
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct Defaults {
@@ -32,8 +35,9 @@ pub struct Defaults {
     /// [`RequestBuilder::remove_header`](crate::RequestBuilder::remove_header) drops one for a
     /// request. Starts with `User-Agent`, `Accept` and `Accept-Encoding`.
     pub headers: HeaderMap,
-    /// Query parameters appended to every URL, in order. Names are case-sensitive; a request
-    /// parameter of the same name replaces every session value of it.
+    /// Query parameters (requests' `params`) appended to every URL, in order. Names are
+    /// case-sensitive; a request parameter of the same name replaces every session value of
+    /// it.
     pub query: Vec<(String, String)>,
     /// Credentials sent with every request unless the request brings its own or says
     /// [`no_auth`](crate::RequestBuilder::no_auth).
@@ -49,23 +53,29 @@ pub struct Defaults {
     /// Called with every response, redirect hops included, in order. A request that brings
     /// its own hooks runs those instead.
     pub hooks: Vec<Hook>,
-    /// TLS settings for this session's requests (roots, client certificate, minimum
-    /// version), replacing those the session was built with; `None` keeps those.
+    /// TLS settings: trusted roots, a client certificate, the lowest version, verification
+    /// (requests' `verify` and `cert`). Connections made under other settings are never used
+    /// for requests under these.
     #[cfg(feature = "tls")]
-    pub tls: Option<tarry_pool::TlsSettings>,
+    pub tls: crate::TlsSettings,
 }
 
-/// The clocks of a request. `None` means no limit for that phase.
+/// The clocks of a call. `None` means no limit.
+///
+/// requests users know two of them: its `timeout=(connect, read)`. tarry adds the one
+/// reqwest calls `timeout` and ureq `timeout_global`: a deadline for the whole call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Timeouts {
-    /// Each TCP connect attempt, and the TLS handshake. Default 10 s.
+    /// Resolving the host, each TCP connect attempt, and the TLS handshake. Default 10 s.
     pub connect: Option<Duration>,
-    /// From sending the request to the end of the response head. Default 30 s.
-    pub head: Option<Duration>,
-    /// The longest gap while reading the body (or writing a large request body). Default 30 s.
+    /// The longest silence from the server, from the end of the request to the last byte of
+    /// the body: waiting for the response head counts, and so does each wait between two
+    /// pieces of the body (requests' read timeout). Also bounds each stall while writing a
+    /// request body. Default 30 s.
     pub read: Option<Duration>,
-    /// The whole exchange of each hop, from sending to the last body byte. Default none.
+    /// A deadline for the whole call: waiting for a connection, connecting, every redirect
+    /// hop, and reading the body to its end. Default none.
     pub total: Option<Duration>,
 }
 
@@ -73,7 +83,6 @@ impl Default for Timeouts {
     fn default() -> Timeouts {
         Timeouts {
             connect: Some(Duration::from_secs(10)),
-            head: Some(Duration::from_secs(30)),
             read: Some(Duration::from_secs(30)),
             total: None,
         }
@@ -84,9 +93,13 @@ impl Default for Timeouts {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Redirects {
-    /// Redirects followed before [`Error::TooManyRedirects`](crate::Error); 0 returns the
-    /// first redirect response as it is. Default 30, as requests.
-    pub limit: usize,
+    /// Whether redirects are followed at all (requests' `allow_redirects`); when not, a
+    /// redirect response is the answer. Default true.
+    pub follow: bool,
+    /// Redirects followed before [`Error::TooManyRedirects`](crate::Error::TooManyRedirects)
+    /// (requests' `max_redirects`): with 0, the first redirect is that error. Default 30, as
+    /// requests.
+    pub max: usize,
     /// Refuse a redirect from https to http.
     pub https_only: bool,
 }
@@ -94,7 +107,8 @@ pub struct Redirects {
 impl Default for Redirects {
     fn default() -> Redirects {
         Redirects {
-            limit: 30,
+            follow: true,
+            max: 30,
             https_only: false,
         }
     }
@@ -119,8 +133,36 @@ impl Default for Defaults {
             max_body_size: 64 * 1024 * 1024,
             hooks: Vec::new(),
             #[cfg(feature = "tls")]
-            tls: None,
+            tls: crate::TlsSettings::default(),
         }
+    }
+}
+
+impl Defaults {
+    /// Sets query parameter `name` to `value` alone: the first of its pairs takes the value
+    /// in place and the others go, or it is appended when absent (as assigning to requests'
+    /// `params` dict does).
+    pub fn set_query(&mut self, name: &str, value: &str) {
+        let mut placed = false;
+        self.query.retain_mut(|(n, v)| {
+            if n != name {
+                return true;
+            }
+            if placed {
+                return false;
+            }
+            placed = true;
+            value.clone_into(v);
+            true
+        });
+        if !placed {
+            self.query.push((name.to_owned(), value.to_owned()));
+        }
+    }
+
+    /// Removes every pair of query parameter `name`.
+    pub fn remove_query(&mut self, name: &str) {
+        self.query.retain(|(n, _)| n != name);
     }
 }
 

@@ -2,13 +2,28 @@
 //!
 //! The Python requests **Session** in Rust: settings that persist across requests, cookies
 //! that persist in a jar, and connections that stay alive and are reused. Built on
-//! `tarry-pool` (connections), `tarry-jar` (RFC 6265 cookies) and `tarry-wire` (HTTP/1.1).
+//! `tarry-pool` (connections), `tarry-jar` (RFC 6265 cookies) and `tarry-wire` (HTTP/1.1);
+//! everything their types bring into this API is re-exported here, as are the [`http`] and
+//! [`url`] crates, so one dependency line is enough:
 //!
-//! Every example below runs against a small local server standing in for httpbin.
+//! ```toml
+//! [dependencies]
+//! tarry-session = "0.1"
+//! ```
 //!
-//! ## Cookies persist across requests
+//! Every example below runs against a small local server standing in for httpbin; `httpbin`
+//! is its base URL.
 //!
-//! The first example of requests' "Session Objects" page:
+//! ## requests' "Session Objects" page, side by side
+//!
+//! **Cookies persist across requests.**
+//!
+//! ```python
+//! s = requests.Session()
+//! s.get('http://httpbin.org/cookies/set/sessioncookie/123456789')
+//! r = s.get('http://httpbin.org/cookies')
+//! print(r.text)  # '{"cookies": {"sessioncookie": "123456789"}}'
+//! ```
 //!
 //! ```
 //! # include!("doc_server.rs");
@@ -16,22 +31,24 @@
 //! # async fn main() -> Result<(), tarry_session::Error> {
 //! # let httpbin = doc_server().await;
 //! let s = tarry_session::Session::new();
-//!
-//! s.get(&format!("{httpbin}/cookies/set/sessioncookie/123456789")).send().await?;
-//! let r = s.get(&format!("{httpbin}/cookies")).send().await?;
-//!
+//! s.get(format!("{httpbin}/cookies/set/sessioncookie/123456789")).send().await?;
+//! let r = s.get(format!("{httpbin}/cookies")).send().await?;
 //! assert_eq!(r.text().await?, r#"{"cookies":{"sessioncookie":"123456789"}}"#);
 //! # Ok(())
 //! # }
 //! ```
 //!
-//! ## Defaults, merged with each request
+//! **Defaults, merged with each request.** The setters ([`Session::set_auth`],
+//! [`Session::set_header`], …) change the defaults ([`Defaults`]) of a session and of all its
+//! clones; [`Session::configure`] changes several at once.
 //!
-//! [`Session::configure`] changes the defaults ([`Defaults`]) of a session and of all its
-//! clones. A request's own values win over them for that request only, and are not kept.
-//! [`RequestBuilder::remove_header`], [`remove_query`](RequestBuilder::remove_query) and
-//! [`no_auth`](RequestBuilder::no_auth) drop a session value for one request: Rust's
-//! spelling of requests' "set it to None".
+//! ```python
+//! s = requests.Session()
+//! s.auth = ('user', 'pass')
+//! s.headers.update({'x-test': 'true'})
+//! # both 'x-test' and 'x-test2' are sent
+//! s.get('http://httpbin.org/headers', headers={'x-test2': 'true'})
+//! ```
 //!
 //! ```
 //! # include!("doc_server.rs");
@@ -41,33 +58,27 @@
 //! use tarry_session::{Auth, Session};
 //!
 //! let s = Session::new();
-//! s.configure(|d| {
-//!     d.auth = Some(Auth::basic("user", "pass"));
-//!     d.headers.insert("x-test", "true".parse().unwrap());
-//! });
-//!
+//! s.set_auth(Auth::basic("user", "pass"));
+//! s.set_header("x-test", "true")?;
 //! // both 'x-test' and 'x-test2' are sent
-//! let r = s.get(&format!("{httpbin}/headers")).header("x-test2", "true").send().await?;
-//! let seen: serde_json::Value = r.json().await?;
-//! assert_eq!(seen["headers"]["x-test"], "true");
-//! assert_eq!(seen["headers"]["x-test2"], "true");
-//! assert_eq!(seen["headers"]["authorization"], "Basic dXNlcjpwYXNz");
-//!
-//! // one request without the session's header and credentials
-//! let r = s
-//!     .get(&format!("{httpbin}/headers"))
-//!     .remove_header("X-Test")
-//!     .no_auth()
-//!     .send()
-//!     .await?;
-//! let seen: serde_json::Value = r.json().await?;
-//! assert!(seen["headers"].get("x-test").is_none());
-//! assert!(seen["headers"].get("authorization").is_none());
+//! let r = s.get(format!("{httpbin}/headers")).header("x-test2", "true").send().await?;
+//! # let seen: serde_json::Value = r.json().await?;
+//! # assert_eq!(seen["headers"]["x-test"], "true");
+//! # assert_eq!(seen["headers"]["x-test2"], "true");
+//! # assert_eq!(seen["headers"]["authorization"], "Basic dXNlcjpwYXNz");
 //! # Ok(())
 //! # }
 //! ```
 //!
-//! ## Request values are not persisted
+//! **Request values are not persisted.**
+//!
+//! ```python
+//! s = requests.Session()
+//! r = s.get('http://httpbin.org/cookies', cookies={'from-my': 'browser'})
+//! print(r.text)  # '{"cookies": {"from-my": "browser"}}'
+//! r = s.get('http://httpbin.org/cookies')
+//! print(r.text)  # '{"cookies": {}}'
+//! ```
 //!
 //! ```
 //! # include!("doc_server.rs");
@@ -75,45 +86,90 @@
 //! # async fn main() -> Result<(), tarry_session::Error> {
 //! # let httpbin = doc_server().await;
 //! let s = tarry_session::Session::new();
-//!
-//! let r = s.get(&format!("{httpbin}/cookies")).cookie("from-my", "browser").send().await?;
+//! let r = s.get(format!("{httpbin}/cookies")).cookie("from-my", "browser").send().await?;
 //! assert_eq!(r.text().await?, r#"{"cookies":{"from-my":"browser"}}"#);
-//!
-//! let r = s.get(&format!("{httpbin}/cookies")).send().await?;
+//! let r = s.get(format!("{httpbin}/cookies")).send().await?;
 //! assert_eq!(r.text().await?, r#"{"cookies":{}}"#);
 //! # Ok(())
 //! # }
 //! ```
 //!
-//! ## The jar
+//! **A session as a context manager.** Dropping the last clone of a session closes its idle
+//! connections, as leaving the `with` block does; [`Session::close`] does it at once and
+//! refuses later requests.
 //!
-//! [`Session::jar`] is the session's [`Jar`]: cookies from every response (redirects
-//! included) land there, scoped by RFC 6265 rules; add, read, remove or save them.
+//! ```python
+//! with requests.Session() as s:
+//!     s.get('http://httpbin.org/cookies/set/sessioncookie/123456789')
+//! ```
 //!
 //! ```
 //! # include!("doc_server.rs");
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), tarry_session::Error> {
 //! # let httpbin = doc_server().await;
-//! use std::time::SystemTime;
+//! {
+//!     let s = tarry_session::Session::new();
+//!     s.get(format!("{httpbin}/cookies/set/sessioncookie/123456789")).send().await?;
+//! }
+//! # Ok(())
+//! # }
+//! ```
 //!
-//! let s = tarry_session::Session::new();
-//! let url = url::Url::parse(&httpbin).unwrap();
-//! s.jar().insert(&url, "theme=dark; Path=/", SystemTime::now()).unwrap();
+//! **Removing a value from a dict parameter.** requests sets the key to `None`; tarry says
+//! [`remove_header`](RequestBuilder::remove_header),
+//! [`remove_query`](RequestBuilder::remove_query) or [`no_auth`](RequestBuilder::no_auth),
+//! which remove the value whatever set it.
 //!
-//! let r = s.get(&format!("{httpbin}/cookies")).send().await?;
+//! ```python
+//! s.headers.update({'x-test': 'true'})
+//! s.get('http://httpbin.org/headers', headers={'x-test': None})
+//! ```
+//!
+//! ```
+//! # include!("doc_server.rs");
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), tarry_session::Error> {
+//! # let httpbin = doc_server().await;
+//! # let s = tarry_session::Session::new();
+//! s.set_header("x-test", "true")?;
+//! let r = s.get(format!("{httpbin}/headers")).remove_header("x-test").send().await?;
+//! # let seen: serde_json::Value = r.json().await?;
+//! # assert!(seen["headers"].get("x-test").is_none());
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! ## Cookies by hand
+//!
+//! [`Session::jar`] is the session's [`Jar`]: cookies from every response (redirects
+//! included) land there, scoped by RFC 6265 rules. Add one with [`NewCookie`], which takes
+//! each attribute as a value, so a value cannot inject an attribute.
+//!
+//! ```
+//! # include!("doc_server.rs");
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let httpbin = doc_server().await;
+//! use tarry_session::{NewCookie, Session};
+//!
+//! let s = Session::new();
+//! s.jar().add(NewCookie::new("theme", "dark").host("127.0.0.1"))?;
+//!
+//! let r = s.get(format!("{httpbin}/cookies")).send().await?;
 //! assert_eq!(r.text().await?, r#"{"cookies":{"theme":"dark"}}"#);
-//! assert_eq!(s.jar().len(), 1);
+//! assert_eq!(s.jar().cookies().len(), 1);
 //! # Ok(())
 //! # }
 //! ```
 //!
 //! ## Redirects
 //!
-//! 301, 302, 303, 307 and 308 are followed (30 at most by default, see [`Redirects`]); the
-//! responses on the way are in [`Response::history`]. Credentials and the caller's `Cookie`
-//! header never follow a redirect to another origin. [`resolve_location`] says where a
-//! `Location` leads by the same rules, for a caller that follows redirects itself.
+//! 301, 302, 303, 307 and 308 are followed, 30 at most by default (requests'
+//! `max_redirects`); the responses on the way are in [`Response::history`]. Credentials and
+//! the caller's `Cookie` header never follow a redirect to another origin.
+//! [`resolve_location`] says where a `Location` leads by the same rules, for a caller that
+//! follows redirects itself.
 //!
 //! ```
 //! # include!("doc_server.rs");
@@ -122,16 +178,16 @@
 //! # let httpbin = doc_server().await;
 //! let s = tarry_session::Session::new();
 //!
-//! let r = s.get(&format!("{httpbin}/redirect/3")).send().await?;
+//! let r = s.get(format!("{httpbin}/redirect/3")).send().await?;
 //! assert_eq!(r.status(), 200);
 //! assert_eq!(r.url().path(), "/get");
 //! assert_eq!(r.history().len(), 3);
-//! assert_eq!(s.pool().stats().opened, 1, "every hop on one kept-alive connection");
+//! assert_eq!(s.stats().opened, 1, "every hop on one kept-alive connection");
 //!
-//! let err = s.get(&format!("{httpbin}/redirect/3")).redirects(2).send().await.unwrap_err();
+//! let err = s.get(format!("{httpbin}/redirect/3")).max_redirects(2).send().await.unwrap_err();
 //! assert!(matches!(err, tarry_session::Error::TooManyRedirects { .. }));
 //!
-//! let r = s.get(&format!("{httpbin}/redirect/3")).redirects(0).send().await?;
+//! let r = s.get(format!("{httpbin}/redirect/3")).allow_redirects(false).send().await?;
 //! assert_eq!(r.status(), 302);
 //! # Ok(())
 //! # }
@@ -141,8 +197,18 @@
 //!
 //! Bodies come decoded (gzip, deflate, and br with the `brotli` feature) through
 //! [`Response::bytes`], [`text`](Response::text) (charset from `Content-Type`),
-//! [`json`](Response::json), or piece by piece from [`chunk`](Response::chunk). Every failure
-//! is an [`Error`] naming the URL; timeouts say which phase ran out.
+//! [`json`](Response::json), or piece by piece from [`chunk`](Response::chunk).
+//!
+//! Three clocks: `connect_timeout` and `read_timeout` are requests' `timeout=(connect,
+//! read)` (the read timeout is the longest silence from the server, waiting for the head
+//! included), and `timeout` is a deadline for the whole call, redirects and body included,
+//! as reqwest's `timeout` and ureq's `timeout_global`. Unlike reqwest, whose `timeout` is
+//! the only clock on by default, a session starts with a 10 s connect and a 30 s read
+//! timeout, so that no call hangs forever, and no total deadline, so that a long download
+//! that keeps moving is not cut.
+//!
+//! Every failure is one [`Error`]: variants with typed causes, predicates such as
+//! [`Error::is_timeout`], the URL, and a `source()` chain down to the root cause.
 //!
 //! ```
 //! # include!("doc_server.rs");
@@ -150,70 +216,106 @@
 //! # async fn main() -> Result<(), tarry_session::Error> {
 //! # let httpbin = doc_server().await;
 //! use std::time::Duration;
-//! use tarry_session::{Error, Session};
+//! use tarry_session::Session;
 //!
 //! let s = Session::builder()
 //!     .connect_timeout(Duration::from_secs(5))
 //!     .read_timeout(Duration::from_secs(10))
+//!     .timeout(Duration::from_secs(60))
 //!     .build()?;
 //!
-//! let mut r = s.get(&format!("{httpbin}/anything")).send().await?;
+//! let mut r = s.get(format!("{httpbin}/anything")).send().await?;
 //! let mut body = Vec::new();
 //! while let Some(piece) = r.chunk().await? {
 //!     body.extend_from_slice(&piece);
 //! }
 //! assert_eq!(body, br#"{"url":"/anything"}"#);
 //!
-//! let r = s.get(&format!("{httpbin}/status/404")).send().await?;
+//! let r = s.get(format!("{httpbin}/status/404")).send().await?;
 //! let err = r.error_for_status().unwrap_err();
-//! assert!(matches!(err, Error::Status { .. }));
+//! assert!(err.is_status());
 //! assert!(err.to_string().starts_with("404 Client Error: Not Found for url: http://"));
 //! # Ok(())
 //! # }
 //! ```
 //!
-//! ## Closing
+//! ## Where tarry differs from reqwest, and why
 //!
-//! Dropping the last clone of a session closes its idle connections; [`Session::close`] does
-//! it at once and refuses later requests.
-//!
-//! ```
-//! # include!("doc_server.rs");
-//! # #[tokio::main(flavor = "current_thread")]
-//! # async fn main() {
-//! # let httpbin = doc_server().await;
-//! let s = tarry_session::Session::new();
-//! s.close().await;
-//! let err = s.get(&httpbin).send().await.unwrap_err();
-//! assert!(matches!(err, tarry_session::Error::Closed));
-//! # }
-//! ```
+//! - **Defaults live on the session and can change.** reqwest's `Client` is immutable once
+//!   built; a requests `Session` is not, and code ported from it sets `s.headers` and
+//!   `s.auth` as it goes. Changes are seen by later requests of every clone, never by one
+//!   already sent.
+//! - **`header` replaces, `append_header` adds.** requests' headers are a dict; reqwest's
+//!   `header` appends. tarry follows the dict, and says "append" when it appends.
+//! - **Removal is explicit.** [`remove_header`](RequestBuilder::remove_header),
+//!   [`remove_query`](RequestBuilder::remove_query) and [`no_auth`](RequestBuilder::no_auth)
+//!   drop a session value for one request: Rust's spelling of requests' `None`.
+//! - **`HEAD` does not follow redirects** when made with [`Session::head`], as in requests;
+//!   [`Session::request`] with `"HEAD"` follows them like any other method.
+//! - **`max_redirects(0)` is an error on the first redirect**, as requests'
+//!   `max_redirects = 0`; not following is [`allow_redirects(false)`](RequestBuilder::allow_redirects).
 #![forbid(unsafe_code)]
+// `Error` is 128 bytes: a URL (88) beside a typed cause. Boxing the URL would cost an
+// allocation per error and a deref in every pattern; the values returned beside it on the
+// request path (a response, a merged request) are larger still, so the `Result` is not what
+// makes them costly to move.
+#![allow(clippy::result_large_err)]
 #![deny(missing_docs)]
 #![doc(test(attr(deny(warnings))))]
 
 mod auth;
+mod builder;
+mod causes;
 mod charset;
+mod cookies;
 mod decode;
 mod defaults;
 mod error;
+mod into_url;
 mod merge;
+mod parts;
 mod redirect;
 mod request;
 mod response;
 mod send;
 mod session;
+mod settings;
 mod url_cache;
 
 pub use auth::Auth;
+pub use builder::SessionBuilder;
+pub use causes::{BuildError, DecodeError, RedirectError, TimeoutKind, UrlError};
 pub use defaults::{Defaults, Hook, Redirects, Timeouts};
 pub use error::Error;
+pub use into_url::{IntoMethod, IntoUrl};
 pub use redirect::resolve_location;
 pub use request::RequestBuilder;
 pub use response::Response;
-pub use session::{Session, SessionBuilder};
-pub use tarry_pool::Limits;
+pub use session::Session;
 
-pub use tarry_jar::Jar;
+// What the API uses from the crates below it, so that one dependency line is enough.
+pub use http;
+pub use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Version};
+pub use url;
+pub use url::Url;
+
+/// The cookie jar crate, whole: [`Session::jar`] hands out its [`Jar`], whose methods use
+/// the rest of it (limits, public-suffix lists, persistence).
+pub use tarry_jar as jar;
+/// The jar's error (loading, saving, or a cookie given by hand refused).
+pub use tarry_jar::Error as CookieError;
+pub use tarry_jar::{Cookie, Jar, NewCookie, RejectReason, SameSite};
+
+/// The pool's counters and timings.
+pub use tarry_pool::{ClosedStats, HostStats, Stats, Timings};
+/// The connection pool's error, inside [`Error`]'s transport variants, and the phase of an
+/// exchange it names.
+pub use tarry_pool::{Error as PoolError, Phase};
 #[cfg(feature = "tls")]
 pub use tarry_pool::{TlsSettings, TlsVersion};
+/// The HTTP/1.1 codec's error: how a server broke the protocol, or why a request could not
+/// be written.
+pub use tarry_wire::Error as ProtocolError;
+/// Limits on a response head (its size, its header count) and on chunked bodies, for
+/// [`SessionBuilder::response_limits`].
+pub use tarry_wire::Limits as ResponseLimits;

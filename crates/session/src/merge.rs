@@ -2,9 +2,10 @@
 //! rule of it is tested without a server.
 //!
 //! Rules (requests' behaviour, except where noted):
-//! - Headers: the session's first, in their order; a request header of the same name (names
-//!   are case-insensitive) takes the session header's place; new request headers follow. A
-//!   removal drops the session's header.
+//! - Headers: the session's first, in their order. A name the request sets (names are
+//!   case-insensitive) takes the session header's place with the request's value; a name it
+//!   appends to keeps the session's values and adds its own after them; a name it removes is
+//!   not sent; new request headers follow.
 //! - Query: the URL's own query, then the session's pairs, then the request's. A request name
 //!   replaces every session value of that name (names are case-sensitive); a removal drops it.
 //!   Unlike requests, a list of pairs merges too.
@@ -13,8 +14,7 @@
 //!   `Authorization` header written by the caller is kept unless credentials are also set.
 //! - A caller's `Cookie` header and `Proxy-Authorization` are taken out of the header map:
 //!   the first is sent on same-origin hops only (next to the jar's cookies); the second is
-//!   never sent, since tarry has no proxy support yet and an origin must never see proxy
-//!   credentials (SES-03).
+//!   never sent, since no proxy is in use and an origin must never see proxy credentials.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -24,8 +24,9 @@ use http::header::{AUTHORIZATION, CONTENT_TYPE, COOKIE, PROXY_AUTHORIZATION};
 use http::{HeaderMap, HeaderName, HeaderValue, Method};
 use url::Url;
 
+use crate::causes::BuildError;
 use crate::defaults::{Defaults, Hooks};
-use crate::request::{AuthChoice, Parts};
+use crate::parts::{AuthChoice, HeaderEdits, Parts, QueryEdits};
 use crate::{Auth, Error};
 
 /// A request with the session's defaults applied, ready for its first hop.
@@ -49,28 +50,13 @@ pub(crate) struct Prepared {
     pub(crate) cookies: Vec<(String, String)>,
     pub(crate) body: Option<Bytes>,
     pub(crate) timeouts: crate::Timeouts,
-    pub(crate) redirect_limit: usize,
+    pub(crate) follow_redirects: bool,
+    pub(crate) max_redirects: usize,
     pub(crate) https_only: bool,
     pub(crate) hooks: Hooks,
     pub(crate) max_body_size: usize,
     #[cfg(feature = "tls")]
     pub(crate) tls: Option<tarry_pool::TlsSettings>,
-}
-
-/// What a request does to the session's headers.
-#[derive(Debug, Default)]
-pub(crate) struct HeaderEdits {
-    headers: Vec<(HeaderName, HeaderValue)>,
-    remove: Vec<HeaderName>,
-    /// The content type the body implies (JSON, a form), unless a header names one.
-    body_type: Option<HeaderValue>,
-}
-
-impl HeaderEdits {
-    /// Whether the request changes none of the session's headers.
-    fn is_empty(&self) -> bool {
-        self.headers.is_empty() && self.remove.is_empty() && self.body_type.is_none()
-    }
 }
 
 /// The headers of a redirect hop: the first hop's merge again (the same defaults snapshot
@@ -89,22 +75,6 @@ pub(crate) fn hop_headers(defaults: &Defaults, edits: &HeaderEdits, with_body: b
     headers
 }
 
-/// Parses a request URL: http or https, with a host.
-pub(crate) fn parse_url(url: &str) -> Result<Url, Error> {
-    let invalid = |why: &str| Error::InvalidUrl {
-        url: url.to_owned(),
-        why: why.to_owned(),
-    };
-    let parsed = Url::parse(url).map_err(|e| invalid(&e.to_string()))?;
-    if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(invalid("only http and https URLs are supported"));
-    }
-    if parsed.host_str().is_none_or(str::is_empty) {
-        return Err(invalid("no host"));
-    }
-    Ok(parsed)
-}
-
 /// Applies `defaults` to a request for `url` with `parts`.
 #[cfg(test)]
 pub(crate) fn merge(
@@ -113,10 +83,11 @@ pub(crate) fn merge(
     url: &str,
     parts: Parts,
 ) -> Result<Prepared, Error> {
-    merge_parsed(defaults, method, Arc::new(parse_url(url)?), parts)
+    let url = crate::url_cache::parse_url(url)?;
+    merge_parsed(defaults, method, Arc::new(url), parts)
 }
 
-/// [`merge`] for a URL parsed already (by [`parse_url`]).
+/// [`merge`] for a URL parsed already.
 pub(crate) fn merge_parsed(
     defaults: &Defaults,
     method: Method,
@@ -124,14 +95,10 @@ pub(crate) fn merge_parsed(
     parts: Parts,
 ) -> Result<Prepared, Error> {
     let url_auth = take_userinfo(&mut url);
-    let query_added = merge_query(&mut url, &defaults.query, &parts.query, &parts.remove_query);
+    let query_added = merge_query(&mut url, &defaults.query, &parts.query);
     let url_as_given = url_auth.is_none() && !query_added;
 
-    let edits = HeaderEdits {
-        headers: parts.headers,
-        remove: parts.remove_headers,
-        body_type: parts.body_type,
-    };
+    let edits = parts.headers;
     let special =
         |name: &HeaderName| name == AUTHORIZATION || name == COOKIE || name == PROXY_AUTHORIZATION;
     // Most requests change nothing in the session's headers: they are sent as they are, with
@@ -160,10 +127,10 @@ pub(crate) fn merge_parsed(
         AuthChoice::Session => defaults.auth.clone().or(url_auth),
     };
     let authorization = match auth {
-        Some(auth) => Some(auth.header_value().ok_or_else(|| Error::InvalidRequest {
-            url: (*url).clone(),
-            why: "the credentials cannot be written in a header".to_owned(),
-        })?),
+        Some(auth) => Some(
+            auth.header_value()
+                .ok_or_else(|| Error::builder(Some(&url), BuildError::Credentials))?,
+        ),
         None => written_auth,
     };
 
@@ -172,12 +139,12 @@ pub(crate) fn merge_parsed(
     let t = &defaults.timeouts;
     let timeouts = crate::Timeouts {
         connect: pick(parts.connect_timeout, t.connect),
-        head: pick(parts.head_timeout, t.head),
         read: pick(parts.read_timeout, t.read),
-        total: pick(parts.total_timeout, t.total),
+        total: pick(parts.timeout, t.total),
     };
-    // Request hooks replace the session's (requests' rule, A15).
+    // Request hooks replace the session's (requests' rule).
     let hooks = parts.hooks.unwrap_or_else(|| Hooks(defaults.hooks.clone()));
+    let redirects = &defaults.redirects;
     Ok(Prepared {
         method,
         url,
@@ -189,12 +156,13 @@ pub(crate) fn merge_parsed(
         cookies: parts.cookies,
         body: parts.body,
         timeouts,
-        redirect_limit: parts.redirect_limit.unwrap_or(defaults.redirects.limit),
-        https_only: defaults.redirects.https_only,
+        follow_redirects: parts.follow_redirects.unwrap_or(redirects.follow),
+        max_redirects: parts.max_redirects.unwrap_or(redirects.max),
+        https_only: redirects.https_only,
         hooks,
         max_body_size: defaults.max_body_size,
         #[cfg(feature = "tls")]
-        tls: parts.tls.or_else(|| defaults.tls.clone()),
+        tls: parts.tls,
     })
 }
 
@@ -218,22 +186,18 @@ fn take_userinfo(url: &mut Arc<Url>) -> Option<Auth> {
 }
 
 /// Appends the query pairs; says whether the URL changed.
-fn merge_query(
-    url: &mut Arc<Url>,
-    session: &[(String, String)],
-    request: &[(String, String)],
-    removed: &[String],
-) -> bool {
-    if session.is_empty() && request.is_empty() {
+fn merge_query(url: &mut Arc<Url>, session: &[(String, String)], request: &QueryEdits) -> bool {
+    if session.is_empty() && request.pairs.is_empty() {
         return false;
     }
     let url = Arc::make_mut(url);
     let before = url.as_str().len();
-    let overridden =
-        |name: &str| removed.iter().any(|r| r == name) || request.iter().any(|(k, _)| k == name);
+    let overridden = |name: &str| {
+        request.removed.iter().any(|r| r == name) || request.pairs.iter().any(|(k, _)| k == name)
+    };
     let kept = session.iter().filter(|(k, _)| !overridden(k));
     let mut pairs = url.query_pairs_mut();
-    pairs.extend_pairs(kept.chain(request.iter()));
+    pairs.extend_pairs(kept.chain(request.pairs.iter()));
     drop(pairs);
     // `query_pairs_mut` leaves `?` behind when nothing was added.
     if url.query() == Some("") {
@@ -243,40 +207,36 @@ fn merge_query(
 }
 
 fn merge_headers(session: &HeaderMap, edits: &HeaderEdits) -> HeaderMap {
-    let mut merged = merge_fields(session, &edits.headers, &edits.remove);
+    let mut merged = merge_fields(session, edits);
     if let (Some(body_type), false) = (&edits.body_type, merged.contains_key(CONTENT_TYPE)) {
         merged.insert(CONTENT_TYPE, body_type.clone());
     }
     merged
 }
 
-fn merge_fields(
-    session: &HeaderMap,
-    request: &[(HeaderName, HeaderValue)],
-    removed: &[HeaderName],
-) -> HeaderMap {
-    if request.is_empty() && removed.is_empty() {
+fn merge_fields(session: &HeaderMap, edits: &HeaderEdits) -> HeaderMap {
+    if edits.fields.is_empty() && edits.replaced.is_empty() {
         return session.clone();
     }
-    let mut merged = HeaderMap::with_capacity(session.keys_len() + request.len());
+    let own = &edits.fields;
+    let mut merged = HeaderMap::with_capacity(session.keys_len() + own.len());
     for name in session.keys() {
-        if removed.contains(name) {
+        if edits.removed.contains(name) {
             continue;
         }
-        let mine: Vec<_> = request.iter().filter(|(n, _)| n == name).collect();
-        if mine.is_empty() {
+        if !edits.replaced.contains(name) {
             for value in session.get_all(name) {
                 merged.append(name.clone(), value.clone());
             }
-        } else {
-            for (n, value) in mine {
-                merged.append(n.clone(), value.clone());
-            }
+        }
+        // The request's own values of the name, set or appended, go where the session's were.
+        for (n, value) in own.iter().filter(|(n, _)| n == name) {
+            merged.append(n.clone(), value.clone());
         }
     }
-    for (name, value) in request {
-        // A removed session header left no slot behind: the request's own value follows.
-        if !session.contains_key(name) || removed.contains(name) {
+    for (name, value) in own {
+        // A removed session header left no slot behind: the request's own values follow.
+        if !session.contains_key(name) || edits.removed.contains(name) {
             merged.append(name.clone(), value.clone());
         }
     }

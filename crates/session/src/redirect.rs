@@ -18,6 +18,7 @@ use http::{HeaderMap, Method, StatusCode};
 use url::Url;
 
 use crate::Error;
+use crate::causes::RedirectError;
 
 /// The next hop of a redirect.
 #[derive(Debug, PartialEq, Eq)]
@@ -41,7 +42,7 @@ pub(crate) fn next_hop<'a>(
     method: &Method,
     current: &Url,
     https_only: bool,
-) -> Result<Option<Next>, String> {
+) -> Result<Option<Next>, RedirectError> {
     if !is_redirect(status) {
         return Ok(None);
     }
@@ -81,13 +82,13 @@ pub(crate) fn next_hop<'a>(
 ///
 /// # Errors
 ///
-/// [`Error::Redirect`] naming `current` and why the redirect cannot be followed.
+/// [`Error::Redirect`] naming `current` and why the redirect cannot be followed
+/// ([`RedirectError`](crate::RedirectError)).
 ///
 /// # Example
 ///
 /// ```
-/// use tarry_session::{Error, resolve_location};
-/// use url::Url;
+/// use tarry_session::{Error, Url, resolve_location};
 ///
 /// let here = Url::parse("https://a.test/docs/intro#setup").unwrap();
 /// let next = |values: &[&str]| resolve_location(&here, values.iter().map(|v| v.as_bytes()), true);
@@ -106,24 +107,24 @@ pub fn resolve_location<'a>(
     locations: impl IntoIterator<Item = &'a [u8]>,
     https_only: bool,
 ) -> Result<Option<Url>, Error> {
-    resolve(current, locations, https_only).map_err(|why| Error::Redirect {
+    resolve(current, locations, https_only).map_err(|reason| Error::Redirect {
         url: current.clone(),
-        why,
+        reason,
     })
 }
 
-/// [`resolve_location`] with the reason as text, which the hop loop turns into
+/// [`resolve_location`] with the bare reason, which the hop loop turns into
 /// [`Error::Redirect`] only after the response's hooks have seen it.
 fn resolve<'a>(
     current: &Url,
     locations: impl IntoIterator<Item = &'a [u8]>,
     https_only: bool,
-) -> Result<Option<Url>, String> {
+) -> Result<Option<Url>, RedirectError> {
     let mut location: Option<&[u8]> = None;
     for value in locations {
         match location {
             Some(seen) if seen != value => {
-                return Err("the response has two different Location headers".to_owned());
+                return Err(RedirectError::TwoLocations);
             }
             _ => location = Some(value),
         }
@@ -138,22 +139,27 @@ fn resolve<'a>(
     };
     let mut url = current
         .join(text.trim())
-        .map_err(|e| format!("Location {text:?} is not a URL: {e}"))?;
+        .map_err(|source| RedirectError::InvalidLocation {
+            location: text.clone(),
+            source,
+        })?;
     // Credentials never travel in a redirect target, nor into the messages below.
     let _ = url.set_username("");
     let _ = url.set_password(None);
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(format!(
-            "Location {url} has a scheme other than http and https"
-        ));
+        return Err(RedirectError::UnsupportedScheme {
+            location: Box::new(url),
+        });
     }
     if url.host_str().is_none_or(str::is_empty) {
-        return Err(format!("Location {url} has no host"));
+        return Err(RedirectError::NoHost {
+            location: Box::new(url),
+        });
     }
     if https_only && current.scheme() == "https" && url.scheme() == "http" {
-        return Err(format!(
-            "Location {url} leaves https, and the session is https-only"
-        ));
+        return Err(RedirectError::LeavesHttps {
+            location: Box::new(url),
+        });
     }
     if url.fragment().is_none() && current.fragment().is_some() {
         url.set_fragment(current.fragment());

@@ -1,66 +1,41 @@
-//! One request being described: what it adds to, overrides in, or removes from the session's
-//! defaults. Nothing is checked or sent until [`RequestBuilder::send`].
+//! One request being described: what it adds to, replaces in, or removes from the session's
+//! defaults. Nothing is sent until [`RequestBuilder::send`]; the first part that cannot be
+//! used is reported then.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
+use http::header::AUTHORIZATION;
 use http::{HeaderName, HeaderValue, Method};
+use url::Url;
 
+use crate::causes::BuildError;
 use crate::defaults::Hooks;
+use crate::parts::{AuthChoice, Parts};
 use crate::{Auth, Error, Response, Session};
 
-/// Which credentials a request uses.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(crate) enum AuthChoice {
-    /// The session's, if it has any (else credentials in the URL, if any).
-    #[default]
-    Session,
-    /// These, whatever the session has.
-    Use(Auth),
-    /// None at all, whatever the session has.
-    Off,
-}
-
-/// A request's own parts, as the builder collected them.
-#[derive(Debug, Default)]
-pub(crate) struct Parts {
-    pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
-    pub(crate) remove_headers: Vec<HeaderName>,
-    pub(crate) query: Vec<(String, String)>,
-    pub(crate) remove_query: Vec<String>,
-    pub(crate) cookies: Vec<(String, String)>,
-    pub(crate) auth: AuthChoice,
-    pub(crate) body: Option<Bytes>,
-    /// The content type the body's form implies (JSON, a form); a header wins over it.
-    pub(crate) body_type: Option<HeaderValue>,
-    pub(crate) connect_timeout: Option<Option<Duration>>,
-    pub(crate) head_timeout: Option<Option<Duration>>,
-    pub(crate) read_timeout: Option<Option<Duration>>,
-    pub(crate) total_timeout: Option<Option<Duration>>,
-    pub(crate) redirect_limit: Option<usize>,
-    pub(crate) hooks: Option<Hooks>,
-    #[cfg(feature = "tls")]
-    pub(crate) tls: Option<tarry_pool::TlsSettings>,
-}
-
-impl Parts {
-    /// Whether the request sets a timeout or TLS settings of its own.
-    pub(crate) fn sets_options(&self) -> bool {
-        let timeouts = [
-            self.connect_timeout,
-            self.head_timeout,
-            self.read_timeout,
-            self.total_timeout,
-        ];
-        #[cfg(feature = "tls")]
-        let tls = self.tls.is_some();
-        #[cfg(not(feature = "tls"))]
-        let tls = false;
-        tls || timeouts.iter().any(Option::is_some)
-    }
-}
-
 /// A request to send through a [`Session`]: from [`Session::get`] and its siblings.
+///
+/// Each setter edits this request only; the session's defaults are not changed. The edits
+/// apply in order, so a removal removes whatever set the value before it (the session, or this
+/// builder), and a value set after a removal is sent.
+///
+/// | requests | tarry |
+/// |---|---|
+/// | `headers={"X": "1"}` | [`header("X", "1")`](Self::header) (replaces; [`append_header`](Self::append_header) adds) |
+/// | `headers={"X": None}` | [`remove_header("X")`](Self::remove_header) |
+/// | `params={"q": "1"}` | [`query(&[("q", "1")])`](Self::query) |
+/// | `params={"q": None}` | [`remove_query("q")`](Self::remove_query) |
+/// | `cookies={"k": "v"}` | [`cookie("k", "v")`](Self::cookie) |
+/// | `auth=("u", "p")` | [`basic_auth("u", "p")`](Self::basic_auth) |
+/// | (cannot say) | [`no_auth()`](Self::no_auth) |
+/// | `data=b"…"`, `data={…}`, `json={…}` | [`body`](Self::body), [`form`](Self::form), [`json`](Self::json) |
+/// | `timeout=(3.05, 27)` | [`connect_timeout`](Self::connect_timeout), [`read_timeout`](Self::read_timeout) |
+/// | (none) | [`timeout`](Self::timeout): the whole call |
+/// | `allow_redirects=False` | [`allow_redirects(false)`](Self::allow_redirects) |
+/// | `hooks={"response": f}` | [`hook(f)`](Self::hook) |
+/// | `verify=`, `cert=` | [`tls`](Self::tls) |
 ///
 /// ```
 /// # include!("doc_server.rs");
@@ -69,7 +44,7 @@ impl Parts {
 /// # let httpbin = doc_server().await;
 /// let s = tarry_session::Session::new();
 /// let response = s
-///     .post(&format!("{httpbin}/anything"))
+///     .post(format!("{httpbin}/anything"))
 ///     .header("x-test2", "true")
 ///     .query(&[("page", "2")])
 ///     .json(&serde_json::json!({"name": "tarry"}))
@@ -85,13 +60,13 @@ pub struct RequestBuilder {
     pub(crate) method: Method,
     /// The URL, parsed when the builder was made (from the thread's URL memory, which also
     /// holds the request target), or why it could not be.
-    pub(crate) url: Result<(std::sync::Arc<url::Url>, Option<http::Uri>), Error>,
+    pub(crate) url: Result<(Arc<Url>, Option<http::Uri>), Error>,
     /// The request's own parts; none until a method sets one. Boxed, so that the common
     /// request (a URL and nothing else) allocates nothing for them and its builder and
     /// sending future stay small: both move whole.
     pub(crate) parts: Option<Box<Parts>>,
     /// The first thing the builder could not take; reported by `send`.
-    pub(crate) error: Option<String>,
+    pub(crate) error: Option<BuildError>,
 }
 
 impl std::fmt::Debug for RequestBuilder {
@@ -104,14 +79,39 @@ impl std::fmt::Debug for RequestBuilder {
     }
 }
 
+/// A header name and value, or what is wrong with them.
+pub(crate) fn header_pair<K, V>(name: K, value: V) -> Result<(HeaderName, HeaderValue), BuildError>
+where
+    K: TryInto<HeaderName>,
+    V: TryInto<HeaderValue>,
+    K: std::fmt::Debug + Clone,
+{
+    let shown = name.clone();
+    let name = name.try_into().map_err(|_| BuildError::HeaderName {
+        name: format!("{shown:?}"),
+    })?;
+    let value = value.try_into().map_err(|_| BuildError::HeaderValue {
+        name: name.as_str().to_owned(),
+    })?;
+    Ok((name, value))
+}
+
 impl RequestBuilder {
-    pub(crate) fn new(session: Session, method: Method, url: &str) -> RequestBuilder {
+    pub(crate) fn new(
+        session: Session,
+        method: Result<Method, BuildError>,
+        url: impl crate::IntoUrl,
+    ) -> RequestBuilder {
+        let (method, error) = match method {
+            Ok(method) => (method, None),
+            Err(e) => (Method::GET, Some(e)),
+        };
         RequestBuilder {
             session,
             method,
-            url: crate::url_cache::parse(url),
+            url: url.into_request_url(),
             parts: None,
-            error: None,
+            error,
         }
     }
 
@@ -119,61 +119,82 @@ impl RequestBuilder {
         self.parts.get_or_insert_with(Box::default)
     }
 
-    fn fail(&mut self, why: String) {
+    fn fail(&mut self, why: BuildError) {
         self.error.get_or_insert(why);
     }
 
-    /// Adds a header; it replaces a session header of the same name (any case). Called twice
-    /// with one name, both values are sent.
+    /// Sets header `name` to `value`, replacing the session's values of that name (any case)
+    /// and any this builder set before: requests' header dict.
     pub fn header<K, V>(mut self, name: K, value: V) -> Self
     where
-        K: TryInto<HeaderName>,
+        K: TryInto<HeaderName> + std::fmt::Debug + Clone,
         V: TryInto<HeaderValue>,
     {
-        match (name.try_into(), value.try_into()) {
-            (Ok(name), Ok(value)) => self.parts_mut().headers.push((name, value)),
-            (Err(_), _) => self.fail("invalid header name".to_owned()),
-            (_, Err(_)) => self.fail("invalid header value".to_owned()),
+        match header_pair(name, value) {
+            Ok((name, value)) => self.parts_mut().headers.set(name, value),
+            Err(e) => self.fail(e),
         }
         self
     }
 
-    /// Does not send the session's header `name` (any case) with this request.
-    pub fn remove_header<K: TryInto<HeaderName>>(mut self, name: K) -> Self {
-        match name.try_into() {
-            Ok(name) => self.parts_mut().remove_headers.push(name),
-            Err(_) => self.fail("invalid header name".to_owned()),
+    /// Adds a value to header `name`, after the session's values and those set before, for
+    /// fields that take several (`Accept`, `Via`, `Forwarded`).
+    pub fn append_header<K, V>(mut self, name: K, value: V) -> Self
+    where
+        K: TryInto<HeaderName> + std::fmt::Debug + Clone,
+        V: TryInto<HeaderValue>,
+    {
+        match header_pair(name, value) {
+            Ok((name, value)) => self.parts_mut().headers.append(name, value),
+            Err(e) => self.fail(e),
         }
         self
     }
 
-    /// Adds query parameters (form-encoded, appended to any query the URL has). A name the
-    /// session also has replaces all of the session's values for it.
+    /// Sends no header `name` (any case) with this request: not the session's, not one set
+    /// before on this builder.
+    pub fn remove_header<K>(mut self, name: K) -> Self
+    where
+        K: TryInto<HeaderName> + std::fmt::Debug + Clone,
+    {
+        match header_pair(name, HeaderValue::from_static("")) {
+            Ok((name, _)) => self.parts_mut().headers.remove(name),
+            Err(e) => self.fail(e),
+        }
+        self
+    }
+
+    /// Adds query parameters (form-encoded, after any query the URL has). A name the session
+    /// also has replaces all of the session's values for it; a name given twice is sent
+    /// twice.
     pub fn query<K: AsRef<str>, V: AsRef<str>>(mut self, pairs: &[(K, V)]) -> Self {
         for (k, v) in pairs {
-            let pair = (k.as_ref().to_owned(), v.as_ref().to_owned());
-            self.parts_mut().query.push(pair);
+            let query = &mut self.parts_mut().query;
+            query.add(k.as_ref().to_owned(), v.as_ref().to_owned());
         }
         self
     }
 
-    /// Does not send the session's query parameter `name` (case-sensitive) with this request.
+    /// Sends no query parameter `name` (case-sensitive) from the session, nor one added
+    /// before on this builder. A parameter written in the URL itself stays.
     pub fn remove_query(mut self, name: &str) -> Self {
-        self.parts_mut().remove_query.push(name.to_owned());
+        self.parts_mut().query.remove(name);
         self
     }
 
     /// Sends a cookie with this request, and with every hop of it on the same origin, without
     /// storing it in the session's jar. It replaces the jar's cookies of the same name for
-    /// this request.
+    /// this request, and one given before under the same name. The name must be a token; the
+    /// value may hold any text but control characters: one that holds `;`, `,`, a space or a
+    /// quote is sent quoted, so that it cannot add a cookie or an attribute.
     pub fn cookie(mut self, name: &str, value: &str) -> Self {
-        let bad = |s: &str| s.bytes().any(|b| b < 0x20 || b == 0x7f || b == b';');
-        if name.is_empty() || bad(name) || name.contains('=') || bad(value) {
-            self.fail(format!("invalid cookie {name:?}"));
-        } else {
-            self.parts_mut()
-                .cookies
-                .push((name.to_owned(), value.to_owned()));
+        match crate::cookies::request_pair(name, value) {
+            Ok(pair) => {
+                let cookies = &mut self.parts_mut().cookies;
+                cookies.retain(|(n, _)| n != name);
+                cookies.push(pair);
+            }
+            Err(e) => self.fail(e),
         }
         self
     }
@@ -194,17 +215,21 @@ impl RequestBuilder {
         self.auth(Auth::bearer(token))
     }
 
-    /// Sends no credentials with this request, whatever the session has (requests cannot say
-    /// this: `auth=None` there means "the session's").
+    /// Sends no credentials with this request: not the session's, not those in the URL, and
+    /// no `Authorization` header from the session or set before on this builder. (requests
+    /// cannot say this: `auth=None` there means "the session's".)
     pub fn no_auth(mut self) -> Self {
-        self.parts_mut().auth = AuthChoice::Off;
+        let parts = self.parts_mut();
+        parts.auth = AuthChoice::Off;
+        parts.headers.remove(AUTHORIZATION);
         self
     }
 
     /// The body, sent as it is (no `Content-Type` is implied).
     pub fn body(mut self, body: impl Into<Bytes>) -> Self {
-        self.parts_mut().body = Some(body.into());
-        self.parts_mut().body_type = None;
+        let parts = self.parts_mut();
+        parts.body = Some(body.into());
+        parts.headers.body_type = None;
         self
     }
 
@@ -212,10 +237,11 @@ impl RequestBuilder {
     pub fn json<T: serde::Serialize + ?Sized>(mut self, value: &T) -> Self {
         match serde_json::to_vec(value) {
             Ok(body) => {
-                self.parts_mut().body = Some(body.into());
-                self.parts_mut().body_type = Some(HeaderValue::from_static("application/json"));
+                let parts = self.parts_mut();
+                parts.body = Some(body.into());
+                parts.headers.body_type = Some(HeaderValue::from_static("application/json"));
             }
-            Err(e) => self.fail(format!("cannot serialize the JSON body: {e}")),
+            Err(e) => self.fail(BuildError::Json(e)),
         }
         self
     }
@@ -226,55 +252,60 @@ impl RequestBuilder {
         for (k, v) in pairs {
             form.append_pair(k.as_ref(), v.as_ref());
         }
-        self.parts_mut().body = Some(form.finish().into());
-        self.parts_mut().body_type = Some(HeaderValue::from_static(
+        let parts = self.parts_mut();
+        parts.body = Some(form.finish().into());
+        parts.headers.body_type = Some(HeaderValue::from_static(
             "application/x-www-form-urlencoded",
         ));
         self
     }
 
-    /// A deadline for each hop's whole exchange (`None`: no deadline, whatever the session
-    /// says).
-    pub fn timeout(mut self, total: impl Into<Option<Duration>>) -> Self {
-        self.parts_mut().total_timeout = Some(total.into());
+    /// A deadline for the whole call: connecting, every redirect hop, and reading the body to
+    /// its end (`None`: none, whatever the session says). See
+    /// [`Timeouts::total`](crate::Timeouts::total).
+    pub fn timeout(mut self, d: impl Into<Option<Duration>>) -> Self {
+        self.parts_mut().timeout = Some(d.into());
         self
     }
 
-    /// The connect timeout for this request.
+    /// The connect timeout for this request. See [`Timeouts::connect`](crate::Timeouts::connect).
     pub fn connect_timeout(mut self, d: impl Into<Option<Duration>>) -> Self {
         self.parts_mut().connect_timeout = Some(d.into());
         self
     }
 
-    /// How long to wait for the response head.
-    pub fn head_timeout(mut self, d: impl Into<Option<Duration>>) -> Self {
-        self.parts_mut().head_timeout = Some(d.into());
-        self
-    }
-
-    /// The longest gap while reading the body.
+    /// The longest silence from the server for this request, waiting for the response head
+    /// included. See [`Timeouts::read`](crate::Timeouts::read).
     pub fn read_timeout(mut self, d: impl Into<Option<Duration>>) -> Self {
         self.parts_mut().read_timeout = Some(d.into());
         self
     }
 
-    /// Follow at most `limit` redirects (0: return the first redirect response as it is).
-    pub fn redirects(mut self, limit: usize) -> Self {
-        self.parts_mut().redirect_limit = Some(limit);
+    /// Whether to follow redirects (requests' `allow_redirects`); when not, a redirect
+    /// response is the answer.
+    pub fn allow_redirects(mut self, follow: bool) -> Self {
+        self.parts_mut().follow_redirects = Some(follow);
+        self
+    }
+
+    /// Follow at most `max` redirects; the one past it is
+    /// [`Error::TooManyRedirects`](crate::Error::TooManyRedirects) (with 0, the first one).
+    pub fn max_redirects(mut self, max: usize) -> Self {
+        self.parts_mut().max_redirects = Some(max);
         self
     }
 
     /// Runs this hook on every response of this call instead of the session's hooks.
     pub fn hook(mut self, hook: impl Fn(&Response) + Send + Sync + 'static) -> Self {
         let hooks = self.parts_mut().hooks.get_or_insert_with(Hooks::default);
-        hooks.0.push(std::sync::Arc::new(hook));
+        hooks.0.push(Arc::new(hook));
         self
     }
 
     /// TLS settings for this request instead of the session's. Connections made with other
     /// settings are never used for it.
     #[cfg(feature = "tls")]
-    pub fn tls(mut self, settings: tarry_pool::TlsSettings) -> Self {
+    pub fn tls(mut self, settings: crate::TlsSettings) -> Self {
         self.parts_mut().tls = Some(settings);
         self
     }
@@ -284,6 +315,13 @@ impl RequestBuilder {
     // The future of `send::send` itself, not one wrapping it: a future this large is
     // copied whole each time it moves, and a wrapper is one more move per request.
     pub fn send(self) -> impl Future<Output = Result<Response, Error>> + Send {
-        crate::send::send(self)
+        let RequestBuilder {
+            session,
+            method,
+            url,
+            parts,
+            error,
+        } = self;
+        crate::send::send(session, method, url, parts, error)
     }
 }

@@ -3,15 +3,16 @@
 
 use std::fmt;
 use std::sync::{Arc, OnceLock};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
 use http::header::{CONTENT_ENCODING, CONTENT_TYPE};
 use http::{HeaderMap, StatusCode, Version};
 use url::Url;
 
-use crate::Error;
+use crate::causes::DecodeError;
 use crate::decode::Decoder;
+use crate::{Error, Timings};
 
 /// A response whose head has arrived. The body is read with [`chunk`](Self::chunk),
 /// [`bytes`](Self::bytes), [`text`](Self::text) or [`json`](Self::json); content encodings
@@ -28,6 +29,8 @@ pub struct Response {
     headers: OnceLock<HeaderMap>,
     body: Body,
     max_body_size: usize,
+    /// The call's deadline, to tell its expiry from the read timeout's.
+    deadline: Option<Instant>,
 }
 
 enum Body {
@@ -59,12 +62,12 @@ impl Response {
         url: Arc<Url>,
         elapsed: Duration,
         cookies: Vec<(String, String)>,
-        max_body_size: usize,
+        (max_body_size, deadline): (usize, Option<Instant>),
     ) -> Result<Response, Error> {
         let codings = crate::decode::codings(inner.head().get_all(CONTENT_ENCODING.as_str()))
-            .map_err(|why| Error::Decode {
+            .map_err(|reason| Error::Decode {
                 url: (*url).clone(),
-                why,
+                reason,
             })?;
         let decoder = match codings {
             Some(codings) if !codings.is_empty() => Some(Decoder::new(&codings, max_body_size)),
@@ -82,6 +85,7 @@ impl Response {
                 done: false,
             },
             max_body_size,
+            deadline,
         })
     }
 
@@ -160,7 +164,7 @@ impl Response {
     }
 
     /// Where the time of this hop went (DNS, connect, TLS, wait).
-    pub fn timings(&self) -> tarry_pool::Timings {
+    pub fn timings(&self) -> Timings {
         self.inner.timings()
     }
 
@@ -201,14 +205,14 @@ impl Response {
                 return Ok(None);
             }
             let url: &Url = &self.url;
-            let decode_error = |why| Error::Decode {
+            let decode_error = |reason| Error::Decode {
                 url: url.clone(),
-                why,
+                reason,
             };
             match self.inner.chunk().await {
                 Err(e) => {
                     *done = true;
-                    return Err(Error::from_pool(url, e));
+                    return Err(Error::from_pool(url, e, self.deadline));
                 }
                 Ok(Some(raw)) => match decoder {
                     None => return Ok(Some(raw)),
@@ -252,7 +256,7 @@ impl Response {
             if total > limit {
                 return Err(Error::Decode {
                     url: (*self.url).clone(),
-                    why: format!("the body is larger than the limit of {limit} bytes"),
+                    reason: DecodeError::TooLarge { limit },
                 });
             }
             if first.is_none() && all.is_empty() {
@@ -280,7 +284,7 @@ impl Response {
         let body = self.bytes().await?;
         serde_json::from_slice(&body).map_err(|e| Error::Decode {
             url,
-            why: format!("invalid JSON: {e}"),
+            reason: DecodeError::Json(e),
         })
     }
 

@@ -11,37 +11,35 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
-use http::HeaderValue;
 use http::header::{AUTHORIZATION, COOKIE, SET_COOKIE};
+use http::{HeaderValue, Method};
 use tarry_pool::{RequestParts, SendOptions};
 use url::Url;
 
+use crate::causes::BuildError;
 use crate::merge::{self, merge_parsed};
+use crate::parts::Parts;
 use crate::redirect::{self, Next};
 use crate::url_cache::request_target;
-use crate::{Error, RequestBuilder, Response};
+use crate::{Error, Response, Session};
 
 /// Redirect bodies kept in the history at most; a larger one is dropped (and its connection
 /// closed) rather than read.
 const REDIRECT_BODY_LIMIT: usize = 1024 * 1024;
 
-pub(crate) async fn send(builder: RequestBuilder) -> Result<Response, Error> {
-    let RequestBuilder {
-        session,
-        method,
-        url,
-        parts,
-        error,
-    } = builder;
+pub(crate) async fn send(
+    session: Session,
+    method: Method,
+    url: Result<(Arc<Url>, Option<http::Uri>), Error>,
+    parts: Option<Box<Parts>>,
+    error: Option<BuildError>,
+) -> Result<Response, Error> {
     if session.is_closed() {
         return Err(Error::Closed);
     }
     let (parsed, target) = url?;
-    if let Some(why) = error {
-        return Err(Error::InvalidRequest {
-            url: Arc::unwrap_or_clone(parsed),
-            why,
-        });
+    if let Some(reason) = error {
+        return Err(Error::builder(Some(&parsed), reason));
     }
     let snapshot = session.snapshot();
     let defaults = &snapshot.defaults;
@@ -50,15 +48,30 @@ pub(crate) async fn send(builder: RequestBuilder) -> Result<Response, Error> {
     let mut prepared = merge_parsed(defaults, method, parsed, parts)?;
     // The remembered request target fits the first hop if merging left the URL as it was.
     let mut first_target = target.filter(|_| prepared.url_as_given);
+    // The call's deadline, the same for every hop and for reading the body.
+    let deadline = prepared
+        .timeouts
+        .total
+        .and_then(|total| Instant::now().checked_add(total));
     // The session's own pool settings were made with its defaults; only a request that
-    // sets a timeout or TLS settings of its own needs others.
+    // sets a timeout or TLS settings of its own, or has a deadline, needs others.
     let own_options;
-    let options = if request_options {
-        own_options = options(
-            &prepared.timeouts,
+    let options = if request_options || deadline.is_some() {
+        let base = if request_options {
             #[cfg(feature = "tls")]
-            prepared.tls.as_ref(),
-        );
+            let tls = prepared.tls.as_ref().or(snapshot.tls.as_ref());
+            options(
+                &prepared.timeouts,
+                #[cfg(feature = "tls")]
+                tls,
+            )
+        } else {
+            snapshot.options.clone()
+        };
+        own_options = match deadline {
+            Some(deadline) => base.deadline(deadline),
+            None => base,
+        };
         &own_options
     } else {
         &snapshot.options
@@ -113,7 +126,9 @@ pub(crate) async fn send(builder: RequestBuilder) -> Result<Response, Error> {
         let started = Instant::now();
         let pool = session.pool();
         let sent = pool.send_parts(parts, body.clone().unwrap_or_default(), options);
-        let inner = sent.await.map_err(|e| Error::from_pool(&hop_url, e))?;
+        let inner = sent
+            .await
+            .map_err(|e| Error::from_pool(&hop_url, e, deadline))?;
         let elapsed = started.elapsed();
         let cookies = store_cookies(&session, &hop_url, inner.head());
         let next = redirect::next_hop(
@@ -123,25 +138,26 @@ pub(crate) async fn send(builder: RequestBuilder) -> Result<Response, Error> {
             &hop_url,
             prepared.https_only,
         );
-        let mut response = Response::new(inner, hop_url, elapsed, cookies, prepared.max_body_size)?;
+        let body_limits = (prepared.max_body_size, deadline);
+        let mut response = Response::new(inner, hop_url, elapsed, cookies, body_limits)?;
         for hook in &prepared.hooks.0 {
             hook(&response);
         }
-        let next = next.map_err(|why| Error::Redirect {
+        let next = next.map_err(|reason| Error::Redirect {
             url: response.url().clone(),
-            why,
+            reason,
         })?;
         let Some(Next {
             url: next_url,
             method: next_method,
             drop_body,
-        }) = next.filter(|_| prepared.redirect_limit > 0)
+        }) = next.filter(|_| prepared.follow_redirects)
         else {
             response.history = history;
             return Ok(response);
         };
         response.buffer(REDIRECT_BODY_LIMIT).await;
-        if history.len() >= prepared.redirect_limit {
+        if history.len() >= prepared.max_redirects {
             response.history = history;
             return Err(Error::TooManyRedirects {
                 url: response.url().clone(),
@@ -162,7 +178,7 @@ pub(crate) async fn send(builder: RequestBuilder) -> Result<Response, Error> {
     }
 }
 
-/// The pool settings for these timeouts and TLS settings.
+/// The pool settings for these timeouts and TLS settings (`None`: the pool's own).
 pub(crate) fn options(
     t: &crate::Timeouts,
     #[cfg(feature = "tls")] tls: Option<&tarry_pool::TlsSettings>,
@@ -171,12 +187,7 @@ pub(crate) fn options(
     let or_forever = |d: Option<Duration>| d.unwrap_or(Duration::MAX);
     let options = SendOptions::new()
         .connect_timeout(or_forever(t.connect))
-        .head_timeout(or_forever(t.head))
         .read_timeout(or_forever(t.read));
-    let options = match t.total {
-        Some(total) => options.total_timeout(total),
-        None => options,
-    };
     #[cfg(feature = "tls")]
     let options = match tls {
         Some(tls) => options.tls(tls.clone()),

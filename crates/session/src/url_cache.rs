@@ -15,7 +15,7 @@ use std::sync::Arc;
 use url::Url;
 
 use crate::Error;
-use crate::merge::parse_url;
+use crate::causes::UrlError;
 
 /// Distinct URL strings remembered per thread; past it, the memory starts over.
 const CAPACITY: usize = 64;
@@ -64,15 +64,30 @@ impl Memory {
     }
 }
 
+/// Parses a request URL: http or https, with a host.
+pub(crate) fn parse_url(url: &str) -> Result<Url, Error> {
+    let invalid = |reason| Error::InvalidUrl {
+        url: url.to_owned(),
+        reason,
+    };
+    let parsed = Url::parse(url).map_err(|e| invalid(UrlError::Parse(e)))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        let scheme = parsed.scheme().to_owned();
+        return Err(invalid(UrlError::UnsupportedScheme(scheme)));
+    }
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return Err(invalid(UrlError::NoHost));
+    }
+    Ok(parsed)
+}
+
 /// The URL as a request target: no fragment (it never goes on the wire).
 pub(crate) fn request_target(url: &Url) -> Result<http::Uri, Error> {
     let without_fragment = &url[..url::Position::AfterQuery];
-    without_fragment
-        .parse()
-        .map_err(|e: http::uri::InvalidUri| Error::InvalidUrl {
-            url: url.to_string(),
-            why: e.to_string(),
-        })
+    without_fragment.parse().map_err(|_| Error::InvalidUrl {
+        url: url.to_string(),
+        reason: UrlError::Target,
+    })
 }
 
 #[cfg(test)]

@@ -233,7 +233,7 @@ struct Case {
     /// The header lines (each without its CRLF).
     lines: Vec<Vec<u8>>,
     /// `None`: the 401 comes back with the lines byte for byte; `Some`: this wire error.
-    error: Option<tarry_wire::Error>,
+    error: Option<tarry_session::ProtocolError>,
 }
 
 fn www_authenticate(value: &[u8]) -> Vec<u8> {
@@ -241,7 +241,7 @@ fn www_authenticate(value: &[u8]) -> Vec<u8> {
 }
 
 fn cases() -> Vec<Case> {
-    let head_limit = tarry_wire::Limits::DEFAULT_HEAD_BYTES;
+    let head_limit = tarry_session::ResponseLimits::DEFAULT_HEAD_BYTES;
     let nbsp = |n: usize| {
         let mut v = b"Digest realm=\"".to_vec();
         v.resize(v.len() + n, 0xa0);
@@ -267,7 +267,7 @@ fn cases() -> Vec<Case> {
         Case {
             what: "100 KiB of \\xa0",
             lines: vec![www_authenticate(&nbsp(100 * 1024))],
-            error: Some(tarry_wire::Error::HeadTooLarge { limit: head_limit }),
+            error: Some(tarry_session::ProtocolError::HeadTooLarge { limit: head_limit }),
         },
         Case {
             what: "3 000 parameters",
@@ -277,7 +277,7 @@ fn cases() -> Vec<Case> {
         Case {
             what: "10 000 parameters",
             lines: vec![www_authenticate(&params(10_000))],
-            error: Some(tarry_wire::Error::HeadTooLarge { limit: head_limit }),
+            error: Some(tarry_session::ProtocolError::HeadTooLarge { limit: head_limit }),
         },
         Case {
             what: "unbalanced quotes and escapes",
@@ -297,8 +297,8 @@ fn cases() -> Vec<Case> {
             lines: (0..150)
                 .map(|i| www_authenticate(format!("Basic realm=\"r{i}\"").as_bytes()))
                 .collect(),
-            error: Some(tarry_wire::Error::TooManyHeaders {
-                limit: tarry_wire::Limits::DEFAULT_HEADERS,
+            error: Some(tarry_session::ProtocolError::TooManyHeaders {
+                limit: tarry_session::ResponseLimits::DEFAULT_HEADERS,
             }),
         },
     ]
@@ -349,8 +349,9 @@ async fn ses_13_pathological_challenges_return_promptly() {
                 assert!(got == sent, "{what}: the values came back changed");
             }
             (
-                Err(Error::Transport {
-                    source: tarry_pool::Error::Protocol(tarry_pool::Phase::Head, wire),
+                Err(Error::Protocol {
+                    phase: tarry_session::Phase::Head,
+                    source: wire,
                     ..
                 }),
                 Some(expected),
@@ -360,14 +361,14 @@ async fn ses_13_pathological_challenges_return_promptly() {
         assert_eq!(origin.heads().len(), 1, "{what}: sent once, never retried");
     }
     // The connection a refused head arrived on was not kept: the session still works.
-    let r = send(s.get(&format!("http://a.test:{}/case/2", origin.port())))
+    let r = send(s.get(format!("http://a.test:{}/case/2", origin.port())))
         .await
         .unwrap();
     assert_eq!(r.status(), 401);
 
     // With the limits raised, the heads refused above come back as plain 401s, the value
     // byte for byte: the limit, not the content, is what refused them.
-    let raised = tarry_session::Limits::new()
+    let raised = tarry_session::ResponseLimits::new()
         .max_head_bytes(256 * 1024)
         .max_headers(200);
     let s = session(&origin, &origin)

@@ -116,8 +116,8 @@ async fn b13_a_secure_cookie_goes_over_https_only() {
     let (tls, plain) = servers(config).await;
     let s = session(&ca, tls, plain).build().unwrap();
     let https = |path: &str| format!("https://a.test:{}{path}", tls.port());
-    s.get(&https("/set-secure")).send().await.unwrap();
-    let over_https = s.get(&https("/echo")).send().await.unwrap();
+    s.get(https("/set-secure")).send().await.unwrap();
+    let over_https = s.get(https("/echo")).send().await.unwrap();
     assert_eq!(over_https.text().await.unwrap(), "cookie=s=1;auth=");
     let http = format!("http://a.test:{}/echo", plain.port());
     let over_http = s.get(&http).send().await.unwrap();

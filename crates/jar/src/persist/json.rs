@@ -1,4 +1,6 @@
-//! The JSON document: `{"version": 1, "cookies": [...]}`, times as Unix seconds.
+//! The JSON document: `{"version": 1, "cookies": [...]}`, times as Unix seconds. Fields added
+//! since version 1 first appeared are optional with a default, so every version 1 document
+//! still loads; the version changes only when an old document would be misread.
 
 use std::path::Path;
 use std::time::SystemTime;
@@ -33,6 +35,15 @@ struct Entry {
     expires: Option<i64>,
     created: i64,
     last_access: i64,
+    /// The `Cookie` header carries the value quoted (see `Cookie::send_quoted`). Written only
+    /// when true and read as false when absent, so documents from before the field load
+    /// unchanged and server cookies are saved as before: still version 1.
+    #[serde(default, skip_serializing_if = "is_false")]
+    send_quoted: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 impl Jar {
@@ -54,6 +65,7 @@ impl Jar {
                 expires: c.expires.map(to_unix),
                 created: to_unix(c.created),
                 last_access: to_unix(c.last_access),
+                send_quoted: c.send_quoted,
             })
             .collect();
         // A stable order makes saved files diffable.
@@ -87,6 +99,7 @@ impl Jar {
                 created: from_unix(e.created),
                 last_access: from_unix(e.last_access),
                 sequence: 0,
+                send_quoted: e.send_quoted,
             };
             added += usize::from(self.restore(cookie, now));
         }

@@ -12,10 +12,12 @@ mod netscape;
 use std::io::Write;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use crate::cookie::Cookie;
 use crate::domain::canonical_domain_attribute;
+use crate::prefix::prefix_rules_met;
+use crate::store::MAX_LIFETIME;
 use crate::{Error, Jar, Limits};
 
 /// The longest `cookies.txt` line written or read. The writer leaves out a cookie whose line
@@ -37,25 +39,30 @@ pub(crate) fn admissible(cookie: &mut Cookie, jar: &Jar, now: SystemTime) -> boo
             .any(|b| (b < 0x20 && b != b'\t') || b == 0x7f || b == b';')
     };
     let name_ok = !cookie.name.is_empty() && !cookie.name.contains('=') && clean(&cookie.name);
-    let value_ok = clean(&cookie.value);
+    // A value given to `NewCookie` is quoted on the way out, so it may hold `;`; it is held to
+    // that API's rule instead.
+    let value_ok = if cookie.send_quoted {
+        crate::new_cookie::value_allowed(&cookie.value)
+    } else {
+        clean(&cookie.value)
+    };
     let path_ok = cookie.path.starts_with('/') && clean(&cookie.path);
     let domain_ok =
         canonical_domain_attribute(&cookie.domain).as_deref() == Some(cookie.domain.as_str());
     let size_ok = cookie.name.len() + cookie.value.len() <= limits.name_value_bytes();
     let suffix_ok = cookie.host_only || !jar.suffixes.is_public_suffix(&cookie.domain);
-    let lower = cookie.name.to_ascii_lowercase();
-    let prefix_ok = if lower.starts_with("__host-") {
-        cookie.secure && cookie.host_only && cookie.path == "/"
-    } else if lower.starts_with("__secure-") {
-        cookie.secure
-    } else {
-        true
-    };
+    let prefix_ok = prefix_rules_met(
+        &cookie.name,
+        cookie.secure,
+        cookie.host_only,
+        cookie.path == "/",
+    );
     if !(name_ok && value_ok && path_ok && domain_ok && size_ok && suffix_ok && prefix_ok) {
         return false;
     }
-    const MAX_LIFETIME: Duration = Duration::from_secs(400 * 24 * 60 * 60);
     cookie.expires = cookie.expires.map(|at| at.min(now + MAX_LIFETIME));
+    // The flag means "not all cookie-octets", whatever the file says.
+    cookie.send_quoted = cookie.send_quoted && crate::quote::needs_quoting(&cookie.value);
     true
 }
 

@@ -5,12 +5,14 @@
 //! A domain written with a leading dot includes subdomains; `#HttpOnly_` before the domain marks
 //! an HttpOnly cookie; other lines starting with `#` are comments.
 
+use std::borrow::Cow;
 use std::path::Path;
 use std::time::SystemTime;
 
 use super::write_atomically;
 use crate::cookie::{Cookie, from_unix, to_unix};
 use crate::domain::canonical_domain_attribute;
+use crate::quote::quoted;
 use crate::{Error, Jar};
 
 const HTTP_ONLY: &str = "#HttpOnly_";
@@ -19,7 +21,16 @@ impl Jar {
     /// The jar in Netscape `cookies.txt` form. Session cookies are written (with expiry 0) only
     /// when asked; a cookie whose value holds a TAB cannot be written in this format and is
     /// left out.
+    ///
+    /// The format has no column for a value the `Cookie` header quotes (a
+    /// [`NewCookie`](crate::NewCookie) value that is not all cookie-octets, such as `a;b`), so
+    /// such a value is written as the header carries it, quoted (`"a\073b"`): curl, or a jar
+    /// loading the file, then sends the very same header, but the loaded cookie's
+    /// [`value`](crate::Cookie::value) is that quoted text. One whose quoted form would pass
+    /// [`Limits::name_value_bytes`](crate::Limits::name_value_bytes) is left out, since the
+    /// reader would refuse it. JSON keeps such cookies exactly.
     pub fn to_netscape(&self, include_session: bool) -> String {
+        let value_limit = self.limits.name_value_bytes();
         let mut lines: Vec<String> = self
             .lock()
             .cookies()
@@ -29,19 +40,26 @@ impl Jar {
                     .iter()
                     .any(|f| f.contains('\t'))
             })
-            .map(|c| {
-                format!(
-                    "{}{}{}\t{}\t{}\t{}\t{}\t{}\t{}",
-                    if c.http_only { HTTP_ONLY } else { "" },
-                    if c.host_only { "" } else { "." },
-                    c.domain,
-                    if c.host_only { "FALSE" } else { "TRUE" },
-                    c.path,
-                    if c.secure { "TRUE" } else { "FALSE" },
-                    c.expires.map_or(0, |at| to_unix(at).max(1)),
-                    c.name,
-                    c.value,
-                )
+            .filter_map(|c| {
+                let value = if c.send_quoted {
+                    Cow::Owned(quoted(&c.value))
+                } else {
+                    Cow::Borrowed(c.value.as_str())
+                };
+                (c.name.len() + value.len() <= value_limit).then(|| {
+                    format!(
+                        "{}{}{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                        if c.http_only { HTTP_ONLY } else { "" },
+                        if c.host_only { "" } else { "." },
+                        c.domain,
+                        if c.host_only { "FALSE" } else { "TRUE" },
+                        c.path,
+                        if c.secure { "TRUE" } else { "FALSE" },
+                        c.expires.map_or(0, |at| to_unix(at).max(1)),
+                        c.name,
+                        value,
+                    )
+                })
             })
             .collect();
         // A line the reader would refuse is not written either.
@@ -136,5 +154,6 @@ fn parse_line(
         created: now,
         last_access: now,
         sequence: 0,
+        send_quoted: false,
     })
 }

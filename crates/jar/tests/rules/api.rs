@@ -31,7 +31,7 @@ fn a_replaced_cookie_keeps_its_creation_time() {
     store(&jar, "http://a.test/", &["a=1"], at(0));
     store(&jar, "http://a.test/", &["b=1"], at(1));
     store(&jar, "http://a.test/", &["a=2; Max-Age=100"], at(2));
-    let a = jar.get("a.test", "/", "a").unwrap();
+    let a = jar.get_at("a.test", "/", "a", at(2)).unwrap();
     assert_eq!((a.value(), a.created()), ("2", at(0)));
     assert_eq!(
         a.expires(),
@@ -124,7 +124,10 @@ fn get_remove_clear_and_clear_expired() {
     assert_eq!(jar.clear_expired(at(9)), 0);
     assert_eq!(jar.clear_expired(at(10)), 1);
     assert_eq!(jar.len(), 2);
-    assert!(jar.get("a.test", "/", "d").is_none());
+    assert!(
+        jar.get_at("a.test", "/", "d", at(9)).is_none(),
+        "removed, not merely expired"
+    );
 
     // remove: returns the cookie, and it is no longer sent.
     let removed = jar.remove("www.a.test", "/app", "s").unwrap();

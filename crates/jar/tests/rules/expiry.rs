@@ -10,7 +10,7 @@ fn expiry_of(line: &str) -> Option<Option<std::time::SystemTime>> {
     let jar = Jar::new();
     let report = store(&jar, "http://a.test/", &[line], at(0));
     assert_eq!(report.stored, 1, "{line}");
-    jar.get("a.test", "/", "a").map(|c| c.expires())
+    jar.get_at("a.test", "/", "a", at(0)).map(|c| c.expires())
 }
 
 #[test]
@@ -92,8 +92,14 @@ fn jar_09_past_expiry_deletes_and_expired_cookies_are_not_sent() {
         None,
         "expired at its instant"
     );
-    assert_eq!(jar.cookies().len(), 1, "kept until cleared");
-    assert!(jar.cookies()[0].expires_by(at(60)) && !jar.cookies()[0].expires_by(at(59)));
+    assert_eq!(jar.len(), 1, "kept until cleared");
+    let d = jar.cookies_at(at(59));
+    assert!(d[0].expires_by(at(60)) && !d[0].expires_by(at(59)));
+    // A lookup hides it and leaves it; a listing clears it.
+    assert!(jar.get_at("a.test", "/", "d", at(60)).is_none());
+    assert!(jar.get_at("a.test", "/", "d", at(59)).is_some());
+    assert!(jar.cookies_at(at(60)).is_empty());
+    assert_eq!(jar.len(), 0, "cleared by the listing");
 
     // Expires exactly now is already past.
     let now_date = "Thu, 01 Jan 2026 00:00:00 GMT";
@@ -108,7 +114,7 @@ fn jar_09_past_expiry_deletes_and_expired_cookies_are_not_sent() {
         at(0),
     );
     assert_eq!(report.stored, 1);
-    assert!(jar.get("a.test", "/", "e").is_none());
+    assert!(jar.is_empty(), "not even kept until cleared");
 
     // A session cookie has no expiry and is not persistent.
     store(&jar, "http://a.test/", &["s=1"], at(0));

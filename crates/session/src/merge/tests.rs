@@ -7,8 +7,9 @@ use http::header::{AUTHORIZATION, CONTENT_TYPE, COOKIE, PROXY_AUTHORIZATION};
 use http::{HeaderMap, HeaderName, HeaderValue, Method};
 
 use super::{Prepared, merge};
+use crate::causes::{BuildError, UrlError};
 use crate::defaults::{Defaults, Hooks};
-use crate::request::{AuthChoice, Parts};
+use crate::parts::{AuthChoice, HeaderEdits, Parts, QueryEdits};
 use crate::{Auth, Error, Hook, Timeouts};
 
 const URL: &str = "http://a.test/path";
@@ -29,8 +30,21 @@ fn header_map(pairs: &[(&str, &str)]) -> HeaderMap {
     map
 }
 
-fn request_headers(pairs: &[(&str, &str)]) -> Vec<(HeaderName, HeaderValue)> {
-    pairs.iter().map(|(n, v)| (name(n), value(v))).collect()
+/// A request's headers as `header` sets the first value of each name and `append_header`
+/// adds the later ones: every pair is sent, and the session's values of those names are not.
+fn request_headers(pairs: &[(&str, &str)]) -> HeaderEdits {
+    let mut edits = HeaderEdits::default();
+    let mut seen: Vec<HeaderName> = Vec::new();
+    for (n, v) in pairs {
+        let (n, v) = (name(n), value(v));
+        if seen.contains(&n) {
+            edits.append(n, v);
+        } else {
+            seen.push(n.clone());
+            edits.set(n, v);
+        }
+    }
+    edits
 }
 
 fn strings(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -144,11 +158,11 @@ fn header_merge_rules() {
             want: &[("x-a", "1"), ("x-r", "r")],
         },
         Case {
-            name: "a removed session header may still be set by the request",
+            name: "a session header removed, then set by the request, is the request's",
             session: &[("x-a", "1"), ("x-b", "2")],
             request: &[("x-a", "mine")],
             remove: &["x-a"],
-            want: &[("x-b", "2"), ("x-a", "mine")],
+            want: &[("x-a", "mine"), ("x-b", "2")],
         },
         Case {
             name: "no session headers",
@@ -160,9 +174,20 @@ fn header_merge_rules() {
     ];
     for case in cases {
         let defaults = with_headers(case.session);
+        // The removals come first: a header the request sets after removing it is sent.
+        let mut headers = HeaderEdits::default();
+        for n in case.remove {
+            headers.remove(name(n));
+        }
+        for (n, v) in request_headers(case.request).fields {
+            if headers.fields.iter().any(|(seen, _)| *seen == n) {
+                headers.append(n, v);
+            } else {
+                headers.set(n, v);
+            }
+        }
         let parts = Parts {
-            headers: request_headers(case.request),
-            remove_headers: case.remove.iter().map(|n| name(n)).collect(),
+            headers,
             ..Parts::default()
         };
         let p = prepare(&defaults, URL, parts);
@@ -295,9 +320,15 @@ fn query_merge_rules() {
             query: strings(case.session),
             ..Defaults::default()
         };
+        let mut query = QueryEdits::default();
+        for n in case.remove {
+            query.remove(n);
+        }
+        for (k, v) in strings(case.request) {
+            query.add(k, v);
+        }
         let parts = Parts {
-            query: strings(case.request),
-            remove_query: case.remove.iter().map(|n| (*n).to_owned()).collect(),
+            query,
             ..Parts::default()
         };
         let p = prepare(&defaults, case.url, parts);
@@ -493,11 +524,13 @@ fn credentials_that_cannot_be_a_header_are_an_invalid_request() {
         ..Parts::default()
     };
     match merge(&Defaults::default(), Method::GET, URL, parts) {
-        Err(Error::InvalidRequest { url, why }) => {
+        Err(Error::Builder {
+            url: Some(url),
+            reason: BuildError::Credentials,
+        }) => {
             assert_eq!(url.as_str(), "http://a.test/path");
-            assert!(why.contains("credentials"), "{why}");
         }
-        other => panic!("expected InvalidRequest, got {other:?}"),
+        other => panic!("expected a Credentials builder error, got {other:?}"),
     }
 }
 
@@ -623,9 +656,10 @@ fn body_content_type_unless_the_caller_set_one() {
         let parts = Parts {
             headers: request_headers(case.request),
             body: Some("{}".into()),
-            body_type: case.body_type.map(value),
             ..Parts::default()
         };
+        let mut parts = parts;
+        parts.headers.body_type = case.body_type.map(value);
         let p = prepare(&with_headers(case.session), URL, parts);
         let got: Vec<_> = p.fields().get_all(CONTENT_TYPE).iter().cloned().collect();
         let want: Vec<_> = case.want.into_iter().map(value).collect();
@@ -642,7 +676,6 @@ fn request_timeouts_override_the_sessions_and_some_none_means_no_limit() {
     let defaults = Defaults {
         timeouts: Timeouts {
             connect: s(1),
-            head: s(2),
             read: s(3),
             total: s(4),
         },
@@ -653,15 +686,13 @@ fn request_timeouts_override_the_sessions_and_some_none_means_no_limit() {
 
     let parts = Parts {
         connect_timeout: Some(s(10)),
-        head_timeout: Some(None),
         read_timeout: None,
-        total_timeout: Some(None),
+        timeout: Some(None),
         ..Parts::default()
     };
     let p = prepare(&defaults, URL, parts);
     let want = Timeouts {
         connect: s(10),
-        head: None,
         read: s(3),
         total: None,
     };
@@ -671,7 +702,7 @@ fn request_timeouts_override_the_sessions_and_some_none_means_no_limit() {
     let defaults = Defaults::default();
     assert_eq!(defaults.timeouts.total, None);
     let parts = Parts {
-        total_timeout: Some(s(5)),
+        timeout: Some(s(5)),
         ..Parts::default()
     };
     assert_eq!(prepare(&defaults, URL, parts).timeouts.total, s(5));
@@ -680,7 +711,7 @@ fn request_timeouts_override_the_sessions_and_some_none_means_no_limit() {
 #[test]
 fn method_body_cookies_and_limits_come_along() {
     let mut defaults = Defaults::default();
-    defaults.redirects.limit = 7;
+    defaults.redirects.max = 7;
     defaults.redirects.https_only = true;
     defaults.max_body_size = 1234;
     let parts = Parts {
@@ -695,17 +726,22 @@ fn method_body_cookies_and_limits_come_along() {
     assert_eq!(p.cookies, strings(&[("a", "1"), ("b", "2")]));
     assert_eq!(p.raw_cookie, None);
     assert_eq!(
-        (p.redirect_limit, p.https_only, p.max_body_size),
+        (p.max_redirects, p.https_only, p.max_body_size),
         (7, true, 1234)
     );
 
     let parts = Parts {
-        redirect_limit: Some(0),
+        max_redirects: Some(0),
+        follow_redirects: Some(false),
         ..Parts::default()
     };
-    assert_eq!(prepare(&defaults, URL, parts).redirect_limit, 0);
+    let p = prepare(&defaults, URL, parts);
+    assert_eq!((p.max_redirects, p.follow_redirects), (0, false));
     let p = prepare(&Defaults::default(), URL, Parts::default());
-    assert_eq!((p.redirect_limit, p.https_only, p.body), (30, false, None));
+    assert_eq!(
+        (p.max_redirects, p.follow_redirects, p.https_only, p.body),
+        (30, true, false, None)
+    );
 }
 
 #[test]
@@ -763,9 +799,15 @@ fn only_http_and_https_urls_with_a_host_are_accepted() {
     ];
     for url in refused {
         match merge(&Defaults::default(), Method::GET, url, Parts::default()) {
-            Err(Error::InvalidUrl { url: given, why }) => {
+            Err(Error::InvalidUrl { url: given, reason }) => {
                 assert_eq!(given, url);
-                assert!(!why.is_empty(), "{url:?}: no reason given");
+                assert!(
+                    matches!(
+                        reason,
+                        UrlError::Parse(_) | UrlError::UnsupportedScheme(_) | UrlError::NoHost
+                    ),
+                    "{url:?}: {reason}"
+                );
             }
             other => panic!("{url:?}: expected InvalidUrl, got {other:?}"),
         }
@@ -823,4 +865,92 @@ fn a_request_that_edits_no_header_sends_the_sessions_map_as_it_is() {
         .unwrap();
         assert!(!p.fields().contains_key(name), "{name} is taken out");
     }
+}
+
+// ---------------------------------------------------------------- builder edits in order
+
+#[test]
+fn header_edits_apply_in_the_order_they_were_made() {
+    let session = with_headers(&[("x-a", "s"), ("accept", "*/*")]);
+    let run = |edit: &dyn Fn(&mut HeaderEdits)| {
+        let mut headers = HeaderEdits::default();
+        edit(&mut headers);
+        let parts = Parts {
+            headers,
+            ..Parts::default()
+        };
+        listed(prepare(&session, URL, parts).fields())
+    };
+    let want = |pairs: &[(&str, &str)]| strings(pairs);
+    // Setting twice keeps the last value only, as a dict does.
+    assert_eq!(
+        run(&|h| {
+            h.set(name("x-a"), value("1"));
+            h.set(name("X-A"), value("2"));
+        }),
+        want(&[("x-a", "2"), ("accept", "*/*")])
+    );
+    // Appending keeps the session's value and adds after it, in its place.
+    assert_eq!(
+        run(&|h| h.append(name("x-a"), value("2"))),
+        want(&[("x-a", "s"), ("x-a", "2"), ("accept", "*/*")])
+    );
+    // A removal removes what the builder set before it, not only the session's value.
+    assert_eq!(
+        run(&|h| {
+            h.set(name("x-new"), value("1"));
+            h.append(name("x-a"), value("2"));
+            h.remove(name("x-new"));
+            h.remove(name("x-a"));
+        }),
+        want(&[("accept", "*/*")])
+    );
+    // A value set after a removal is sent, as if only set; one appended after a removal
+    // follows the session's headers, whose values of the name stay removed.
+    assert_eq!(
+        run(&|h| {
+            h.remove(name("x-a"));
+            h.set(name("x-a"), value("3"));
+        }),
+        want(&[("x-a", "3"), ("accept", "*/*")])
+    );
+    assert_eq!(
+        run(&|h| {
+            h.remove(name("x-a"));
+            h.append(name("x-a"), value("4"));
+        }),
+        want(&[("accept", "*/*"), ("x-a", "4")])
+    );
+}
+
+#[test]
+fn query_edits_apply_in_the_order_they_were_made() {
+    let defaults = Defaults {
+        query: strings(&[("a", "s"), ("b", "s")]),
+        ..Defaults::default()
+    };
+    let run = |edit: &dyn Fn(&mut QueryEdits)| {
+        let mut query = QueryEdits::default();
+        edit(&mut query);
+        let parts = Parts {
+            query,
+            ..Parts::default()
+        };
+        prepare(&defaults, URL, parts).url.to_string()
+    };
+    assert_eq!(
+        run(&|q| {
+            q.add("c".into(), "1".into());
+            q.remove("c");
+            q.remove("a");
+        }),
+        "http://a.test/path?b=s"
+    );
+    assert_eq!(
+        run(&|q| {
+            q.remove("a");
+            q.add("a".into(), "r".into());
+        }),
+        "http://a.test/path?b=s&a=r"
+    );
 }

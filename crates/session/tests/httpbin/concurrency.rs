@@ -3,8 +3,8 @@
 
 use std::sync::Arc;
 
-use tarry_jar::{Jar, Limits};
 use tarry_session::Session;
+use tarry_session::jar::{Jar, Limits};
 use tokio::task::JoinSet;
 
 use crate::harness::{httpbin, json};
@@ -26,12 +26,12 @@ async fn sixty_four_tasks_share_one_session_and_keep_their_cookies() {
         set.spawn(async move {
             let (name, value) = (format!("task{i}"), format!("value{i}"));
             let r = s
-                .get(&format!("{b}/cookies/set/{name}/{value}"))
+                .get(format!("{b}/cookies/set/{name}/{value}"))
                 .send()
                 .await
                 .unwrap();
             assert_eq!(json(r).await["cookies"][&name], value.as_str());
-            let r = s.get(&format!("{b}/cookies")).send().await.unwrap();
+            let r = s.get(format!("{b}/cookies")).send().await.unwrap();
             assert_eq!(json(r).await["cookies"][&name], value.as_str());
         });
     }
@@ -46,7 +46,7 @@ async fn sixty_four_tasks_share_one_session_and_keep_their_cookies() {
         let cookie = s.jar().get("127.0.0.1", "/", &format!("task{i}"));
         assert_eq!(cookie.unwrap().value(), format!("value{i}"));
     }
-    let r = s.get(&format!("{b}/cookies")).send().await.unwrap();
+    let r = s.get(format!("{b}/cookies")).send().await.unwrap();
     let seen = json(r).await;
     assert_eq!(seen["cookies"].as_object().unwrap().len(), TASKS, "{seen}");
 }

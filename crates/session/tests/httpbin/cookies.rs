@@ -10,7 +10,7 @@ use crate::harness::{as_localhost, enc, httpbin, json, one_request_server, redir
 
 /// What httpbin's `/cookies` says it received.
 async fn cookies_seen(s: &Session, base: &str) -> serde_json::Value {
-    let r = s.get(&format!("{base}/cookies")).send().await.unwrap();
+    let r = s.get(format!("{base}/cookies")).send().await.unwrap();
     json(r).await["cookies"].clone()
 }
 
@@ -28,7 +28,7 @@ fn jar_value(s: &Session, host: &str, name: &str) -> Option<String> {
 async fn b01_set_cookie_on_a_direct_response_is_saved() {
     let Some(b) = httpbin() else { return };
     let s = Session::new();
-    let r = s.get(&set_cookie(&b, "a=1")).send().await.unwrap();
+    let r = s.get(set_cookie(&b, "a=1")).send().await.unwrap();
     assert_eq!(r.cookies(), [("a".to_owned(), "1".to_owned())]);
     assert_eq!(jar_value(&s, "127.0.0.1", "a").as_deref(), Some("1"));
     assert_eq!(cookies_seen(&s, &b).await, json!({"a": "1"}));
@@ -39,7 +39,7 @@ async fn b02_set_cookie_on_a_redirect_is_saved_and_sent_on_the_next_hop() {
     let Some(b) = httpbin() else { return };
     let s = Session::new();
     let r = s
-        .get(&format!("{b}/cookies/set?foo=bar"))
+        .get(format!("{b}/cookies/set?foo=bar"))
         .send()
         .await
         .unwrap();
@@ -54,7 +54,7 @@ async fn b03_response_cookies_are_those_of_that_response_only() {
     let Some(b) = httpbin() else { return };
     let s = Session::new();
     let r = s
-        .get(&format!("{b}/cookies/set?foo=bar"))
+        .get(format!("{b}/cookies/set?foo=bar"))
         .send()
         .await
         .unwrap();
@@ -71,7 +71,7 @@ async fn b04_per_request_cookies_are_sent_but_not_saved() {
     let Some(b) = httpbin() else { return };
     let s = Session::new();
     let r = s
-        .get(&format!("{b}/cookies"))
+        .get(format!("{b}/cookies"))
         .cookie("x", "1")
         .send()
         .await
@@ -88,7 +88,7 @@ async fn b05_a_per_request_cookie_overrides_a_manual_jar_cookie_for_that_request
     let url = Url::parse(&b).unwrap();
     s.jar().insert(&url, "foo=bar", SystemTime::now()).unwrap();
     let r = s
-        .get(&format!("{b}/cookies"))
+        .get(format!("{b}/cookies"))
         .cookie("foo", "baz")
         .send()
         .await
@@ -105,12 +105,12 @@ async fn b05_a_per_request_cookie_overrides_a_manual_jar_cookie_for_that_request
 async fn b06_a_per_request_cookie_replaces_a_server_set_cookie_of_the_same_name() {
     let Some(b) = httpbin() else { return };
     let s = Session::new();
-    s.get(&format!("{b}/cookies/set?foo=srv"))
+    s.get(format!("{b}/cookies/set?foo=srv"))
         .send()
         .await
         .unwrap();
     let r = s
-        .get(&format!("{b}/headers"))
+        .get(format!("{b}/headers"))
         .cookie("foo", "req")
         .send()
         .await
@@ -124,7 +124,7 @@ async fn b07_per_request_cookies_are_carried_through_every_hop() {
     let Some(b) = httpbin() else { return };
     let s = Session::new();
     let r = s
-        .get(&format!("{b}/redirect/2"))
+        .get(format!("{b}/redirect/2"))
         .cookie("foo", "bar")
         .send()
         .await
@@ -149,7 +149,7 @@ async fn b08_manual_and_per_request_cookies_are_bound_to_a_host() {
     assert_eq!(cookies_seen(&s, &other).await, json!({}));
 
     let r = Session::new()
-        .get(&redirect_to(&b, &format!("{other}/cookies"), 302))
+        .get(redirect_to(&b, &format!("{other}/cookies"), 302))
         .cookie("mine", "1")
         .send()
         .await
@@ -162,7 +162,7 @@ async fn b08_manual_and_per_request_cookies_are_bound_to_a_host() {
 async fn b09_a_cookie_without_domain_is_tied_to_the_request_host() {
     let Some(b) = httpbin() else { return };
     let s = Session::new();
-    s.get(&format!("{b}/cookies/set?h=1")).send().await.unwrap();
+    s.get(format!("{b}/cookies/set?h=1")).send().await.unwrap();
     assert_eq!(cookies_seen(&s, &as_localhost(&b)).await, json!({}));
     assert_eq!(cookies_seen(&s, &b).await, json!({"h": "1"}));
 }
@@ -172,7 +172,7 @@ async fn b10_a_domain_that_does_not_match_the_host_is_rejected() {
     let Some(b) = httpbin() else { return };
     let s = Session::new();
     let r = s
-        .get(&set_cookie(&b, "d=1; Domain=example.com"))
+        .get(set_cookie(&b, "d=1; Domain=example.com"))
         .send()
         .await
         .unwrap();
@@ -184,19 +184,19 @@ async fn b10_a_domain_that_does_not_match_the_host_is_rejected() {
 async fn b11_path_scoping() {
     let Some(b) = httpbin() else { return };
     let s = Session::new();
-    s.get(&set_cookie(&b, "p=1; Path=/anything"))
+    s.get(set_cookie(&b, "p=1; Path=/anything"))
         .send()
         .await
         .unwrap();
     for path in ["/anything", "/anything/x"] {
-        let r = s.get(&format!("{b}{path}")).send().await.unwrap();
+        let r = s.get(format!("{b}{path}")).send().await.unwrap();
         assert_eq!(json(r).await["headers"]["Cookie"], "p=1", "{path}");
     }
     assert_eq!(cookies_seen(&s, &b).await, json!({}));
     // Cookies do not care about the port: a recording server on 127.0.0.1 gets the jar's
     // cookies for its paths, so it shows that `/anythingelse` does not match `/anything`.
     let (base, head) = one_request_server().await;
-    s.get(&format!("{base}/anythingelse")).send().await.unwrap();
+    s.get(format!("{base}/anythingelse")).send().await.unwrap();
     let head = head.await.unwrap().to_ascii_lowercase();
     assert!(!head.contains("cookie"), "{head}");
 }
@@ -211,7 +211,7 @@ async fn b12_an_expiry_in_the_past_or_max_age_0_deletes_the_cookie() {
         format!("{b}/cookies/delete?a"),
     ];
     for deletion in deletions {
-        s.get(&set_cookie(&b, "a=1")).send().await.unwrap();
+        s.get(set_cookie(&b, "a=1")).send().await.unwrap();
         assert_eq!(jar_value(&s, "127.0.0.1", "a").as_deref(), Some("1"));
         s.get(&deletion).send().await.unwrap();
         assert_eq!(jar_value(&s, "127.0.0.1", "a"), None, "{deletion}");
@@ -226,7 +226,7 @@ async fn b12_an_expiry_in_the_past_or_max_age_0_deletes_the_cookie() {
 async fn b13_secure_cookies_are_not_sent_over_http() {
     let Some(b) = httpbin() else { return };
     let s = Session::new();
-    let r = s.get(&set_cookie(&b, "s=1; Secure")).send().await.unwrap();
+    let r = s.get(set_cookie(&b, "s=1; Secure")).send().await.unwrap();
     assert!(r.cookies().is_empty(), "{:?}", r.cookies());
     assert_eq!(cookies_seen(&s, &b).await, json!({}));
     assert!(s.jar().is_empty());
@@ -236,7 +236,7 @@ async fn b13_secure_cookies_are_not_sent_over_http() {
 async fn b14_quoted_values_keep_their_quotes() {
     let Some(b) = httpbin() else { return };
     let s = Session::new();
-    s.get(&set_cookie(&b, "foo=\"bar:baz\""))
+    s.get(set_cookie(&b, "foo=\"bar:baz\""))
         .send()
         .await
         .unwrap();
@@ -244,7 +244,7 @@ async fn b14_quoted_values_keep_their_quotes() {
         jar_value(&s, "127.0.0.1", "foo").as_deref(),
         Some("\"bar:baz\"")
     );
-    let r = s.get(&format!("{b}/headers")).send().await.unwrap();
+    let r = s.get(format!("{b}/headers")).send().await.unwrap();
     assert_eq!(json(r).await["headers"]["Cookie"], "foo=\"bar:baz\"");
 }
 
@@ -256,7 +256,7 @@ async fn b15_a_raw_cookie_header_survives_same_origin_redirects() {
     let Some(b) = httpbin() else { return };
     let s = Session::new();
     let r = s
-        .get(&redirect_to(&b, "/cookies/set?j=2", 302))
+        .get(redirect_to(&b, "/cookies/set?j=2", 302))
         .header("Cookie", "m=1")
         .send()
         .await
@@ -273,12 +273,9 @@ async fn b15_a_raw_cookie_header_survives_same_origin_redirects() {
 async fn b16_jar_access_by_domain_path_and_name() {
     let Some(b) = httpbin() else { return };
     let s = Session::new();
-    s.get(&format!("{b}/cookies/set?n=ip"))
-        .send()
-        .await
-        .unwrap();
+    s.get(format!("{b}/cookies/set?n=ip")).send().await.unwrap();
     let local = as_localhost(&b);
-    s.get(&format!("{local}/cookies/set?n=name"))
+    s.get(format!("{local}/cookies/set?n=name"))
         .send()
         .await
         .unwrap();
@@ -303,11 +300,11 @@ async fn b17_localhost_and_ip_hosts_follow_rfc_6265() {
     let Some(b) = httpbin() else { return };
     let local = as_localhost(&b);
     let s = Session::new();
-    s.get(&set_cookie(&local, "d=1; Domain=localhost"))
+    s.get(set_cookie(&local, "d=1; Domain=localhost"))
         .send()
         .await
         .unwrap();
-    s.get(&set_cookie(&local, "h=1")).send().await.unwrap();
+    s.get(set_cookie(&local, "h=1")).send().await.unwrap();
     let domains: Vec<String> = s
         .jar()
         .cookies()

@@ -1,5 +1,5 @@
 //! Section D of the behaviour checklist: kept-alive connections, observed through the pool's
-//! counters (`s.pool().stats()`), `r.reused()`, and a relay that counts accepted connections.
+//! counters (`s.stats()`), `r.reused()`, and a relay that counts accepted connections.
 
 use std::time::{Duration, Instant};
 
@@ -30,10 +30,10 @@ async fn concurrently(s: &Session, url: &str, n: usize) {
 }
 
 /// Waits (at most 10 s) until the pool's stats satisfy `ok`.
-async fn until(s: &Session, ok: impl Fn(&tarry_pool::Stats) -> bool) {
+async fn until(s: &Session, ok: impl Fn(&tarry_session::Stats) -> bool) {
     let deadline = Instant::now() + Duration::from_secs(10);
-    while !ok(&s.pool().stats()) {
-        assert!(Instant::now() < deadline, "{:?}", s.pool().stats());
+    while !ok(&s.stats()) {
+        assert!(Instant::now() < deadline, "{:?}", s.stats());
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
@@ -45,7 +45,7 @@ async fn ten_requests_through_one_session_open_one_connection() {
     for _ in 0..10 {
         get(&s, &format!("{b}/get")).await;
     }
-    let stats = s.pool().stats();
+    let stats = s.stats();
     assert_eq!((stats.opened, stats.reused), (1, 9), "{stats:?}");
 }
 
@@ -57,10 +57,9 @@ async fn d01_one_pool_serves_every_origin() {
     let s = Session::new();
     for base in [&b, &b2, &as_localhost(&b)] {
         get(&s, &format!("{base}/get")).await;
-        let uri: http::Uri = base.parse().unwrap();
-        assert_eq!(s.pool().host_stats(&uri).unwrap().opened, 1, "{base}");
+        assert_eq!(s.host_stats(base).unwrap().opened, 1, "{base}");
     }
-    assert_eq!(s.pool().stats().idle, 3);
+    assert_eq!(s.stats().idle, 3);
     let err = s.get("ftp://127.0.0.1/").send().await.unwrap_err();
     assert!(matches!(err, Error::InvalidUrl { .. }), "{err}");
     assert!(err.to_string().contains("ftp://127.0.0.1/"), "{err}");
@@ -77,7 +76,7 @@ async fn d02_the_pool_key_is_scheme_host_and_port() {
     assert!(!get(&s, &format!("{b2}/get")).await, "another port");
     let shouting = local.replace("localhost", "LOCALHOST");
     assert!(get(&s, &format!("{shouting}/get")).await, "host case");
-    assert_eq!(s.pool().stats().opened, 3);
+    assert_eq!(s.stats().opened, 3);
 }
 
 /// `max_idle_per_host` is how many idle connections one origin keeps; the others close.
@@ -86,7 +85,7 @@ async fn d03_idle_connections_kept_per_host_are_capped() {
     let Some(b) = httpbin() else { return };
     let s = Session::builder().max_idle_per_host(2).build().unwrap();
     concurrently(&s, &format!("{b}/delay/1"), 4).await;
-    let stats = s.pool().stats();
+    let stats = s.stats();
     assert_eq!(stats.opened, 4, "{stats:?}");
     assert_eq!(stats.idle, 2, "{stats:?}");
     assert_eq!(stats.closed.limit, 2, "{stats:?}");
@@ -104,7 +103,7 @@ async fn d04_sequential_requests_reuse_one_connection() {
         v
     };
     assert_eq!(reused, [false, true, true, true, true]);
-    assert_eq!(s.pool().stats().opened, 1);
+    assert_eq!(s.stats().opened, 1);
 }
 
 /// Without a per-host cap, busy connections do not make callers wait: more are opened, and
@@ -114,7 +113,7 @@ async fn d05_without_a_cap_busy_connections_make_new_ones() {
     let Some(b) = httpbin() else { return };
     let s = Session::new();
     concurrently(&s, &format!("{b}/delay/1"), 6).await;
-    let stats = s.pool().stats();
+    let stats = s.stats();
     assert_eq!((stats.opened, stats.idle), (6, 6), "{stats:?}");
 }
 
@@ -129,7 +128,7 @@ async fn d06_a_per_host_cap_makes_callers_wait() {
         .unwrap();
     let started = Instant::now();
     concurrently(&s, &format!("{b}/delay/1"), 4).await;
-    let stats = s.pool().stats();
+    let stats = s.stats();
     assert_eq!((stats.opened, stats.reused), (2, 2), "{stats:?}");
     assert!(started.elapsed() >= Duration::from_millis(1900));
 }
@@ -149,7 +148,7 @@ async fn d07_a_stale_connection_is_replaced_silently() {
     tokio::time::sleep(Duration::from_secs(2)).await;
     assert!(!get(&s, &format!("{}/get", relay.base)).await);
     assert_eq!(relay.accepted(), 2);
-    assert_eq!(s.pool().stats().opened, 2);
+    assert_eq!(s.stats().opened, 2);
 }
 
 /// The race requests does not handle (its #1 complaint): the server drops a reused
@@ -167,7 +166,7 @@ async fn d08_a_reused_connection_dropped_before_the_response_is_retried_once() {
     get(&s, &format!("{}/get", relay.base)).await;
     assert!(!get(&s, &format!("{}/get", relay.base)).await);
     assert_eq!(relay.accepted(), 2);
-    assert_eq!(s.pool().stats().retried, 1);
+    assert_eq!(s.stats().retried, 1);
 }
 
 /// There is no configurable retry policy (requests' `max_retries`); the one safe retry is
@@ -187,7 +186,7 @@ async fn d09_a_post_that_reached_the_server_is_not_retried() {
     assert!(matches!(err, Error::Transport { .. }), "{err}");
     assert!(err.to_string().contains(&url), "{err}");
     assert_eq!(relay.accepted(), 1);
-    assert_eq!(s.pool().stats().retried, 0);
+    assert_eq!(s.stats().retried, 0);
 }
 
 #[tokio::test]
@@ -210,7 +209,7 @@ async fn d11_only_a_fully_read_body_frees_the_connection_for_reuse() {
     let Some(b) = httpbin() else { return };
     let s = Session::new();
     let slow = s
-        .get(&format!("{b}/drip?numbytes=5&duration=5&delay=0"))
+        .get(format!("{b}/drip?numbytes=5&duration=5&delay=0"))
         .send()
         .await
         .unwrap();
@@ -222,7 +221,7 @@ async fn d11_only_a_fully_read_body_frees_the_connection_for_reuse() {
         "the slow one was closed"
     );
 
-    let small = s.get(&format!("{b}/bytes/100")).send().await.unwrap();
+    let small = s.get(format!("{b}/bytes/100")).send().await.unwrap();
     assert!(small.reused());
     drop(small);
     until(&s, |stats| stats.idle == 1).await;
@@ -230,7 +229,7 @@ async fn d11_only_a_fully_read_body_frees_the_connection_for_reuse() {
         get(&s, &format!("{b}/get")).await,
         "the small one was drained"
     );
-    assert_eq!(s.pool().stats().opened, 2);
+    assert_eq!(s.stats().opened, 2);
 }
 
 /// gunicorn overrides a `Connection` header the app sets, so only the request side can be
@@ -240,14 +239,14 @@ async fn d12_connection_close_is_not_reused() {
     let Some(b) = httpbin() else { return };
     let s = Session::new();
     let r = s
-        .get(&format!("{b}/get"))
+        .get(format!("{b}/get"))
         .header("connection", "close")
         .send()
         .await
         .unwrap();
     r.bytes().await.unwrap();
     assert!(!get(&s, &format!("{b}/get")).await);
-    assert_eq!(s.pool().stats().opened, 2);
+    assert_eq!(s.stats().opened, 2);
 }
 
 /// Decided against requests (a closed session keeps working): after `close()` the idle
@@ -258,11 +257,11 @@ async fn d13_close_shuts_idle_connections_and_refuses_later_requests() {
     let s = Session::new();
     let clone = s.clone();
     get(&s, &format!("{b}/get")).await;
-    assert_eq!(s.pool().stats().idle, 1);
+    assert_eq!(s.stats().idle, 1);
     s.close().await;
-    assert_eq!(s.pool().stats().idle, 0);
+    assert_eq!(s.stats().idle, 0);
     assert!(clone.is_closed());
-    let err = clone.get(&format!("{b}/get")).send().await.unwrap_err();
+    let err = clone.get(format!("{b}/get")).send().await.unwrap_err();
     assert!(matches!(err, Error::Closed), "{err}");
 }
 
@@ -272,10 +271,10 @@ async fn d13_close_shuts_idle_connections_and_refuses_later_requests() {
 async fn d14_a_fully_read_response_returns_its_connection_at_once() {
     let Some(b) = httpbin() else { return };
     let s = Session::new();
-    let mut r = s.get(&format!("{b}/stream/4")).send().await.unwrap();
-    assert_eq!(s.pool().stats().in_use, 1);
+    let mut r = s.get(format!("{b}/stream/4")).send().await.unwrap();
+    assert_eq!(s.stats().in_use, 1);
     while r.chunk().await.unwrap().is_some() {}
-    let stats = s.pool().stats();
+    let stats = s.stats();
     assert_eq!((stats.idle, stats.in_use), (1, 0), "{stats:?}");
     drop(r);
     assert!(get(&s, &format!("{b}/get")).await);
@@ -301,7 +300,7 @@ async fn d15_one_session_is_shared_safely_across_threads() {
     while let Some(done) = set.join_next().await {
         done.unwrap();
     }
-    let stats = s.pool().stats();
+    let stats = s.stats();
     assert_eq!(stats.opened + stats.reused, 16, "{stats:?}");
     assert!(stats.opened <= 4, "{stats:?}");
     assert_eq!(stats.idle as u64, stats.opened, "{stats:?}");

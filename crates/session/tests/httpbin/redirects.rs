@@ -10,7 +10,7 @@ use crate::harness::{as_localhost, both, httpbin, json, redirect_to};
 
 /// Sends `method` with `body` to `url` and returns the final `/anything` echo.
 async fn echo_after(s: &Session, method: &str, url: &str, body: &str) -> serde_json::Value {
-    let mut request = s.request(method, url).redirects(5);
+    let mut request = s.request(method, url).max_redirects(5);
     if !body.is_empty() {
         request = request.body(body.to_owned());
     }
@@ -24,16 +24,16 @@ async fn c01_only_301_302_303_307_308_with_a_location_are_followed() {
     let Some(b) = httpbin() else { return };
     let s = Session::new();
     for code in [304, 308] {
-        let r = s.get(&format!("{b}/status/{code}")).send().await.unwrap();
+        let r = s.get(format!("{b}/status/{code}")).send().await.unwrap();
         assert_eq!(r.status(), code);
         assert!(r.history().is_empty());
     }
     // 305 and 300 come back as they are even with a Location.
-    let r = s.get(&format!("{b}/status/305")).send().await.unwrap();
+    let r = s.get(format!("{b}/status/305")).send().await.unwrap();
     assert_eq!(r.status(), 305);
     assert_eq!(r.header("location").as_deref(), Some("/redirect/1"));
     assert!(r.history().is_empty());
-    let r = s.get(&redirect_to(&b, "/get", 300)).send().await.unwrap();
+    let r = s.get(redirect_to(&b, "/get", 300)).send().await.unwrap();
     assert_eq!(r.status(), 300);
     assert!(r.history().is_empty());
 }
@@ -50,7 +50,7 @@ async fn c02_303_turns_every_method_but_head_into_get() {
     }
     // HEAD stays HEAD: the final answer has a Content-Length but no body (a GET would
     // have one).
-    let r = s.head(&url).redirects(5).send().await.unwrap();
+    let r = s.head(&url).allow_redirects(true).send().await.unwrap();
     assert_eq!(r.history().len(), 1);
     assert_eq!(r.status(), 200);
     let length: usize = r.header("content-length").unwrap().parse().unwrap();
@@ -82,7 +82,7 @@ async fn c04_301_turns_post_into_get_and_keeps_other_bodies() {
     let Some(b) = httpbin() else { return };
     let s = Session::new();
     // `/status/301` leads to `/redirect/1` and then `/get`, which answers GET only.
-    let r = s.post(&format!("{b}/status/301")).send().await.unwrap();
+    let r = s.post(format!("{b}/status/301")).send().await.unwrap();
     assert_eq!(r.status(), 200);
     assert_eq!(r.history().len(), 2);
     let url = redirect_to(&b, "/anything", 301);
@@ -110,7 +110,7 @@ async fn c05_307_and_308_keep_the_method_and_the_body() {
 async fn c06_a_method_change_drops_the_body_and_its_headers_and_keeps_the_others() {
     let Some(b) = httpbin() else { return };
     let r = Session::new()
-        .post(&redirect_to(&b, "/anything", 302))
+        .post(redirect_to(&b, "/anything", 302))
         .header("X-K", "1")
         .form(&[("k", "v")])
         .send()
@@ -133,7 +133,7 @@ async fn c06_a_method_change_drops_the_body_and_its_headers_and_keeps_the_others
 async fn c07_the_redirect_limit() {
     let Some(b) = httpbin() else { return };
     let s = Session::new();
-    let r = s.get(&format!("{b}/redirect/30")).send().await.unwrap();
+    let r = s.get(format!("{b}/redirect/30")).send().await.unwrap();
     assert_eq!(r.status(), 200);
     assert_eq!(r.history().len(), 30);
 
@@ -142,7 +142,7 @@ async fn c07_the_redirect_limit() {
         other => panic!("not TooManyRedirects: {other}"),
     };
     let err = s
-        .get(&format!("{b}/relative-redirect/50"))
+        .get(format!("{b}/relative-redirect/50"))
         .send()
         .await
         .unwrap_err();
@@ -153,10 +153,10 @@ async fn c07_the_redirect_limit() {
     assert_eq!(response.status(), 302);
     assert_eq!(response.history().len(), 30);
 
-    let five = Session::builder().redirects(5).build().unwrap();
-    let per_request = s.get(&format!("{b}/relative-redirect/50")).redirects(5);
+    let five = Session::builder().max_redirects(5).build().unwrap();
+    let per_request = s.get(format!("{b}/relative-redirect/50")).max_redirects(5);
     for result in [
-        five.get(&format!("{b}/relative-redirect/50")).send().await,
+        five.get(format!("{b}/relative-redirect/50")).send().await,
         per_request.send().await,
     ] {
         let (url, response) = too_many(result.unwrap_err());
@@ -165,8 +165,8 @@ async fn c07_the_redirect_limit() {
     }
 
     let r = s
-        .get(&format!("{b}/redirect/1"))
-        .redirects(0)
+        .get(format!("{b}/redirect/1"))
+        .allow_redirects(false)
         .send()
         .await
         .unwrap();
@@ -177,7 +177,7 @@ async fn c07_the_redirect_limit() {
 async fn c08_history_is_the_redirects_oldest_first() {
     let Some(b) = httpbin() else { return };
     let r = Session::new()
-        .get(&format!("{b}/redirect/3"))
+        .get(format!("{b}/redirect/3"))
         .send()
         .await
         .unwrap();
@@ -192,11 +192,7 @@ async fn c08_history_is_the_redirects_oldest_first() {
     );
     assert!(r.history().iter().all(|h| h.status() == 302));
     assert_eq!(r.url().as_str(), format!("{b}/get"));
-    let none = Session::new()
-        .get(&format!("{b}/get"))
-        .send()
-        .await
-        .unwrap();
+    let none = Session::new().get(format!("{b}/get")).send().await.unwrap();
     assert!(none.history().is_empty());
 }
 
@@ -205,12 +201,12 @@ async fn c09_relative_locations_are_resolved_against_the_current_url() {
     let Some(b) = httpbin() else { return };
     let s = Session::new();
     for path in ["relative-redirect/2", "absolute-redirect/2"] {
-        let r = s.get(&format!("{b}/{path}")).send().await.unwrap();
+        let r = s.get(format!("{b}/{path}")).send().await.unwrap();
         assert_eq!(r.url().as_str(), format!("{b}/get"), "{path}");
     }
     // Scheme-relative: the current scheme, another host.
     let target = as_localhost(&b).replace("http:", "") + "/get";
-    let r = s.get(&redirect_to(&b, &target, 302)).send().await.unwrap();
+    let r = s.get(redirect_to(&b, &target, 302)).send().await.unwrap();
     assert_eq!(r.url().as_str(), format!("{}/get", as_localhost(&b)));
 }
 
@@ -219,13 +215,13 @@ async fn c10_the_fragment_is_kept_unless_the_location_has_one() {
     let Some(b) = httpbin() else { return };
     let s = Session::new();
     let r = s
-        .get(&format!("{b}/redirect-to?url=get#frag"))
+        .get(format!("{b}/redirect-to?url=get#frag"))
         .send()
         .await
         .unwrap();
     assert_eq!(r.url().as_str(), format!("{b}/get#frag"));
     let r = s
-        .get(&format!("{b}/redirect-to?url=get%23new#frag"))
+        .get(format!("{b}/redirect-to?url=get%23new#frag"))
         .send()
         .await
         .unwrap();
@@ -242,7 +238,7 @@ async fn c11_authorization_is_removed_when_the_origin_changes() {
         .auth(Auth::basic("u", "p"))
         .build()
         .unwrap();
-    let r = s.get(&format!("{b}/redirect/1")).send().await.unwrap();
+    let r = s.get(format!("{b}/redirect/1")).send().await.unwrap();
     assert_eq!(json(r).await["headers"]["Authorization"], "Basic dTpw");
 
     let by_hand = Session::new();
@@ -275,7 +271,7 @@ async fn c12_cookie_headers_are_rebuilt_on_every_hop() {
     let url = Url::parse(&b).unwrap();
     s.jar().insert(&url, "a=1", SystemTime::now()).unwrap();
     let r = s
-        .get(&redirect_to(&b, &format!("{local}/cookies/set?l=2"), 302))
+        .get(redirect_to(&b, &format!("{local}/cookies/set?l=2"), 302))
         .send()
         .await
         .unwrap();
@@ -294,7 +290,7 @@ async fn c13_proxy_authorization_is_never_sent() {
             .insert("proxy-authorization", "Basic eDp4".parse().unwrap());
     });
     for path in ["/headers", "/redirect-to?url=/headers"] {
-        let r = s.get(&format!("{b}{path}")).send().await.unwrap();
+        let r = s.get(format!("{b}{path}")).send().await.unwrap();
         let headers = &json(r).await["headers"];
         assert!(headers.get("Proxy-Authorization").is_none(), "{headers}");
     }
@@ -308,7 +304,7 @@ async fn c14_redirects_off_returns_the_3xx_and_head_does_not_follow() {
     let s = Session::new();
     let url = format!("{b}/redirect/1");
     for r in [
-        s.get(&url).redirects(0).send().await.unwrap(),
+        s.get(&url).allow_redirects(false).send().await.unwrap(),
         s.head(&url).send().await.unwrap(),
     ] {
         assert_eq!(r.status(), 302);
@@ -323,7 +319,7 @@ async fn c14_redirects_off_returns_the_3xx_and_head_does_not_follow() {
 async fn c15_intermediate_bodies_are_read_and_their_connection_reused() {
     let Some(b) = httpbin() else { return };
     let s = Session::new();
-    let mut r = s.get(&format!("{b}/redirect/3")).send().await.unwrap();
+    let mut r = s.get(format!("{b}/redirect/3")).send().await.unwrap();
     assert_eq!(r.history().len(), 3);
     // The bodies of the hops were read along the way and are still there: /redirect/3 answers
     // with Flask's HTML page, the /relative-redirect hops after it with an empty body.
@@ -335,7 +331,7 @@ async fn c15_intermediate_bodies_are_read_and_their_connection_reused() {
         assert_eq!(hop.text().await.unwrap(), "");
     }
     json(r).await;
-    let stats = s.pool().stats();
+    let stats = s.stats();
     assert_eq!((stats.opened, stats.reused), (1, 3), "{stats:?}");
 }
 

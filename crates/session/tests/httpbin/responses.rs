@@ -11,7 +11,7 @@ use crate::harness::{enc, httpbin, json};
 async fn f01_the_encoding_comes_from_the_content_type() {
     let Some(b) = httpbin() else { return };
     let s = Session::new();
-    let r = s.get(&format!("{b}/encoding/utf8")).send().await.unwrap();
+    let r = s.get(format!("{b}/encoding/utf8")).send().await.unwrap();
     assert_eq!(r.encoding(), "UTF-8");
     assert!(r.text().await.unwrap().contains("∮ E⋅da = Q"));
 
@@ -23,7 +23,7 @@ async fn f01_the_encoding_comes_from_the_content_type() {
         let r = s.get(&url).send().await.unwrap();
         assert_eq!(r.encoding(), expected, "{url}");
     }
-    let empty = s.get(&format!("{b}/status/204")).send().await.unwrap();
+    let empty = s.get(format!("{b}/status/204")).send().await.unwrap();
     assert_eq!(empty.text().await.unwrap(), "");
 }
 
@@ -31,7 +31,7 @@ async fn f01_the_encoding_comes_from_the_content_type() {
 async fn f02_json_parses_and_anything_else_is_a_decode_error() {
     let Some(b) = httpbin() else { return };
     let s = Session::new();
-    let r = s.get(&format!("{b}/json")).send().await.unwrap();
+    let r = s.get(format!("{b}/json")).send().await.unwrap();
     assert!(json(r).await["slideshow"].is_object());
     let url = format!("{b}/html");
     let r = s.get(&url).send().await.unwrap();
@@ -51,7 +51,7 @@ async fn f03_compressed_bodies_are_decoded() {
         cases.push(("brotli", "brotli"));
     }
     for (path, flag) in cases {
-        let r = s.get(&format!("{b}/{path}")).send().await.unwrap();
+        let r = s.get(format!("{b}/{path}")).send().await.unwrap();
         assert!(r.header("content-encoding").is_some(), "{path}");
         let body = json(r).await;
         assert_eq!(body[flag], true, "{path}: {body}");
@@ -70,7 +70,7 @@ async fn f03_compressed_bodies_are_decoded() {
 async fn f04_framing_chunked_and_bodiless_responses() {
     let Some(b) = httpbin() else { return };
     let s = Session::new();
-    let r = s.get(&format!("{b}/stream/5")).send().await.unwrap();
+    let r = s.get(format!("{b}/stream/5")).send().await.unwrap();
     assert!(r.header("content-length").is_none());
     let text = r.text().await.unwrap();
     assert_eq!(text.lines().count(), 5, "{text}");
@@ -78,13 +78,13 @@ async fn f04_framing_chunked_and_bodiless_responses() {
         serde_json::from_str::<serde_json::Value>(line).unwrap();
     }
 
-    let r = s.head(&format!("{b}/bytes/100")).send().await.unwrap();
+    let r = s.head(format!("{b}/bytes/100")).send().await.unwrap();
     assert_eq!(r.header("content-length").as_deref(), Some("100"));
     assert!(r.bytes().await.unwrap().is_empty());
-    let r = s.get(&format!("{b}/status/204")).send().await.unwrap();
+    let r = s.get(format!("{b}/status/204")).send().await.unwrap();
     assert!(r.bytes().await.unwrap().is_empty());
     // All of that on one connection: each body was framed exactly.
-    assert_eq!(s.pool().stats().opened, 1);
+    assert_eq!(s.stats().opened, 1);
 }
 
 /// The body streams: `chunk()` hands out pieces as they arrive, then `None` for good. (There
@@ -93,7 +93,7 @@ async fn f04_framing_chunked_and_bodiless_responses() {
 async fn f05_streaming_the_body() {
     let Some(b) = httpbin() else { return };
     let s = Session::new();
-    let mut r = s.get(&format!("{b}/stream/3")).send().await.unwrap();
+    let mut r = s.get(format!("{b}/stream/3")).send().await.unwrap();
     let mut all = Vec::new();
     while let Some(piece) = r.chunk().await.unwrap() {
         all.extend_from_slice(&piece);
@@ -102,7 +102,7 @@ async fn f05_streaming_the_body() {
     assert_eq!(String::from_utf8(all).unwrap().lines().count(), 3);
 
     let mut r = s
-        .get(&format!("{b}/drip?numbytes=3&duration=1.5&delay=0"))
+        .get(format!("{b}/drip?numbytes=3&duration=1.5&delay=0"))
         .send()
         .await
         .unwrap();
@@ -160,7 +160,7 @@ async fn f07_status_helpers() {
         .to_string(),
         format!("404 Client Error: Not Found for url: {b}/status/404")
     );
-    let r = s.get(&format!("{b}/status/200")).send().await.unwrap();
+    let r = s.get(format!("{b}/status/200")).send().await.unwrap();
     assert!(!r.is_error());
     assert_eq!(r.error_for_status().unwrap().status(), 200);
 }
@@ -174,10 +174,10 @@ async fn f08_the_body_read_frees_the_connection_and_link_headers_are_readable() 
     let url = format!("{b}/response-headers?Link={}", enc("<u>; rel=\"next\""));
     let r = s.get(&url).send().await.unwrap();
     assert_eq!(r.header("link").as_deref(), Some("<u>; rel=\"next\""));
-    assert_eq!(s.pool().stats().idle, 0);
+    assert_eq!(s.stats().idle, 0);
     r.bytes().await.unwrap();
-    assert_eq!(s.pool().stats().idle, 1);
-    let r = s.get(&format!("{b}/links/2/0")).send().await.unwrap();
+    assert_eq!(s.stats().idle, 1);
+    let r = s.get(format!("{b}/links/2/0")).send().await.unwrap();
     assert!(r.reused());
     assert!(r.header("link").is_none());
 }

@@ -98,7 +98,7 @@ async fn ses_05_look_alike_redirect_targets() {
             .resolve("evil.test", port, relay.addr)
             .build()
             .unwrap();
-        let r = s.get(&redirect_to(&b, target, 302)).send().await.unwrap();
+        let r = s.get(redirect_to(&b, target, 302)).send().await.unwrap();
         assert_eq!(r.url().host_str(), Some(*host), "{target}");
         assert_eq!(r.url().username(), "", "{target}");
         assert_eq!(relay.accepted(), i + 1, "{target} went elsewhere");
@@ -110,7 +110,7 @@ async fn ses_05_look_alike_redirect_targets() {
         format!("http://[fe80::1%25eth0]:{port}/"),
     ] {
         let err = Session::new()
-            .get(&redirect_to(&b, &bad, 302))
+            .get(redirect_to(&b, &bad, 302))
             .send()
             .await
             .unwrap_err();
@@ -137,7 +137,7 @@ async fn ses_06_method_and_body_rewrites() {
     ];
     for (method, code, expected) in matrix {
         let r = s
-            .request(method, &redirect_to(&b, "/anything", code))
+            .request(method, redirect_to(&b, "/anything", code))
             .body("payload")
             .header("content-type", "text/plain")
             .send()
@@ -157,8 +157,8 @@ async fn ses_06_method_and_body_rewrites() {
     }
     // HEAD stays HEAD on 303: no body, though a GET of the target would have one.
     let r = s
-        .head(&redirect_to(&b, "/anything", 303))
-        .redirects(1)
+        .head(redirect_to(&b, "/anything", 303))
+        .allow_redirects(true)
         .send()
         .await
         .unwrap();
@@ -174,7 +174,7 @@ async fn ses_07_a_redirect_loop_hits_the_limit() {
     let url = format!("{b}/redirect-to?url=");
     for (session, limit) in [
         (Session::new(), 30),
-        (Session::builder().redirects(3).build().unwrap(), 3),
+        (Session::builder().max_redirects(3).build().unwrap(), 3),
     ] {
         let (count, hook) = counting_hook();
         let err = session.get(&url).hook(hook).send().await.unwrap_err();
@@ -198,7 +198,7 @@ async fn ses_08_only_http_and_https_redirects_are_followed() {
     ] {
         let (count, hook) = counting_hook();
         let err = s
-            .get(&redirect_to(&b, target, 302))
+            .get(redirect_to(&b, target, 302))
             .hook(hook)
             .send()
             .await
@@ -230,14 +230,14 @@ async fn ses_09_location_values_resolve_as_expected() {
     ];
     for (location, expected) in table {
         let r = s
-            .get(&redirect_to(&b, &location, 302))
+            .get(redirect_to(&b, &location, 302))
             .send()
             .await
             .unwrap();
         assert_eq!(r.url().as_str(), expected, "Location {location:?}");
         assert_eq!(r.status(), 200, "Location {location:?}");
     }
-    let r = s.get(&format!("{b}/status/308")).send().await.unwrap();
+    let r = s.get(format!("{b}/status/308")).send().await.unwrap();
     assert_eq!((r.status().as_u16(), r.history().len()), (308, 0));
 }
 
@@ -247,8 +247,11 @@ async fn ses_09_location_values_resolve_as_expected() {
 async fn ses_10_redirects_off_is_honoured_at_every_level() {
     let Some(b) = httpbin() else { return };
     let url = format!("{b}/redirect/1");
-    let off = Session::builder().redirects(0).build().unwrap();
-    for request in [off.get(&url), Session::new().get(&url).redirects(0)] {
+    let off = Session::builder().allow_redirects(false).build().unwrap();
+    for request in [
+        off.get(&url),
+        Session::new().get(&url).allow_redirects(false),
+    ] {
         let (count, hook) = counting_hook();
         let r = request.hook(hook).send().await.unwrap();
         assert_eq!(r.status(), 302);
@@ -267,7 +270,7 @@ async fn ses_11_url_credentials_stay_with_the_original_origin() {
     let s = Session::new();
 
     let r = s
-        .get(&redirect_to(&with_creds, "/basic-auth/u/p", 302))
+        .get(redirect_to(&with_creds, "/basic-auth/u/p", 302))
         .send()
         .await
         .unwrap();
@@ -283,7 +286,7 @@ async fn ses_11_url_credentials_stay_with_the_original_origin() {
 
     let in_target = local.replace("http://", "http://x:y@") + "/headers";
     let r = s
-        .get(&redirect_to(&b, &in_target, 302))
+        .get(redirect_to(&b, &in_target, 302))
         .send()
         .await
         .unwrap();
@@ -302,7 +305,7 @@ async fn ses_14_cleared_settings_are_not_sent_again() {
         .header("x-secret", "1")
         .build()
         .unwrap();
-    let r = s.get(&format!("{b}/headers")).send().await.unwrap();
+    let r = s.get(format!("{b}/headers")).send().await.unwrap();
     let headers = &json(r).await["headers"];
     assert!(headers.get("Authorization").is_some() && headers.get("X-Secret").is_some());
 
@@ -310,7 +313,7 @@ async fn ses_14_cleared_settings_are_not_sent_again() {
         d.auth = None;
         d.headers.remove("x-secret");
     });
-    let r = s.get(&format!("{b}/headers")).send().await.unwrap();
+    let r = s.get(format!("{b}/headers")).send().await.unwrap();
     assert!(r.reused(), "the same pooled connection");
     let headers = &json(r).await["headers"];
     assert!(headers.get("Authorization").is_none(), "{headers}");
@@ -338,9 +341,9 @@ async fn jar_11_redirect_cookies_are_scoped_to_the_sender() {
     let sid = s.jar().get("localhost", "/", "sid").unwrap();
     assert!(sid.host_only());
 
-    let r = s.get(&format!("{b}/cookies")).send().await.unwrap();
+    let r = s.get(format!("{b}/cookies")).send().await.unwrap();
     assert_eq!(json(r).await["cookies"], json!({"mine": "1"}));
-    let r = s.get(&format!("{local}/cookies")).send().await.unwrap();
+    let r = s.get(format!("{local}/cookies")).send().await.unwrap();
     assert_eq!(json(r).await["cookies"], json!({"sid": "x"}));
 }
 

@@ -8,11 +8,11 @@ use crate::harness::{httpbin, json};
 async fn seed_1_cookies_persist_across_requests() {
     let Some(b) = httpbin() else { return };
     let s = Session::new();
-    s.get(&format!("{b}/cookies/set/sessioncookie/123456789"))
+    s.get(format!("{b}/cookies/set/sessioncookie/123456789"))
         .send()
         .await
         .unwrap();
-    let r = s.get(&format!("{b}/cookies")).send().await.unwrap();
+    let r = s.get(format!("{b}/cookies")).send().await.unwrap();
     let body: serde_json::Value = json(r).await;
     assert_eq!(
         body,
@@ -30,7 +30,7 @@ async fn seed_2_session_defaults_merge_with_request_values() {
     });
     // both 'x-test' and 'x-test2' are sent
     let r = s
-        .get(&format!("{b}/headers"))
+        .get(format!("{b}/headers"))
         .header("x-test2", "true")
         .send()
         .await
@@ -46,7 +46,7 @@ async fn seed_3_request_values_are_not_persisted() {
     let Some(b) = httpbin() else { return };
     let s = Session::new();
     let r = s
-        .get(&format!("{b}/cookies"))
+        .get(format!("{b}/cookies"))
         .cookie("from-my", "browser")
         .send()
         .await
@@ -55,7 +55,7 @@ async fn seed_3_request_values_are_not_persisted() {
         r.text().await.unwrap(),
         "{\n  \"cookies\": {\n    \"from-my\": \"browser\"\n  }\n}\n"
     );
-    let r = s.get(&format!("{b}/cookies")).send().await.unwrap();
+    let r = s.get(format!("{b}/cookies")).send().await.unwrap();
     assert_eq!(json(r).await, serde_json::json!({"cookies": {}}));
 }
 
@@ -64,14 +64,14 @@ async fn seed_4_a_session_as_a_scope_closes_its_connections() {
     let Some(b) = httpbin() else { return };
     let stats = {
         let s = Session::new();
-        s.get(&format!("{b}/cookies/set/sessioncookie/123456789"))
+        s.get(format!("{b}/cookies/set/sessioncookie/123456789"))
             .send()
             .await
             .unwrap()
             .bytes()
             .await
             .unwrap();
-        let pool = s.pool().clone();
+        let pool = s.clone();
         assert_eq!(pool.stats().idle, 1);
         drop(s); // the end of the `with` block
         pool
@@ -79,7 +79,7 @@ async fn seed_4_a_session_as_a_scope_closes_its_connections() {
     // The session is gone; its pool (held here only to look) is closed with it.
     let s2 = Session::new();
     s2.close().await;
-    let err = s2.get(&format!("{b}/get")).send().await.unwrap_err();
+    let err = s2.get(format!("{b}/get")).send().await.unwrap_err();
     assert!(matches!(err, tarry_session::Error::Closed), "{err}");
     drop(stats);
 }
@@ -93,7 +93,7 @@ async fn seed_5_a_request_can_remove_a_session_value() {
         d.query.push(("k".into(), "v".into()));
     });
     let r = s
-        .get(&format!("{b}/get"))
+        .get(format!("{b}/get"))
         .remove_header("X-Test")
         .remove_query("k")
         .send()
