@@ -116,6 +116,22 @@ step "cargo fmt --check"
 cargo fmt --all --check
 (cd fuzz && cargo fmt --check)
 
+step "rust-version: no locked dependency asks for a newer Rust than the workspace's"
+cargo metadata --format-version 1 --locked | python3 -c '
+import json, sys
+meta = json.load(sys.stdin)
+def version(text):
+    parts = [int(p) for p in text.split(".")]
+    return tuple(parts + [0] * (3 - len(parts)))
+ours = {p["rust_version"] for p in meta["packages"] if p["source"] is None}
+assert len(ours) == 1, f"workspace crates disagree on rust-version: {ours}"
+floor = version(ours.pop())
+newer = [" ".join((p["name"], p["version"], "needs", p["rust_version"])) for p in meta["packages"]
+         if p.get("rust_version") and version(p["rust_version"]) > floor]
+print("rust-version", ".".join(map(str, floor)) + ":", "every dependency fits" if not newer else newer)
+sys.exit(1 if newer else 0)
+'
+
 step "cargo clippy --all-targets -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
@@ -217,6 +233,11 @@ TARRY_LOAD_REQUESTS=200000 cargo test --release --locked -p tarry-tests --test l
 step "tarry-jar without default features (no embedded suffix list, no JSON)"
 cargo clippy -p tarry-jar --no-default-features --all-targets --locked -- -D warnings
 cargo test -p tarry-jar --no-default-features --locked 2>&1 | tee -a "$log"
+
+step "tarry-jar and tarry-session with the cookie feature (the cookie crate's cookies in and out)"
+cargo clippy -p tarry-jar -p tarry-session --features tarry-jar/cookie,tarry-session/cookie --all-targets --locked -- -D warnings
+cargo test -p tarry-jar --all-features --locked 2>&1 | tee -a "$log"
+cargo test -p tarry-session --features cookie --locked --test api 2>&1 | tee -a "$log"
 
 step "tarry-session without default features (no TLS, no brotli)"
 cargo clippy -p tarry-session --no-default-features --all-targets --locked -- -D warnings

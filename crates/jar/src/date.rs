@@ -25,29 +25,29 @@ pub fn parse_cookie_date(input: &str) -> Option<i64> {
             continue;
         }
         // 2. Each token is tried against the productions in this order, each at most once.
-        if time.is_none() {
-            if let Some(t) = parse_time(token) {
-                time = Some(t);
-                continue;
-            }
+        if time.is_none()
+            && let Some(t) = parse_time(token)
+        {
+            time = Some(t);
+            continue;
         }
-        if day.is_none() {
-            if let Some(d) = digits_then_anything(token, 1, 2) {
-                day = Some(d);
-                continue;
-            }
+        if day.is_none()
+            && let Some(d) = digits_then_anything(token, 1, 2)
+        {
+            day = Some(d);
+            continue;
         }
-        if month.is_none() {
-            if let Some(m) = parse_month(token) {
-                month = Some(m);
-                continue;
-            }
+        if month.is_none()
+            && let Some(m) = parse_month(token)
+        {
+            month = Some(m);
+            continue;
         }
-        if year.is_none() {
-            if let Some(y) = digits_then_anything(token, 2, 4) {
-                year = Some(y);
-                continue;
-            }
+        if year.is_none()
+            && let Some(y) = digits_then_anything(token, 2, 4)
+        {
+            year = Some(y);
+            continue;
         }
     }
 
@@ -126,7 +126,9 @@ fn parse_month(token: &[u8]) -> Option<u32> {
 fn days_in_month(year: u32, month: u32) -> u32 {
     match month {
         4 | 6 | 9 | 11 => 30,
-        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => {
+            29
+        }
         2 => 28,
         _ => 31,
     }

@@ -299,18 +299,18 @@ impl Store {
             self.domains.remove(key);
         }
         self.count -= 1;
-        if removed.secure {
-            if let Some(domains) = self.secure_names.get_mut(&removed.name) {
-                let key = reversed(&removed.domain);
-                if let Some(n) = domains.get_mut(&key) {
-                    *n -= 1;
-                    if *n == 0 {
-                        domains.remove(&key);
-                    }
+        if removed.secure
+            && let Some(domains) = self.secure_names.get_mut(&removed.name)
+        {
+            let key = reversed(&removed.domain);
+            if let Some(n) = domains.get_mut(&key) {
+                *n -= 1;
+                if *n == 0 {
+                    domains.remove(&key);
                 }
-                if domains.is_empty() {
-                    self.secure_names.remove(&removed.name);
-                }
+            }
+            if domains.is_empty() {
+                self.secure_names.remove(&removed.name);
             }
         }
         Some(removed)

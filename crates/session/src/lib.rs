@@ -239,6 +239,16 @@
 //! # }
 //! ```
 //!
+//! ## Cargo features
+//!
+//! | feature | default | what it adds |
+//! |---|---|---|
+//! | `tls` | on | `https://` URLs, through rustls (ring) and the webpki roots; [`TlsSettings`] |
+//! | `brotli` | on | `Content-Encoding: br`, advertised in `Accept-Encoding` |
+//! | `cookie` | off | the `cookie` crate's cookies into the jar (`Jar::add_for`) and out of it |
+//!
+//! The oldest Rust that builds it is 1.88.
+//!
 //! ## Where tarry differs from reqwest, and why
 //!
 //! - **Defaults live on the session and can change.** reqwest's `Client` is immutable once

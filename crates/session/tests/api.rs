@@ -624,3 +624,23 @@ async fn stats_count_connections_per_session_and_per_origin() {
     assert_eq!(host.opened, 1);
     assert!(s.host_stats("not a url").is_err());
 }
+
+/// With the `cookie` feature, a `cookie::Cookie` goes into the jar as if the URL had set it,
+/// and the jar's cookies come out as `cookie::Cookie`s.
+#[cfg(feature = "cookie")]
+#[tokio::test]
+async fn cookies_of_the_cookie_crate_go_in_and_come_out() {
+    let server = echo();
+    let s = Session::new();
+    let url = Url::parse(&server.url("/app/page")).unwrap();
+    let theirs = cookie::Cookie::build(("lang", "en")).path("/").build();
+    s.jar().add_for(&url, &theirs).unwrap();
+    get_ok(&s, &server.url("/")).await;
+    assert_eq!(sent(&server, "cookie"), ["lang=en"]);
+    let ours = s.jar().get("127.0.0.1", "/", "lang").unwrap();
+    let back = cookie::Cookie::from(&ours);
+    assert_eq!(
+        (back.name(), back.value(), back.path()),
+        ("lang", "en", Some("/"))
+    );
+}

@@ -315,3 +315,30 @@ async fn b17_localhost_and_ip_hosts_follow_rfc_6265() {
     assert_eq!(cookies_seen(&s, &local).await, json!({"d": "1", "h": "1"}));
     assert_eq!(cookies_seen(&s, &b).await, json!({}));
 }
+
+/// A cookie added by hand whose value holds `;`, `,` and spaces reaches a real server as
+/// that value, not as several cookies: Werkzeug unquotes what the jar quoted. The same goes
+/// for a cookie given for one request.
+#[tokio::test]
+async fn b18_a_cookie_by_hand_with_separators_round_trips_through_the_server() {
+    let Some(b) = httpbin() else { return };
+    let s = Session::new();
+    let value = "a;b, c; Path=/admin";
+    s.jar()
+        .add(tarry_session::NewCookie::new("pref", value).host("127.0.0.1"))
+        .unwrap();
+    assert_eq!(cookies_seen(&s, &b).await, json!({ "pref": value }));
+    assert_eq!(jar_value(&s, "127.0.0.1", "pref").as_deref(), Some(value));
+
+    let r = s
+        .get(format!("{b}/cookies"))
+        .cookie("once", "x;y=z")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        json(r).await["cookies"],
+        json!({ "pref": value, "once": "x;y=z" })
+    );
+    assert_eq!(s.jar().cookies().len(), 1);
+}

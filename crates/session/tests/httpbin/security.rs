@@ -229,11 +229,7 @@ async fn ses_09_location_values_resolve_as_expected() {
         ("get#f".to_owned(), format!("{b}/get#f")),
     ];
     for (location, expected) in table {
-        let r = s
-            .get(redirect_to(&b, &location, 302))
-            .send()
-            .await
-            .unwrap();
+        let r = s.get(redirect_to(&b, &location, 302)).send().await.unwrap();
         assert_eq!(r.url().as_str(), expected, "Location {location:?}");
         assert_eq!(r.status(), 200, "Location {location:?}");
     }
