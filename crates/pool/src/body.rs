@@ -2,7 +2,6 @@
 //! gives it back to the pool only when `tarry-wire` says the exchange ended cleanly.
 
 use std::fmt;
-use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
@@ -10,11 +9,12 @@ use tarry_wire::ResponseHead;
 use tarry_wire::client::Call;
 use tarry_wire::client::state::RecvBody;
 
+use crate::Error;
 use crate::connection::Connection;
 use crate::error::Phase;
+use crate::key::PoolKey;
+use crate::lifecycle::CheckIn;
 use crate::metrics::Close;
-use crate::pool::Inner;
-use crate::{Error, PoolKey};
 
 /// A response whose head has arrived. Read the body with [`chunk`](Self::chunk) or
 /// [`bytes`](Self::bytes). Dropping it before the end never returns a connection with unread
@@ -144,7 +144,7 @@ pub(crate) enum BodyState {
 pub(crate) struct Body {
     state: BodyState,
     key: PoolKey,
-    pool: Arc<Inner>,
+    back: CheckIn,
     read_timeout: Duration,
     /// The exchange's total deadline, if one was set.
     deadline: Option<tokio::time::Instant>,
@@ -159,7 +159,7 @@ impl Body {
     pub(crate) fn new(
         state: BodyState,
         key: PoolKey,
-        pool: Arc<Inner>,
+        back: CheckIn,
         read_timeout: Duration,
         deadline: Option<tokio::time::Instant>,
         expected: u64,
@@ -167,7 +167,7 @@ impl Body {
         Body {
             state,
             key,
-            pool,
+            back,
             read_timeout,
             deadline,
             expected,
@@ -197,7 +197,7 @@ impl Body {
                     // The connection drops with the state: closed, never pooled.
                     let state = std::mem::replace(&mut self.state, BodyState::Done);
                     if let BodyState::Reading { conn, .. } = state {
-                        self.pool.count_close(&conn, Close::Error);
+                        self.back.close(&conn, Close::Error);
                     }
                     return Err(e);
                 }
@@ -210,25 +210,9 @@ impl Body {
         if let BodyState::Reading { call, conn, buf } =
             std::mem::replace(&mut self.state, BodyState::Done)
         {
-            give_back(&self.pool, self.key.clone(), call, conn, buf);
+            self.back
+                .finish(self.key.clone(), conn, buf, call.proceed());
         }
-    }
-}
-
-/// Returns the connection of a finished body to the pool, if wire says it may be reused.
-fn give_back(
-    pool: &Inner,
-    key: PoolKey,
-    call: Call<RecvBody>,
-    mut conn: Connection,
-    buf: BytesMut,
-) {
-    let cleanup = call.proceed();
-    if cleanup.close_reason(buf.len()).is_none() {
-        conn.buffers.keep_read(buf, pool.config.idle_buffer_limit);
-        pool.checkin(key, conn, cleanup.keep_alive());
-    } else {
-        pool.count_close(&conn, Close::NotReusable);
     }
 }
 
@@ -260,16 +244,17 @@ impl Drop for Body {
             return;
         };
         if skip_buffered(&mut call, &mut buf) {
-            give_back(&self.pool, self.key.clone(), call, conn, buf);
+            self.back
+                .finish(self.key.clone(), conn, buf, call.proceed());
             return;
         }
-        let (limit, timeout) = self.pool.drain_settings();
+        let (limit, timeout) = self.back.drain_settings();
         let runtime = tokio::runtime::Handle::try_current();
-        let (Ok(runtime), true) = (runtime, limit > 0 && !self.pool.is_closed()) else {
-            self.pool.count_close(&conn, Close::NotReusable);
+        let (Ok(runtime), true) = (runtime, limit > 0 && !self.back.is_closed()) else {
+            self.back.close(&conn, Close::NotReusable);
             return;
         };
-        let (pool, key) = (Arc::clone(&self.pool), self.key.clone());
+        let (back, key) = (self.back.clone(), self.key.clone());
         runtime.spawn(async move {
             let drained = tokio::time::timeout(timeout, async {
                 let mut read = 0usize;
@@ -291,9 +276,9 @@ impl Drop for Body {
             })
             .await;
             if drained == Ok(true) {
-                give_back(&pool, key, call, conn, buf);
+                back.finish(key, conn, buf, call.proceed());
             } else {
-                pool.count_close(&conn, Close::NotReusable);
+                back.close(&conn, Close::NotReusable);
             }
         });
     }

@@ -7,8 +7,9 @@ use std::time::Duration;
 use tokio::net::TcpStream;
 use tokio::task::JoinSet;
 
+use crate::Error;
 use crate::error::Phase;
-use crate::{Error, PoolKey};
+use crate::key::PoolKey;
 
 /// The addresses of the key's host, from DNS.
 pub(crate) async fn resolve(key: &PoolKey) -> Result<Vec<SocketAddr>, Error> {

@@ -4,13 +4,18 @@
 use std::future::Future;
 use std::io;
 use std::pin::Pin;
-use std::task::{Context, Poll};
+use std::task::Poll;
 
 use bytes::BytesMut;
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
-use tokio::net::TcpStream;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use crate::Poolable;
+use crate::idle::Poolable;
+pub(crate) use crate::secure::Io;
+
+/// The per-host cap's types, for connections.
+pub(crate) type Slot = crate::slots::Slot<Connection>;
+pub(crate) type Slots = crate::slots::Slots<Connection>;
+pub(crate) type Handoff = crate::slots::Handoff<Connection>;
 
 /// An open connection, and its place in its host's connection count.
 ///
@@ -24,7 +29,7 @@ pub(crate) struct Connection(Box<Open>);
 #[derive(Debug)]
 pub(crate) struct Open {
     pub(crate) io: Io,
-    pub(crate) _slot: crate::slots::Slot,
+    pub(crate) _slot: Slot,
     /// How long opening it took; taken by the first exchange, so reused ones report none.
     // Boxed: only a new connection's first exchange has one, and a connection moves with
     // every response.
@@ -129,14 +134,6 @@ pub(crate) struct Setup {
     pub(crate) tls: Option<std::time::Duration>,
 }
 
-/// The byte stream of a connection.
-#[derive(Debug)]
-pub(crate) enum Io {
-    Plain(TcpStream),
-    #[cfg(feature = "tls")]
-    Tls(Box<tokio_rustls::client::TlsStream<TcpStream>>),
-}
-
 impl std::ops::Deref for Connection {
     type Target = Open;
 
@@ -157,7 +154,7 @@ impl Connection {
     }
 
     /// Closes the connection and keeps its place under the host's cap.
-    pub(crate) fn into_slot(self) -> crate::slots::Slot {
+    pub(crate) fn into_slot(self) -> Slot {
         self.0._slot
     }
 
@@ -175,60 +172,6 @@ impl Connection {
 impl Io {
     pub(crate) async fn read_buf(&mut self, buf: &mut BytesMut) -> io::Result<usize> {
         AsyncReadExt::read_buf(self, buf).await
-    }
-
-    fn tcp(&self) -> &TcpStream {
-        match self {
-            Io::Plain(s) => s,
-            #[cfg(feature = "tls")]
-            Io::Tls(s) => s.get_ref().0,
-        }
-    }
-}
-
-// Both directions of one connection are polled from one task (the request body goes out
-// while the socket is watched for an early response), so `Io` is a plain stream itself.
-impl AsyncRead for Io {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        match self.get_mut() {
-            Io::Plain(s) => Pin::new(s).poll_read(cx, buf),
-            #[cfg(feature = "tls")]
-            Io::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
-        }
-    }
-}
-
-impl AsyncWrite for Io {
-    fn poll_write(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        data: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        match self.get_mut() {
-            Io::Plain(s) => Pin::new(s).poll_write(cx, data),
-            #[cfg(feature = "tls")]
-            Io::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, data),
-        }
-    }
-
-    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        match self.get_mut() {
-            Io::Plain(s) => Pin::new(s).poll_flush(cx),
-            #[cfg(feature = "tls")]
-            Io::Tls(s) => Pin::new(s.as_mut()).poll_flush(cx),
-        }
-    }
-
-    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        match self.get_mut() {
-            Io::Plain(s) => Pin::new(s).poll_shutdown(cx),
-            #[cfg(feature = "tls")]
-            Io::Tls(s) => Pin::new(s.as_mut()).poll_shutdown(cx),
-        }
     }
 }
 

@@ -26,19 +26,9 @@ pub(crate) fn capped(d: Duration) -> Duration {
 /// minus a margin: `margin`, or half the server's timeout when that is less, so that a short
 /// hint (`timeout=1`, common on busy servers) still leaves half its time for reuse rather than
 /// none. `Keep-Alive: timeout=0` or `max=0` (no requests left on this connection) means the
-/// connection is not worth keeping.
-///
-/// ```
-/// use std::time::{Duration, Instant};
-/// use tarry_pool::idle_deadline;
-/// use tarry_wire::KeepAlive;
-///
-/// let now = Instant::now();
-/// let hint = KeepAlive { timeout: Some(Duration::from_secs(5)), max: Some(99) };
-/// let at = idle_deadline(now, Duration::from_secs(30), Some(hint), Duration::from_secs(1));
-/// assert_eq!(at, Some(now + Duration::from_secs(4)));
-/// ```
-pub fn idle_deadline(
+/// connection is not worth keeping. With the defaults (30 s, a 1 s margin), a server that
+/// says `timeout=5` has its connection reused for 4 s.
+pub(crate) fn idle_deadline(
     now: Instant,
     configured: Duration,
     hint: Option<KeepAlive>,

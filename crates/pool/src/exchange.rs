@@ -10,7 +10,6 @@
 use std::future::poll_fn;
 use std::io;
 use std::pin::Pin;
-use std::sync::Arc;
 use std::task::Poll;
 use std::time::Duration;
 
@@ -25,42 +24,20 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::time::{Instant, timeout_at};
 
 use crate::body::{Body, BodyState};
+use crate::connection::Slot;
 use crate::connection::{Clock, Connection, Io};
 use crate::error::Phase;
-use crate::metrics::{Close, CloseGuard};
-use crate::pool::Inner;
-use crate::slots::Slot;
-use crate::{Error, PoolKey, Response};
+use crate::key::PoolKey;
+use crate::lifecycle::CheckIn;
+use crate::metrics::CloseGuard;
+use crate::options::Timeouts;
+use crate::{Error, Response};
 
 /// Bodies up to this size go out with the head in one write; larger ones in pieces this big.
 const PIECE: usize = 64 * 1024;
 
 /// Room for a request head in the first write's buffer; a larger head grows it.
 const HEAD_ROOM: usize = 1024;
-
-/// The clocks of one exchange, settled from the pool's settings and the request's options.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Timeouts {
-    pub(crate) connect: Duration,
-    /// A deadline for the whole head, if one was asked for; the read gap bounds it anyway.
-    pub(crate) head: Option<Duration>,
-    /// The longest silence, head and body alike.
-    pub(crate) read: Duration,
-    pub(crate) total: Option<Duration>,
-    pub(crate) expect: Duration,
-    /// The caller's deadline for everything, connecting included.
-    pub(crate) deadline: Option<Instant>,
-}
-
-impl Timeouts {
-    /// `wait`, cut short by the caller's deadline: what a step that starts now may take.
-    pub(crate) fn within_deadline(&self, wait: Duration) -> Duration {
-        match self.deadline {
-            Some(deadline) => wait.min(deadline.saturating_duration_since(Instant::now())),
-            None => wait,
-        }
-    }
-}
 
 /// Why an attempt failed, and what the server may have seen of the request.
 pub(crate) struct Failure {
@@ -83,86 +60,72 @@ fn wire(phase: Phase) -> impl Fn(tarry_wire::Error) -> Failure {
     move |e| fail(Error::Protocol(phase, e), false)
 }
 
-impl Inner {
-    /// Sends `request` on `conn` and reads the response head; the body is left to stream.
-    ///
-    /// On failure the connection is gone, but its place under the host's cap comes back with
-    /// the error: a retry opens its fresh connection there instead of queueing again (or,
-    /// worse, taking another idle connection that may be just as stale).
-    pub(crate) async fn attempt(
-        self: &Arc<Self>,
-        mut conn: Connection,
-        request: RequestParts<'_>,
-        body: &Bytes,
-        key: PoolKey,
-        t: Timeouts,
-    ) -> Result<Response, (Failure, Slot)> {
-        let started = Instant::now();
-        let total_deadline = match (t.total.map(|d| started + d), t.deadline) {
-            (Some(total), Some(deadline)) => Some(total.min(deadline)),
-            (total, deadline) => total.or(deadline),
-        };
-        let setup = conn.setup.take().map(|s| *s);
-        let limits = self.config.limits;
-        let open = &mut *conn;
-        // Borrows the connection's counters beside its stream: no reference count to touch.
-        let closing = CloseGuard::new(&self.metrics, &open.host);
-        let buf = std::mem::take(&mut open.buffers.read);
-        let exchanged = exchange_head(
-            (&mut open.io, &mut open.clock),
-            (buf, &mut open.buffers.write),
-            request,
-            body,
-            (t, limits),
-            total_deadline,
-        )
-        .await;
-        // The caller counts a failed connection's closing, knowing whether it retries.
-        closing.disarm();
-        open.buffers.trim_write(self.config.idle_buffer_limit);
-        let (head, next, buf) = match exchanged {
-            Ok(parts) => parts,
-            Err(failure) => return Err((failure, conn.into_slot())),
-        };
-        let wait = started.elapsed();
-        // How much body `Content-Length` announces, as the codec counted it: a hint for
-        // buffer sizes only.
-        let mut expected = 0;
-        let state = match next {
-            AfterResponse::Body(call) => {
-                expected = call.remaining().unwrap_or(0);
-                BodyState::Reading { call, conn, buf }
-            }
-            AfterResponse::NoBody(cleanup) | AfterResponse::Upgrade(cleanup) => {
-                if cleanup.close_reason(buf.len()).is_none() {
-                    conn.buffers.keep_read(buf, self.config.idle_buffer_limit);
-                    self.checkin(key.clone(), conn, cleanup.keep_alive());
-                } else {
-                    self.count_close(&conn, Close::NotReusable);
-                }
-                BodyState::Done
-            }
-        };
-        Ok(Response {
-            head,
-            reused: false,
-            retried: false,
-            timings: crate::Timings {
-                dns: setup.map(|s| s.dns),
-                connect: setup.map(|s| s.connect),
-                tls: setup.and_then(|s| s.tls),
-                wait,
-            },
-            body: Body::new(
-                state,
-                key,
-                Arc::clone(self),
-                t.read,
-                total_deadline,
-                expected,
-            ),
-        })
-    }
+/// Sends `request` on `conn` and reads the response head; the body is left to stream.
+///
+/// On failure the connection is gone, but its place under the host's cap comes back with
+/// the error: a retry opens its fresh connection there instead of queueing again (or,
+/// worse, taking another idle connection that may be just as stale).
+pub(crate) async fn attempt(
+    back: CheckIn,
+    mut conn: Connection,
+    request: RequestParts<'_>,
+    body: &Bytes,
+    key: PoolKey,
+    t: Timeouts,
+) -> Result<Response, (Failure, Slot)> {
+    let started = Instant::now();
+    let total_deadline = match (t.total.map(|d| started + d), t.deadline) {
+        (Some(total), Some(deadline)) => Some(total.min(deadline)),
+        (total, deadline) => total.or(deadline),
+    };
+    let setup = conn.setup.take().map(|s| *s);
+    let limits = back.limits();
+    let open = &mut *conn;
+    // Borrows the connection's counters beside its stream: no reference count to touch.
+    let closing = CloseGuard::new(back.metrics(), &open.host);
+    let buf = std::mem::take(&mut open.buffers.read);
+    let exchanged = exchange_head(
+        (&mut open.io, &mut open.clock),
+        (buf, &mut open.buffers.write),
+        request,
+        body,
+        (t, limits),
+        total_deadline,
+    )
+    .await;
+    // The caller counts a failed connection's closing, knowing whether it retries.
+    closing.disarm();
+    open.buffers.trim_write(back.idle_buffer_limit());
+    let (head, next, buf) = match exchanged {
+        Ok(parts) => parts,
+        Err(failure) => return Err((failure, conn.into_slot())),
+    };
+    let wait = started.elapsed();
+    // How much body `Content-Length` announces, as the codec counted it: a hint for
+    // buffer sizes only.
+    let mut expected = 0;
+    let state = match next {
+        AfterResponse::Body(call) => {
+            expected = call.remaining().unwrap_or(0);
+            BodyState::Reading { call, conn, buf }
+        }
+        AfterResponse::NoBody(cleanup) | AfterResponse::Upgrade(cleanup) => {
+            back.finish(key.clone(), conn, buf, cleanup);
+            BodyState::Done
+        }
+    };
+    Ok(Response {
+        head,
+        reused: false,
+        retried: false,
+        timings: crate::Timings {
+            dns: setup.map(|s| s.dns),
+            connect: setup.map(|s| s.connect),
+            tls: setup.and_then(|s| s.tls),
+            wait,
+        },
+        body: Body::new(state, key, back, t.read, total_deadline, expected),
+    })
 }
 
 /// The request out and the response head in, on `conn`: everything of an exchange that can

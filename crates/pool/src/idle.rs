@@ -12,7 +12,7 @@ use std::time::Instant;
 
 /// A connection the store can hold. `is_open` is asked at checkin and checkout; for a socket it
 /// is a non-blocking readiness check (EOF, reset, or unsolicited bytes mean "not open").
-pub trait Poolable {
+pub(crate) trait Poolable {
     /// Whether the connection can still carry a request.
     fn is_open(&self) -> bool;
 }
@@ -20,7 +20,7 @@ pub trait Poolable {
 /// Why a connection left the store without being checked out.
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum EvictReason {
+pub(crate) enum EvictReason {
     /// Its idle deadline passed.
     IdleTimeout,
     /// It was no longer open (the server closed it, or it had unread bytes).
@@ -33,13 +33,11 @@ pub enum EvictReason {
 
 /// A connection leaving the store, for the caller to close.
 #[derive(Debug)]
-pub struct Evicted<K, T> {
-    /// Its pool key.
-    pub key: K,
+pub(crate) struct Evicted<T> {
     /// The connection.
-    pub conn: T,
+    pub(crate) conn: T,
     /// Why it left.
-    pub reason: EvictReason,
+    pub(crate) reason: EvictReason,
 }
 
 #[derive(Debug)]
@@ -52,7 +50,7 @@ struct Entry<T> {
 /// Idle connections by key (host, port, and every setting that affects trust or routing),
 /// hashed with `S`.
 #[derive(Debug)]
-pub struct IdleStore<K, T, S = RandomState> {
+pub(crate) struct IdleStore<K, T, S = RandomState> {
     /// Per key, a stack: the last element is the most recently returned.
     hosts: HashMap<K, Vec<Entry<T>>, S>,
     len: usize,
@@ -60,10 +58,11 @@ pub struct IdleStore<K, T, S = RandomState> {
     max_total: usize,
 }
 
+#[cfg(test)]
 impl<K: Hash + Eq + Clone, T: Poolable> IdleStore<K, T> {
     /// An empty store keeping at most `max_per_host` idle connections per key and `max_total`
     /// in all.
-    pub fn new(max_per_host: usize, max_total: usize) -> Self {
+    pub(crate) fn new(max_per_host: usize, max_total: usize) -> Self {
         IdleStore::with_hasher(max_per_host, max_total, RandomState::new())
     }
 }
@@ -71,7 +70,7 @@ impl<K: Hash + Eq + Clone, T: Poolable> IdleStore<K, T> {
 impl<K: Hash + Eq + Clone, T: Poolable, S: BuildHasher> IdleStore<K, T, S> {
     /// [`new`](Self::new), with keys hashed by `hasher` (the pool's keys carry a hash of
     /// their own, computed once).
-    pub fn with_hasher(max_per_host: usize, max_total: usize, hasher: S) -> Self {
+    pub(crate) fn with_hasher(max_per_host: usize, max_total: usize, hasher: S) -> Self {
         IdleStore {
             hosts: HashMap::with_hasher(hasher),
             len: 0,
@@ -81,22 +80,24 @@ impl<K: Hash + Eq + Clone, T: Poolable, S: BuildHasher> IdleStore<K, T, S> {
     }
 
     /// Idle connections in the store.
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.len
     }
 
+    #[cfg(test)]
     /// Whether the store holds no idle connection.
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.len == 0
     }
 
+    #[cfg(test)]
     /// Idle connections for `key`.
-    pub fn idle_for(&self, key: &K) -> usize {
+    pub(crate) fn idle_for(&self, key: &K) -> usize {
         self.hosts.get(key).map_or(0, Vec::len)
     }
 
     /// Idle connections summed over the keys `wanted` accepts.
-    pub fn idle_where(&self, wanted: impl Fn(&K) -> bool) -> usize {
+    pub(crate) fn idle_where(&self, wanted: impl Fn(&K) -> bool) -> usize {
         self.hosts
             .iter()
             .filter(|(key, _)| wanted(key))
@@ -108,13 +109,13 @@ impl<K: Hash + Eq + Clone, T: Poolable, S: BuildHasher> IdleStore<K, T, S> {
     ///
     /// Returns what had to leave to make room (possibly `conn` itself: when its deadline has
     /// passed, it is not open, or a cap is zero).
-    pub fn checkin(
+    pub(crate) fn checkin(
         &mut self,
         key: K,
         conn: T,
         now: Instant,
         deadline: Instant,
-    ) -> Vec<Evicted<K, T>> {
+    ) -> Vec<Evicted<T>> {
         let refusal = if deadline <= now {
             Some(EvictReason::IdleTimeout)
         } else if !conn.is_open() {
@@ -127,7 +128,7 @@ impl<K: Hash + Eq + Clone, T: Poolable, S: BuildHasher> IdleStore<K, T, S> {
             None
         };
         if let Some(reason) = refusal {
-            return vec![Evicted { key, conn, reason }];
+            return vec![Evicted { conn, reason }];
         }
         let mut evicted = Vec::new();
         let stack = self.hosts.entry(key.clone()).or_default();
@@ -141,7 +142,6 @@ impl<K: Hash + Eq + Clone, T: Poolable, S: BuildHasher> IdleStore<K, T, S> {
             let oldest = stack.remove(0);
             self.len -= 1;
             evicted.push(Evicted {
-                key: key.clone(),
                 conn: oldest.conn,
                 reason: EvictReason::HostCap,
             });
@@ -157,7 +157,7 @@ impl<K: Hash + Eq + Clone, T: Poolable, S: BuildHasher> IdleStore<K, T, S> {
 
     /// Takes the most recently returned live connection for `key`, if any. Connections found
     /// expired or dead on the way are returned for closing.
-    pub fn checkout(&mut self, key: &K, now: Instant) -> (Option<T>, Vec<Evicted<K, T>>) {
+    pub(crate) fn checkout(&mut self, key: &K, now: Instant) -> (Option<T>, Vec<Evicted<T>>) {
         let mut evicted = Vec::new();
         let Some(stack) = self.hosts.get_mut(key) else {
             return (None, evicted);
@@ -174,7 +174,6 @@ impl<K: Hash + Eq + Clone, T: Poolable, S: BuildHasher> IdleStore<K, T, S> {
                 break;
             };
             evicted.push(Evicted {
-                key: key.clone(),
                 conn: entry.conn,
                 reason,
             });
@@ -185,9 +184,9 @@ impl<K: Hash + Eq + Clone, T: Poolable, S: BuildHasher> IdleStore<K, T, S> {
     }
 
     /// Removes every connection whose deadline has passed or that is no longer open.
-    pub fn purge(&mut self, now: Instant) -> Vec<Evicted<K, T>> {
+    pub(crate) fn purge(&mut self, now: Instant) -> Vec<Evicted<T>> {
         let mut evicted = Vec::new();
-        for (key, stack) in &mut self.hosts {
+        for stack in self.hosts.values_mut() {
             let mut kept = Vec::with_capacity(stack.len());
             for entry in stack.drain(..) {
                 let reason = if entry.deadline <= now {
@@ -199,7 +198,6 @@ impl<K: Hash + Eq + Clone, T: Poolable, S: BuildHasher> IdleStore<K, T, S> {
                     continue;
                 };
                 evicted.push(Evicted {
-                    key: key.clone(),
                     conn: entry.conn,
                     reason,
                 });
@@ -212,12 +210,12 @@ impl<K: Hash + Eq + Clone, T: Poolable, S: BuildHasher> IdleStore<K, T, S> {
     }
 
     /// The earliest idle deadline in the store: when the next purge has work to do.
-    pub fn next_deadline(&self) -> Option<Instant> {
+    pub(crate) fn next_deadline(&self) -> Option<Instant> {
         self.hosts.values().flatten().map(|e| e.deadline).min()
     }
 
     /// Empties the store, handing every connection back (to close when the pool closes).
-    pub fn drain(&mut self) -> Vec<(K, T)> {
+    pub(crate) fn drain(&mut self) -> Vec<(K, T)> {
         self.len = 0;
         self.hosts
             .drain()
@@ -226,7 +224,7 @@ impl<K: Hash + Eq + Clone, T: Poolable, S: BuildHasher> IdleStore<K, T, S> {
     }
 
     /// Removes the connection idle the longest across all keys.
-    fn evict_least_recently_used(&mut self) -> Option<Evicted<K, T>> {
+    fn evict_least_recently_used(&mut self) -> Option<Evicted<T>> {
         // Each stack's bottom is its oldest entry, so only bottoms are compared.
         let key = self
             .hosts
@@ -241,7 +239,6 @@ impl<K: Hash + Eq + Clone, T: Poolable, S: BuildHasher> IdleStore<K, T, S> {
         }
         self.len -= 1;
         Some(Evicted {
-            key,
             conn: entry.conn,
             reason: EvictReason::GlobalCap,
         })

@@ -15,7 +15,7 @@ use std::sync::{Arc, OnceLock};
 /// is one shared pointer (cheap to clone, small to move) and hashes as one number computed
 /// once.
 #[derive(Clone)]
-pub struct PoolKey(Arc<Fields>);
+pub(crate) struct PoolKey(Arc<Fields>);
 
 #[derive(Clone, PartialEq, Eq)]
 struct Fields {
@@ -61,9 +61,7 @@ impl PoolKey {
     pub(crate) fn origin(uri: &http::Uri) -> Result<PoolKey, crate::Error> {
         let (scheme, default_port) = match uri.scheme_str() {
             Some("http") => ("http", 80),
-            #[cfg(feature = "tls")]
-            Some("https") => ("https", 443),
-            #[cfg(not(feature = "tls"))]
+            Some("https") if crate::secure::HTTPS => ("https", 443),
             Some("https") => return Err(crate::Error::InvalidUri("https needs the `tls` feature")),
             _ => return Err(crate::Error::InvalidUri("scheme must be http or https")),
         };
@@ -102,27 +100,22 @@ impl PoolKey {
     }
 
     /// `http` or `https`.
-    pub fn scheme(&self) -> &'static str {
+    pub(crate) fn scheme(&self) -> &'static str {
         self.0.scheme
     }
 
     /// The host: lowercase, without brackets or a trailing dot.
-    pub fn host(&self) -> &str {
+    pub(crate) fn host(&self) -> &str {
         &self.0.host
     }
 
     /// The port, the scheme's default when the URI has none.
-    pub fn port(&self) -> u16 {
+    pub(crate) fn port(&self) -> u16 {
         self.0.port
     }
 
-    /// The pool's number for the TLS settings the connection was made with; 0 for `http`.
-    pub fn tls(&self) -> u32 {
-        self.0.tls
-    }
-
     /// Where a resolve override sent the host, if one did.
-    pub fn addrs(&self) -> Option<&[SocketAddr]> {
+    pub(crate) fn addrs(&self) -> Option<&[SocketAddr]> {
         self.0.addrs.as_deref()
     }
 }

@@ -5,8 +5,8 @@
 //! clocks and the rules for when a connection may carry another request.
 //!
 //! - **Sending:** [`Pool::send`] (or [`Pool::send_with`] and per-request [`SendOptions`])
-//!   checks out the most recently used live connection for the request's [`PoolKey`] or opens
-//!   one, sends the request, and returns the [`Response`] once its head has arrived; the body
+//!   checks out the most recently used live connection for the request's key (scheme, host,
+//!   port, TLS settings, resolve override) or opens one, sends the request, and returns the [`Response`] once its head has arrived; the body
 //!   streams from it. `Expect: 100-continue` waits for the go-ahead (at most the expect
 //!   timeout); a server that answers while a large body is still going out stops the upload
 //!   and its answer is returned. [`Pool::send_parts`] takes a borrowed head instead
@@ -36,16 +36,35 @@
 //!   connection is never reused under other settings). Full and resumed handshakes are
 //!   counted. Verification is always on unless a request asks otherwise by name.
 //! - **Limits:** `max_idle_per_host`, a global idle cap (least recently used evicted across
-//!   hosts), `max_connections_per_host` with a first-come queue and an acquire timeout, and a
-//!   timeout for every phase (connect, response head, gaps in the body or the upload, the
-//!   whole exchange), each a typed [`Error`] naming its [`Phase`].
+//!   hosts), `max_connections_per_host` with a first-come queue and an acquire timeout, and
+//!   clocks for every phase: the connect timeout (resolving, each attempt, the handshake),
+//!   the read timeout (the longest silence, waiting for the head included, and each stall of
+//!   an upload), an optional deadline for the head, a total timeout per exchange, and a
+//!   caller's deadline for everything ([`SendOptions::deadline`]); each expiry is a typed
+//!   [`Error`] naming its [`Phase`].
 //! - **Metrics:** [`Pool::stats`] (opened, reused, retried, handshakes, closes by reason),
 //!   [`Pool::host_stats`] (open, idle, waiting) and per-request [`Timings`] (DNS, connect,
 //!   TLS, wait).
 //! - [`Pool::close`] shuts idle connections (TLS with `close_notify`) and refuses later
 //!   requests; dropping the pool closes them too.
-//! - The idle store's rules live in [`IdleStore`], generic over [`Poolable`], and are tested
-//!   without I/O.
+//!
+//! ## Inside
+//!
+//! `builder` holds the settings; `pool` the handle and the one retry policy; `lifecycle` the
+//! shared state and a connection's life in it (checkout, open, check-in), and the narrow
+//! check-in handle an exchange and a response body get; `exchange` one request and its
+//! response head; `body` the rest; `secure` everything that differs with and without TLS.
+//! The idle store's rules (`idle`) are generic over what they store and tested without I/O.
+//!
+//! **Per-thread route memory.** Working out a request's key costs about a tenth of a
+//! kept-alive exchange, so each thread remembers the last route a pool worked out: keyed on
+//! the pool (by a number never reused in a process), the scheme and the authority text
+//! exactly as the request spells it. Only requests with the pool's own settings (no TLS
+//! settings or resolve override of their own) use it, and nothing else a route depends on
+//! changes in a pool's life, so a remembered route is never wrong; a different authority,
+//! scheme or pool simply replaces it. It holds one route per thread, and with it that route's
+//! TLS configuration, which stays alive after its pool is dropped until the thread next sends
+//! through a pool.
 //!
 //! The pool alone, sending two requests over one connection:
 //!
@@ -84,6 +103,7 @@
 #![doc(test(attr(deny(warnings))))]
 
 mod body;
+mod builder;
 mod connect;
 mod connection;
 mod deadline;
@@ -91,10 +111,12 @@ mod error;
 mod exchange;
 mod idle;
 mod key;
+mod lifecycle;
 mod metrics;
 mod options;
 mod pool;
 mod route_memo;
+mod secure;
 mod slots;
 #[cfg(feature = "tls")]
 mod tls;
@@ -102,13 +124,11 @@ mod tls;
 mod tls_registry;
 
 pub use body::{Response, Timings};
-pub use deadline::idle_deadline;
+pub use builder::PoolBuilder;
 pub use error::{Error, Phase};
-pub use idle::{EvictReason, Evicted, IdleStore, Poolable};
-pub use key::PoolKey;
 pub use metrics::{ClosedStats, HostStats, Stats};
 pub use options::SendOptions;
-pub use pool::{Pool, PoolBuilder};
+pub use pool::Pool;
 /// The codec's limits, for [`PoolBuilder::response_limits`].
 pub use tarry_wire::Limits;
 /// A request head borrowed from the caller, for [`Pool::send_parts`], and header fields

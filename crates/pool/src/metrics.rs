@@ -9,7 +9,8 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use crate::{EvictReason, PoolKey};
+use crate::idle::EvictReason;
+use crate::key::PoolKey;
 
 /// Origins remembered at once; counters of further origins still add to the totals.
 const MAX_ORIGINS: usize = 4096;

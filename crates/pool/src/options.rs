@@ -3,6 +3,8 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use tokio::time::Instant;
+
 /// Per-request settings for [`Pool::send_with`](crate::Pool::send_with); each one left unset
 /// takes the pool's. Settings that affect trust or routing (TLS, a resolve override) become
 /// part of the pool key, so the request only reuses connections made the same way.
@@ -96,5 +98,29 @@ impl SendOptions {
     pub fn expect_continue_timeout(mut self, d: Duration) -> Self {
         self.expect_timeout = Some(crate::deadline::capped(d));
         self
+    }
+}
+
+/// The clocks of one exchange, settled from the pool's settings and the request's options.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Timeouts {
+    pub(crate) connect: Duration,
+    /// A deadline for the whole head, if one was asked for; the read gap bounds it anyway.
+    pub(crate) head: Option<Duration>,
+    /// The longest silence, head and body alike.
+    pub(crate) read: Duration,
+    pub(crate) total: Option<Duration>,
+    pub(crate) expect: Duration,
+    /// The caller's deadline for everything, connecting included.
+    pub(crate) deadline: Option<Instant>,
+}
+
+impl Timeouts {
+    /// `wait`, cut short by the caller's deadline: what a step that starts now may take.
+    pub(crate) fn within_deadline(&self, wait: Duration) -> Duration {
+        match self.deadline {
+            Some(deadline) => wait.min(deadline.saturating_duration_since(Instant::now())),
+            None => wait,
+        }
     }
 }

@@ -16,8 +16,8 @@
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::PoolKey;
-use crate::pool::Route;
+use crate::key::PoolKey;
+use crate::secure::Route;
 
 /// Numbers for pools, never reused within a process.
 static NEXT_POOL: AtomicU64 = AtomicU64::new(1);
@@ -40,8 +40,6 @@ thread_local! {
 }
 
 /// The remembered route of pool `pool` for `uri`, if this thread's last one was for it.
-// Without TLS a route is `()`, whose clone clippy flags; with TLS it is a configuration.
-#[cfg_attr(not(feature = "tls"), allow(clippy::clone_on_copy, clippy::unit_arg))]
 pub(crate) fn recall(pool: u64, uri: &http::Uri) -> Option<(PoolKey, Route)> {
     let https = match uri.scheme_str() {
         Some("http") => false,
@@ -58,7 +56,6 @@ pub(crate) fn recall(pool: u64, uri: &http::Uri) -> Option<(PoolKey, Route)> {
 }
 
 /// Remembers that `uri` routes to `key` and `route` in pool `pool`.
-#[cfg_attr(not(feature = "tls"), allow(clippy::clone_on_copy))]
 pub(crate) fn remember(pool: u64, uri: &http::Uri, key: &PoolKey, route: &Route) {
     let Some(authority) = uri.authority() else {
         return;

@@ -12,59 +12,68 @@ use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
 use tokio::sync::oneshot;
 
-use crate::PoolKey;
-use crate::connection::Connection;
 use crate::key::KeyHash;
+use crate::key::PoolKey;
 
-/// What a waiter is handed.
+/// What a waiter is handed. Generic over the connection type `C`, which holds its own
+/// [`Slot`]: so that this module knows nothing of connections.
 #[derive(Debug)]
-pub(crate) enum Handoff {
+pub(crate) enum Handoff<C> {
     /// A live connection, returned by its previous user.
-    Connection(Connection),
+    Connection(C),
     /// Permission to open a new connection (the slot is already counted).
-    Open(Slot),
+    Open(Slot<C>),
 }
 
-#[derive(Debug, Default)]
-struct Host {
+#[derive(Debug)]
+struct Host<C> {
     open: usize,
-    waiters: VecDeque<oneshot::Sender<Handoff>>,
+    waiters: VecDeque<oneshot::Sender<Handoff<C>>>,
+}
+
+impl<C> Default for Host<C> {
+    fn default() -> Self {
+        Host {
+            open: 0,
+            waiters: VecDeque::new(),
+        }
+    }
 }
 
 /// Per-host counts and waiters. Its lock is never held while awaiting, nor while a connection
 /// is dropped (a drop takes the lock itself).
 #[derive(Debug)]
-pub(crate) struct Slots {
-    hosts: Mutex<HashMap<PoolKey, Host, KeyHash>>,
+pub(crate) struct Slots<C> {
+    hosts: Mutex<HashMap<PoolKey, Host<C>, KeyHash>>,
     max_per_host: usize,
 }
 
 /// A counted place for one open connection of one host; freed on drop.
 #[derive(Debug)]
-pub(crate) struct Slot {
-    slots: Weak<Slots>,
+pub(crate) struct Slot<C> {
+    slots: Weak<Slots<C>>,
     key: PoolKey,
     /// False once the slot's count has moved elsewhere; then dropping it does nothing.
     armed: bool,
 }
 
 /// The outcome of asking for a connection slot.
-pub(crate) enum Acquire {
+pub(crate) enum Acquire<C> {
     /// A slot is free now.
-    Open(Slot),
+    Open(Slot<C>),
     /// The host is at its cap: wait on this for a hand-off.
-    Wait(oneshot::Receiver<Handoff>),
+    Wait(oneshot::Receiver<Handoff<C>>),
 }
 
-impl Slots {
-    pub(crate) fn new(max_per_host: usize) -> Arc<Slots> {
+impl<C> Slots<C> {
+    pub(crate) fn new(max_per_host: usize) -> Arc<Slots<C>> {
         Arc::new(Slots {
             hosts: Mutex::new(HashMap::default()),
             max_per_host,
         })
     }
 
-    fn lock(&self) -> MutexGuard<'_, HashMap<PoolKey, Host, KeyHash>> {
+    fn lock(&self) -> MutexGuard<'_, HashMap<PoolKey, Host<C>, KeyHash>> {
         // Every critical section leaves the map consistent, so a poisoned lock is still sound.
         self.hosts.lock().unwrap_or_else(|p| p.into_inner())
     }
@@ -82,7 +91,7 @@ impl Slots {
     }
 
     /// A slot for a new connection to `key`, or a place in its queue.
-    pub(crate) fn acquire(self: &Arc<Self>, key: &PoolKey) -> Acquire {
+    pub(crate) fn acquire(self: &Arc<Self>, key: &PoolKey) -> Acquire<C> {
         let mut hosts = self.lock();
         let host = hosts.entry(key.clone()).or_default();
         if host.open < self.max_per_host {
@@ -96,7 +105,7 @@ impl Slots {
 
     /// Offers a connection that finished cleanly to the oldest live waiter of its host;
     /// gives it back when nobody waits.
-    pub(crate) fn hand_over(&self, key: &PoolKey, conn: Connection) -> Option<Connection> {
+    pub(crate) fn hand_over(&self, key: &PoolKey, conn: C) -> Option<C> {
         // Without a cap (the default) `acquire` never queues anyone: skip the lock, which
         // every returned connection would otherwise take.
         if self.max_per_host == usize::MAX {
@@ -119,7 +128,7 @@ impl Slots {
         }
     }
 
-    fn slot(self: &Arc<Self>, key: &PoolKey) -> Slot {
+    fn slot(self: &Arc<Self>, key: &PoolKey) -> Slot<C> {
         Slot {
             slots: Arc::downgrade(self),
             key: key.clone(),
@@ -158,7 +167,7 @@ impl Slots {
     }
 }
 
-impl Drop for Slot {
+impl<C> Drop for Slot<C> {
     fn drop(&mut self) {
         if !self.armed {
             return;

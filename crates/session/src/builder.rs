@@ -12,9 +12,23 @@ use tarry_pool::PoolBuilder;
 
 use crate::causes::BuildError;
 use crate::defaults::Defaults;
-use crate::request::header_pair;
+use crate::parts::header_pair;
 use crate::session::{Inner, Snapshot};
 use crate::{Auth, Error, Jar, Response, ResponseLimits, Session};
+
+impl Session {
+    /// A session with default settings: `User-Agent: tarry/…`, `Accept: */*`,
+    /// `Accept-Encoding` for what it decodes, an empty jar, TLS verification against
+    /// webpki-roots, 30 redirects, a 10 s connect timeout and a 30 s read timeout.
+    pub fn new() -> Session {
+        SessionBuilder::default().build_unchecked()
+    }
+
+    /// A builder for other settings.
+    pub fn builder() -> SessionBuilder {
+        SessionBuilder::default()
+    }
+}
 
 /// Settings for a new [`Session`]. Each setting has a default; [`build`](Self::build) reports
 /// the first one that could not be used.

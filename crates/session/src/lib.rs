@@ -249,6 +249,15 @@
 //!
 //! The oldest Rust that builds it is 1.88.
 //!
+//! ## Per-thread URL memory
+//!
+//! Parsing a URL (with the `url` crate, then as a request target) is about a third of what
+//! the session adds to a kept-alive request, and clients call the same few URLs again and
+//! again. So each thread remembers the last 64 distinct URL texts it parsed, with both
+//! results, keyed on the exact text. The same text always parses the same way, so a
+//! remembered URL is never wrong, whichever session asks; past 64 the memory starts over. It
+//! holds no credentials beyond what the URL text itself holds, and is dropped with its thread.
+//!
 //! ## Where tarry differs from reqwest, and why
 //!
 //! - **Defaults live on the session and can change.** reqwest's `Client` is immutable once

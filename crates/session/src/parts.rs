@@ -9,6 +9,7 @@ use bytes::Bytes;
 use http::{HeaderName, HeaderValue};
 
 use crate::Auth;
+use crate::causes::BuildError;
 use crate::defaults::Hooks;
 
 /// Which credentials a request uses.
@@ -122,4 +123,21 @@ impl Parts {
         let tls = false;
         tls || self.connect_timeout.is_some() || self.read_timeout.is_some()
     }
+}
+
+/// A header name and value, or what is wrong with them.
+pub(crate) fn header_pair<K, V>(name: K, value: V) -> Result<(HeaderName, HeaderValue), BuildError>
+where
+    K: TryInto<HeaderName>,
+    V: TryInto<HeaderValue>,
+    K: std::fmt::Debug + Clone,
+{
+    let shown = name.clone();
+    let name = name.try_into().map_err(|_| BuildError::HeaderName {
+        name: format!("{shown:?}"),
+    })?;
+    let value = value.try_into().map_err(|_| BuildError::HeaderValue {
+        name: name.as_str().to_owned(),
+    })?;
+    Ok((name, value))
 }

@@ -12,7 +12,8 @@ use url::Url;
 
 use crate::causes::BuildError;
 use crate::defaults::Hooks;
-use crate::parts::{AuthChoice, Parts};
+use crate::into_url::{IntoMethod, IntoUrl};
+use crate::parts::{AuthChoice, Parts, header_pair};
 use crate::{Auth, Error, Response, Session};
 
 /// A request to send through a [`Session`]: from [`Session::get`] and its siblings.
@@ -79,28 +80,56 @@ impl std::fmt::Debug for RequestBuilder {
     }
 }
 
-/// A header name and value, or what is wrong with them.
-pub(crate) fn header_pair<K, V>(name: K, value: V) -> Result<(HeaderName, HeaderValue), BuildError>
-where
-    K: TryInto<HeaderName>,
-    V: TryInto<HeaderValue>,
-    K: std::fmt::Debug + Clone,
-{
-    let shown = name.clone();
-    let name = name.try_into().map_err(|_| BuildError::HeaderName {
-        name: format!("{shown:?}"),
-    })?;
-    let value = value.try_into().map_err(|_| BuildError::HeaderValue {
-        name: name.as_str().to_owned(),
-    })?;
-    Ok((name, value))
+impl Session {
+    /// A request with `method` ([`http::Method`], or its name in any case: it is sent
+    /// uppercase) to `url`.
+    pub fn request(&self, method: impl IntoMethod, url: impl IntoUrl) -> RequestBuilder {
+        RequestBuilder::new(self.clone(), method.into_method(), url)
+    }
+
+    /// A GET request.
+    pub fn get(&self, url: impl IntoUrl) -> RequestBuilder {
+        RequestBuilder::new(self.clone(), Ok(Method::GET), url)
+    }
+
+    /// A POST request.
+    pub fn post(&self, url: impl IntoUrl) -> RequestBuilder {
+        RequestBuilder::new(self.clone(), Ok(Method::POST), url)
+    }
+
+    /// A PUT request.
+    pub fn put(&self, url: impl IntoUrl) -> RequestBuilder {
+        RequestBuilder::new(self.clone(), Ok(Method::PUT), url)
+    }
+
+    /// A PATCH request.
+    pub fn patch(&self, url: impl IntoUrl) -> RequestBuilder {
+        RequestBuilder::new(self.clone(), Ok(Method::PATCH), url)
+    }
+
+    /// A DELETE request.
+    pub fn delete(&self, url: impl IntoUrl) -> RequestBuilder {
+        RequestBuilder::new(self.clone(), Ok(Method::DELETE), url)
+    }
+
+    /// A HEAD request. As requests' `Session.head`, it does not follow redirects unless
+    /// [`allow_redirects(true)`](RequestBuilder::allow_redirects) says so; a HEAD made with
+    /// [`request`](Self::request) follows them, as every other method does.
+    pub fn head(&self, url: impl IntoUrl) -> RequestBuilder {
+        RequestBuilder::new(self.clone(), Ok(Method::HEAD), url).allow_redirects(false)
+    }
+
+    /// An OPTIONS request.
+    pub fn options(&self, url: impl IntoUrl) -> RequestBuilder {
+        RequestBuilder::new(self.clone(), Ok(Method::OPTIONS), url)
+    }
 }
 
 impl RequestBuilder {
     pub(crate) fn new(
         session: Session,
         method: Result<Method, BuildError>,
-        url: impl crate::IntoUrl,
+        url: impl IntoUrl,
     ) -> RequestBuilder {
         let (method, error) = match method {
             Ok(method) => (method, None),

@@ -9,11 +9,11 @@
 //! included, is stored against the URL that sent it; hooks see every response.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Instant, SystemTime};
 
 use http::header::{AUTHORIZATION, COOKIE, SET_COOKIE};
 use http::{HeaderValue, Method};
-use tarry_pool::{RequestParts, SendOptions};
+use tarry_pool::RequestParts;
 use url::Url;
 
 use crate::causes::BuildError;
@@ -60,7 +60,7 @@ pub(crate) async fn send(
         let base = if request_options {
             #[cfg(feature = "tls")]
             let tls = prepared.tls.as_ref().or(snapshot.tls.as_ref());
-            options(
+            crate::session::options(
                 &prepared.timeouts,
                 #[cfg(feature = "tls")]
                 tls,
@@ -176,24 +176,6 @@ pub(crate) async fn send(
         hop_url = Arc::new(next_url);
         hop_method = next_method;
     }
-}
-
-/// The pool settings for these timeouts and TLS settings (`None`: the pool's own).
-pub(crate) fn options(
-    t: &crate::Timeouts,
-    #[cfg(feature = "tls")] tls: Option<&tarry_pool::TlsSettings>,
-) -> SendOptions {
-    // No limit is a limit too long to matter; the pool caps it.
-    let or_forever = |d: Option<Duration>| d.unwrap_or(Duration::MAX);
-    let options = SendOptions::new()
-        .connect_timeout(or_forever(t.connect))
-        .read_timeout(or_forever(t.read));
-    #[cfg(feature = "tls")]
-    let options = match tls {
-        Some(tls) => options.tls(tls.clone()),
-        None => options,
-    };
-    options
 }
 
 /// The Cookie header for a hop: the caller's own header (while the chain has not left the

@@ -3,13 +3,13 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 
-use http::Method;
-use tarry_pool::{CheckedHeaders, Pool};
+use std::time::Duration;
 
-use crate::builder::SessionBuilder;
+use tarry_pool::{CheckedHeaders, Pool, SendOptions};
+
 use crate::defaults::Defaults;
-use crate::into_url::{IntoMethod, IntoUrl};
-use crate::{Error, HostStats, Jar, RequestBuilder, Stats};
+use crate::into_url::IntoUrl;
+use crate::{Error, HostStats, Jar, Stats};
 
 /// A requests-style session: settings that persist across requests, cookies that persist in a
 /// jar, and connections that stay alive and are reused.
@@ -75,7 +75,7 @@ impl Snapshot {
         let headers = CheckedHeaders::new(defaults.headers.clone()).ok();
         #[cfg(feature = "tls")]
         let tls = (defaults.tls != *pool_tls).then(|| defaults.tls.clone());
-        let options = crate::send::options(
+        let options = options(
             &defaults.timeouts,
             #[cfg(feature = "tls")]
             tls.as_ref(),
@@ -107,61 +107,6 @@ impl Default for Session {
 }
 
 impl Session {
-    /// A session with default settings: `User-Agent: tarry/…`, `Accept: */*`,
-    /// `Accept-Encoding` for what it decodes, an empty jar, TLS verification against
-    /// webpki-roots, 30 redirects, a 10 s connect timeout and a 30 s read timeout.
-    pub fn new() -> Session {
-        SessionBuilder::default().build_unchecked()
-    }
-
-    /// A builder for other settings.
-    pub fn builder() -> SessionBuilder {
-        SessionBuilder::default()
-    }
-
-    /// A request with `method` ([`http::Method`], or its name in any case: it is sent
-    /// uppercase) to `url`.
-    pub fn request(&self, method: impl IntoMethod, url: impl IntoUrl) -> RequestBuilder {
-        RequestBuilder::new(self.clone(), method.into_method(), url)
-    }
-
-    /// A GET request.
-    pub fn get(&self, url: impl IntoUrl) -> RequestBuilder {
-        RequestBuilder::new(self.clone(), Ok(Method::GET), url)
-    }
-
-    /// A POST request.
-    pub fn post(&self, url: impl IntoUrl) -> RequestBuilder {
-        RequestBuilder::new(self.clone(), Ok(Method::POST), url)
-    }
-
-    /// A PUT request.
-    pub fn put(&self, url: impl IntoUrl) -> RequestBuilder {
-        RequestBuilder::new(self.clone(), Ok(Method::PUT), url)
-    }
-
-    /// A PATCH request.
-    pub fn patch(&self, url: impl IntoUrl) -> RequestBuilder {
-        RequestBuilder::new(self.clone(), Ok(Method::PATCH), url)
-    }
-
-    /// A DELETE request.
-    pub fn delete(&self, url: impl IntoUrl) -> RequestBuilder {
-        RequestBuilder::new(self.clone(), Ok(Method::DELETE), url)
-    }
-
-    /// A HEAD request. As requests' `Session.head`, it does not follow redirects unless
-    /// [`allow_redirects(true)`](RequestBuilder::allow_redirects) says so; a HEAD made with
-    /// [`request`](Self::request) follows them, as every other method does.
-    pub fn head(&self, url: impl IntoUrl) -> RequestBuilder {
-        RequestBuilder::new(self.clone(), Ok(Method::HEAD), url).allow_redirects(false)
-    }
-
-    /// An OPTIONS request.
-    pub fn options(&self, url: impl IntoUrl) -> RequestBuilder {
-        RequestBuilder::new(self.clone(), Ok(Method::OPTIONS), url)
-    }
-
     /// Changes several defaults at once. Later requests of every clone see the change;
     /// requests already on their way keep what they started with. The one-line setters
     /// ([`set_header`](Self::set_header) and the others) each make one such change.
@@ -238,4 +183,22 @@ impl Session {
     pub fn is_closed(&self) -> bool {
         self.inner.closed.load(Ordering::Acquire)
     }
+}
+
+/// The pool settings for these timeouts and TLS settings (`None`: the pool's own).
+pub(crate) fn options(
+    t: &crate::Timeouts,
+    #[cfg(feature = "tls")] tls: Option<&tarry_pool::TlsSettings>,
+) -> SendOptions {
+    // No limit is a limit too long to matter; the pool caps it.
+    let or_forever = |d: Option<Duration>| d.unwrap_or(Duration::MAX);
+    let options = SendOptions::new()
+        .connect_timeout(or_forever(t.connect))
+        .read_timeout(or_forever(t.read));
+    #[cfg(feature = "tls")]
+    let options = match tls {
+        Some(tls) => options.tls(tls.clone()),
+        None => options,
+    };
+    options
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 use http::header::AsHeaderName;
 use http::{HeaderName, HeaderValue};
 
-use crate::request::header_pair;
+use crate::parts::header_pair;
 use crate::{Auth, Error, Response, Session};
 
 impl Session {

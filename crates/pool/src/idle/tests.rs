@@ -28,7 +28,7 @@ fn secs(n: u64) -> Duration {
     Duration::from_secs(n)
 }
 
-fn ids<K>(evicted: &[Evicted<K, Fake>]) -> Vec<(u32, EvictReason)> {
+fn ids(evicted: &[Evicted<Fake>]) -> Vec<(u32, EvictReason)> {
     evicted.iter().map(|e| (e.conn.id, e.reason)).collect()
 }
 
