@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The one test command: installs what the tests need, then runs every check CI runs.
 #
-#   ./test.sh            everything (what .ci/run calls)
-#   ./test.sh --no-fuzz  everything but the fuzz smoke (a quicker local loop)
+#   ./test.sh            everything (what .ci/run calls; about 15 minutes on 2 cores)
+#   ./test.sh --no-fuzz  everything but the fuzz smoke
+#   ./test.sh --quick    the edit loop: fmt, clippy, unit, integration and doc tests against
+#                        httpbin; no nginx soak, load tests, feature matrix, benches or fuzzing
 #
 # Steps: rustfmt, clippy (all targets, warnings denied), all tests (unit, integration, doc),
 # the load tests again in release at full size, the criterion benches run once each as a
@@ -16,10 +18,12 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 FUZZ=1
+QUICK=0
 for arg in "$@"; do
     case "$arg" in
         --no-fuzz) FUZZ=0 ;;
-        -h | --help) sed -n '2,14p' "$0"; exit 0 ;;
+        --quick) QUICK=1; FUZZ=0 ;;
+        -h | --help) sed -n '2,16p' "$0"; exit 0 ;;
         *) echo "test.sh: unknown option $arg (try --help)" >&2; exit 2 ;;
     esac
 done
@@ -87,6 +91,8 @@ install_nginx() {
 }
 
 step "nginx (the pool's real peer in the soak test)"
+nginx_bin=
+if [ "$QUICK" = 1 ]; then echo "skipped with --quick"; else
 nginx_bin=$(command -v nginx || true)
 if [ -z "$nginx_bin" ] && [ -x /usr/sbin/nginx ]; then nginx_bin=/usr/sbin/nginx; fi
 if [ -z "$nginx_bin" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
@@ -98,6 +104,7 @@ if [ -n "$nginx_bin" ]; then
 else
     echo "test.sh: no nginx, and installing it needs root and apt-get: the soak test will say" \
         "skipped (and fail under CI=true)"
+fi
 fi
 
 step "httpbin (the session's acceptance peer) in .venv"
@@ -211,6 +218,7 @@ echo "httpbin on $TARRY_HTTPBIN_URL and $TARRY_HTTPBIN2_URL"
 # here to the summary, straight from its binary (a running `cargo test` would hold the build
 # directory lock), and the main run below skips it. `--workspace` builds the binary with the
 # same features as that run, so the run finds it fresh.
+if [ "$QUICK" = 0 ]; then
 step "nginx soak: build, start nginx, run the soak in the background"
 it_bin=$(cargo test --workspace --test it --no-run --locked --message-format=json-render-diagnostics |
     sed -n 's/.*"executable":"\([^"]*\/it-[0-9a-f]*\)".*/\1/p')
@@ -220,9 +228,18 @@ soak_log=$(mktemp -t tarry-soak.XXXXXX)
 (cd tests && exec "$it_bin" nginx_soak::real_peer_soak --exact --nocapture) >"$soak_log" 2>&1 &
 soak_pid=$!
 echo "soak (pid $soak_pid) writing to $soak_log"
+fi
 
 step "cargo test (unit, integration, doc)"
 cargo test --workspace --locked -- --skip nginx_soak::real_peer_soak 2>&1 | tee -a "$log"
+
+step "RFC 6265 conformance summary (the IETF http-state suite, vendored in crates/jar/tests/data/http-state)"
+cargo test -p tarry-jar --test conformance --locked -- --nocapture 2>&1 | grep -E '^(rfc6265|  skipped)' || true
+
+step "security catalogue summary (every row of docs/security.md has a named test)"
+cargo test -p tarry-tests --test it --locked catalogue:: -- --nocapture 2>&1 | grep -E '^bad-inputs' || true
+
+if [ "$QUICK" = 0 ]; then
 
 # tests/load (soak, cancellation, exhaustion) ran small in debug above; here the soak runs its
 # full 200,000 requests, in release so that it fits in about two minutes.
@@ -246,12 +263,6 @@ cargo test -p tarry-session --no-default-features --locked 2>&1 | tee -a "$log"
 step "tarry-pool without TLS (plain HTTP only)"
 cargo clippy -p tarry-pool --no-default-features --all-targets --locked -- -D warnings
 cargo test -p tarry-pool --no-default-features --locked 2>&1 | tee -a "$log"
-
-step "RFC 6265 conformance summary (the IETF http-state suite, read in place from ../shared)"
-cargo test -p tarry-jar --test conformance --locked -- --nocapture 2>&1 | grep -E '^(rfc6265|skipped|  skipped)' || true
-
-step "security catalogue summary (every row of ../shared/reference/bad-inputs.md has a named test)"
-cargo test -p tarry-tests --test it --locked catalogue:: -- --nocapture 2>&1 | grep -E '^(bad-inputs|skipped)' || true
 
 step "WIRE-25 in release (the http crate's debug assertions hide the codec's own check)"
 cargo test --release --locked -p tarry-wire --test fixtures wire_25 2>&1 | tee -a "$log"
@@ -304,7 +315,10 @@ if [ "$FUZZ" = 1 ]; then
     fi
 fi
 
+fi
+
 # ---------------------------------------------------------------- the soak, finished
+if [ "$QUICK" = 0 ]; then
 step "nginx soak: waiting for the background run"
 soak_status=0
 wait "$soak_pid" || soak_status=$?
@@ -317,6 +331,7 @@ if [ "$soak_status" != 0 ]; then
     fi
     echo "test.sh: the nginx soak failed (exit $soak_status)" >&2
     exit 1
+fi
 fi
 
 # ---------------------------------------------------------------- summary

@@ -1,4 +1,4 @@
-//! nginx as a real peer of `tarry-pool` (issue #4): sequential GETs with random pauses of
+//! nginx as a real peer of `tarry-pool`: sequential GETs with random pauses of
 //! 0–1.5 s against nginx configured with `keepalive_timeout 1s` and `keepalive_requests 100`
 //! (`tests/nginx/nginx.conf.in`), then a burst of `BURST` requests back to back. No request may
 //! fail, and the pool must open as many connections as those two limits force, no fewer (it

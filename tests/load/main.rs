@@ -1,4 +1,4 @@
-//! tarry under load and over time (issue #7): one binary, three tests, run one at a time
+//! tarry under load and over time: one binary, three tests, run one at a time
 //! (they measure the whole process's descriptors and memory).
 //!
 //! - [`soak`]: many GETs at concurrency 64 through one Session against a server that closes

@@ -1,4 +1,4 @@
-//! The five scenarios of issue #6, each with tarry's target as a share of the raw floor.
+//! The five scenarios, each with tarry's target as a share of the raw floor.
 
 use std::net::SocketAddr;
 

@@ -1,17 +1,18 @@
 //! RFC 6265 conformance: the IETF http-state cookie suite (`parser.json`, and the date cases in
-//! `dates/examples.json` and `dates/bsd-examples.json`), read in place from
-//! `shared/conformance/rfc6265`. Its README explains the format and how one case is run; this
-//! harness follows it step by step.
+//! `dates/examples.json` and `dates/bsd-examples.json`), vendored unchanged in
+//! `tests/data/http-state/` (its `PROVENANCE.md` gives the origin, commit, checksums and
+//! licence). Each parser case is run the way the suite's own harness ran it: the `Set-Cookie`
+//! lines of one response to `http://home.example.org:8888/cookie-parser?<id>`, then the `Cookie`
+//! header for the follow-up URL, compared in order with the expected one.
 //!
-//! The data directory is `$TARRY_RFC6265_DIR`, by default `<workspace>/../shared/conformance/
-//! rfc6265`. Without it the test says so on one line and passes, except under `CI=true`, where
-//! missing data is a failure: CI must not go green by testing nothing.
+//! The data is part of the repository, so it is never skipped: a missing or unreadable file
+//! fails the test.
 //!
 //! Every case must pass except those in [`DECIDED_AGAINST`], each with its reason. A listed case
 //! that starts passing fails the run too, so the list cannot outlive its reasons.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::Value;
@@ -38,8 +39,8 @@ const DECIDED_AGAINST: &[(&str, &str)] = &[
     ),
 ];
 
-/// The jar's clock for every parser case: 2026-01-01T00:00:00Z. The README's window for the
-/// time-dependent cases is 2007-08-07 08:04:19 .. 2027-04-18 21:06:29 GMT: the 2007 and 1980
+/// The jar's clock for every parser case: 2026-01-01T00:00:00Z. Any instant from 2007-08-07
+/// 08:04:19 to 2027-04-18 21:06:29 GMT satisfies the time-dependent cases: the 2007 and 1980
 /// `Expires` have passed, `CHROMIUM0016`/`0017` (2027) have not. Year-9999 expiries are capped
 /// at 400 days (6265bis), which still outlives the instant we read the jar back.
 const NOW_UNIX: u64 = 1_767_225_600;
@@ -48,16 +49,12 @@ fn now() -> SystemTime {
     UNIX_EPOCH + Duration::from_secs(NOW_UNIX)
 }
 
-fn data_dir() -> PathBuf {
-    match std::env::var_os("TARRY_RFC6265_DIR") {
-        Some(dir) => PathBuf::from(dir),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance/rfc6265"),
-    }
-}
+/// The vendored suite.
+const DATA_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/http-state");
 
 fn read_json(path: &Path) -> Vec<Value> {
     let text = std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("{}: {e} (the data directory exists)", path.display()));
+        .unwrap_or_else(|e| panic!("{}: {e} (the vendored suite is missing)", path.display()));
     match serde_json::from_str(&text) {
         Ok(Value::Array(cases)) => cases,
         Ok(_) => panic!("{}: not a JSON array", path.display()),
@@ -72,8 +69,8 @@ fn string<'a>(case: &'a Value, key: &str) -> &'a str {
 }
 
 /// The jar under test: the default one. Built without the `public-suffix` feature it has no
-/// list, and `DOMAIN0017` (`domain=.org`) needs one; the README's floor is "at least refusing a
-/// bare TLD", so that build gets exactly that floor and the rest of the suite still runs.
+/// list, and `DOMAIN0017` (`domain=.org`) needs one, or at least a refusal of bare top-level
+/// domains; that build gets exactly that floor and the rest of the suite still runs.
 fn new_jar() -> Jar {
     if cfg!(feature = "public-suffix") {
         Jar::new()
@@ -95,12 +92,14 @@ impl PublicSuffixList for BareTlds {
 /// The outcome of one case: `Ok` or the expected and actual results.
 type Outcome = Result<(), (String, String)>;
 
-/// A data file and the function that runs each of its cases.
-type Suite = (&'static str, fn(&Value) -> Outcome);
+/// A data file, how many cases it holds (as `PROVENANCE.md` lists them), and the function that
+/// runs each of its cases.
+type Suite = (&'static str, usize, fn(&Value) -> Outcome);
 
-/// One `parser.json` case, as the README's "How one case is run" says: store every `received`
-/// line from `http://home.example.org:8888/cookie-parser?<id>`, then build the Cookie header for
-/// the follow-up URL and compare it, in order, with `sent`.
+/// One `parser.json` case: store every `received` line from
+/// `http://home.example.org:8888/cookie-parser?<id>`, then build the Cookie header for the
+/// follow-up URL (`sent-to` resolved against the first URL, or `/cookie-parser-result?<id>`) and
+/// compare it, in order, with `sent`.
 fn run_parser_case(case: &Value) -> Outcome {
     let id = string(case, "test");
     // The original harness used the lower-case, hyphenated id in its URLs; the query string
@@ -210,33 +209,18 @@ fn formats_dates_like_the_data() {
 
 #[test]
 fn rfc6265_suite() {
-    let dir = data_dir();
-    if !dir.is_dir() {
-        // `CI` is "true" on the common CI services; there, a missing suite is a broken checkout.
-        if std::env::var("CI").is_ok_and(|ci| ci == "true") {
-            panic!(
-                "rfc6265 conformance data not found at {} (CI=true)",
-                dir.display()
-            );
-        }
-        println!(
-            "skipped: rfc6265 conformance data not found at {}",
-            dir.display()
-        );
-        return;
-    }
-
+    let dir = Path::new(DATA_DIR);
     let suites: [Suite; 3] = [
-        ("parser.json", run_parser_case),
-        ("dates/examples.json", run_date_case),
-        ("dates/bsd-examples.json", run_date_case),
+        ("parser.json", 222, run_parser_case),
+        ("dates/examples.json", 15, run_date_case),
+        ("dates/bsd-examples.json", 55, run_date_case),
     ];
     let (mut passed, mut skipped) = (0, Vec::new());
     let mut failures = String::new();
     let mut seen_ids = Vec::new();
-    for (file, run) in suites {
+    for (file, count, run) in suites {
         let cases = read_json(&dir.join(file));
-        assert!(!cases.is_empty(), "{file} has no cases");
+        assert_eq!(cases.len(), count, "{file}: not the vendored file");
         for case in &cases {
             let id = string(case, "test");
             seen_ids.push(id.to_owned());

@@ -1,4 +1,4 @@
-//! The jar's rules, one test per JAR-* row of `shared/reference/bad-inputs.md` that concerns
+//! The jar's rules, one test per JAR-* row of the security catalogue (`docs/security.md`) that concerns
 //! the jar alone (`jar_01_…` to `jar_15_…`), and the RFC 6265 §5.3/§5.4 storage model around
 //! them: ordering, host-only and domain cookies, public-suffix lists, last access and the
 //! inspection API; and cookies added by hand (`NewCookie`), held to the same model.

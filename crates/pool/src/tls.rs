@@ -124,7 +124,7 @@ impl TlsSettings {
     }
 
     /// Presents a client certificate (mutual TLS): `chain_pem` holds the certificate first,
-    /// then any intermediates; `key_pem` its private key (PKCS#8, PKCS#1 or SEC1).
+    /// then any intermediates; `key_pem` its private key (PKCS8, PKCS1 or SEC1).
     pub fn client_identity_pem(mut self, chain_pem: &[u8], key_pem: &[u8]) -> Result<Self, Error> {
         let chain = certificates(chain_pem)?;
         let key = PrivateKeyDer::from_pem_slice(key_pem)

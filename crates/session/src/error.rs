@@ -3,6 +3,9 @@
 //! Every variant that concerns a request names its URL; every cause is a type a caller can
 //! match on (the pool's error with its phase and `io::Error`, the codec's error, the jar's
 //! reason, a JSON error), reachable through `source()`. `Display` is one line.
+//!
+//! This module and `response` name each other's types, and nothing more: an error can carry
+//! the response past the redirect limit, and reading a response can fail.
 
 use std::fmt;
 use std::io;

@@ -2,8 +2,8 @@
 //!
 //! Every fixture goes through one harness ([`harness::run`]) that drives a `Call` as a real
 //! client would, twice ([`expect::check`]): with all bytes at once and one byte at a time; both
-//! runs must agree before the expectation is checked. Tests are named after the rows of
-//! `shared/reference/bad-inputs.md` they cover (`wire_01_…`).
+//! runs must agree before the expectation is checked. Tests are named after the rows of the
+//! security catalogue (`docs/security.md`) they cover (`wire_01_…`).
 //!
 //! Two WIRE rows are outside this crate: WIRE-10 (TLS truncation) belongs to the transport,
 //! which must not call `end_of_input` without `close_notify`; WIRE-24 (content decoding bombs)

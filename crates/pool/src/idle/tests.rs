@@ -56,7 +56,7 @@ fn expired_and_dead_connections_are_skipped_at_checkout() {
     let switch = dead.open.clone();
     store.checkin("a", dead, t0, t0 + secs(100));
     store.checkin("a", conn(3), t0, t0 + secs(5));
-    switch.set(false); // the server closed #2 while it idled
+    switch.set(false); // the server closed the second one while it idled
     let (got, evicted) = store.checkout(&"a", t0 + secs(10));
     assert_eq!(got.map(|c| c.id), Some(1));
     assert_eq!(
