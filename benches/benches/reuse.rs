@@ -41,10 +41,10 @@ use bytes::Bytes;
 use criterion::{BenchmarkGroup, Criterion, SamplingMode, Throughput, measurement::WallTime};
 use criterion::{criterion_group, criterion_main};
 use http::{Request, Uri};
-use rcgen::{BasicConstraints, CertificateParams, IsCa, KeyPair};
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName};
+use rustls::pki_types::ServerName;
 use tarry_pool::{Pool, Stats, TlsSettings};
 use tarry_session::Session;
+use tarry_testkit::{TestCa, TestCert};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio::net::TcpStream;
 use tokio::runtime::Runtime;
@@ -65,57 +65,27 @@ const SIZES: [(usize, &str); 3] = [(13, "13B"), (1024, "1KiB"), (64 * 1024, "64K
 
 // ------------------------------------------------------------------------------ certificates
 
-/// A CA (PEM) and a leaf for [`HOST`] signed by it, made at bench start.
+/// A CA and a leaf for [`HOST`] signed by it, made at bench start.
 struct Pki {
-    ca_pem: String,
-    leaf: CertificateDer<'static>,
-    key: PrivateKeyDer<'static>,
+    ca: TestCa,
+    leaf: TestCert,
 }
 
 impl Pki {
     fn new() -> Pki {
-        let mut ca = CertificateParams::new(Vec::<String>::new()).expect("CA params");
-        ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        let ca_key = KeyPair::generate().expect("CA key");
-        let ca_cert = ca.self_signed(&ca_key).expect("CA certificate");
-        let leaf_key = KeyPair::generate().expect("leaf key");
-        let leaf = CertificateParams::new(vec![HOST.to_owned()])
-            .expect("leaf params")
-            .signed_by(&leaf_key, &ca_cert, &ca_key)
-            .expect("leaf certificate");
-        Pki {
-            ca_pem: ca_cert.pem(),
-            leaf: leaf.der().clone(),
-            key: PrivatePkcs8KeyDer::from(leaf_key.serialize_der()).into(),
-        }
+        let ca = TestCa::new("bench CA");
+        let leaf = ca.leaf(&[HOST]);
+        Pki { ca, leaf }
     }
 
     /// The server's configuration: rustls defaults (TLS 1.3, stateful resumption).
     fn server_config(&self) -> Arc<rustls::ServerConfig> {
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let config = rustls::ServerConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .expect("protocol versions")
-            .with_no_client_auth()
-            .with_single_cert(vec![self.leaf.clone()], self.key.clone_key())
-            .expect("server certificate");
-        Arc::new(config)
+        Arc::new(self.leaf.server_config())
     }
 
     /// The raw floor's client configuration: ring, trusting only the CA.
     fn client_config(&self, resumption: bool) -> Arc<rustls::ClientConfig> {
-        let mut roots = rustls::RootCertStore::empty();
-        let (added, _) = roots.add_parsable_certificates(
-            rustls::pki_types::pem::PemObject::pem_slice_iter(self.ca_pem.as_bytes())
-                .map(|cert: Result<CertificateDer<'static>, _>| cert.expect("CA PEM")),
-        );
-        assert_eq!(added, 1);
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let mut config = rustls::ClientConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .expect("protocol versions")
-            .with_root_certificates(roots)
-            .with_no_client_auth();
+        let mut config = self.ca.client_config();
         if !resumption {
             config.resumption = rustls::client::Resumption::disabled();
         }
@@ -125,7 +95,7 @@ impl Pki {
     /// The pool's and the session's TLS settings: ring, trusting only the CA.
     fn tls_settings(&self, resumption: bool) -> TlsSettings {
         TlsSettings::new()
-            .add_root_certificates_pem(self.ca_pem.as_bytes())
+            .add_root_certificates_pem(self.ca.pem().as_bytes())
             .expect("CA PEM")
             .without_builtin_roots()
             .resumption(resumption)

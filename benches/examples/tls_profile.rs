@@ -7,9 +7,9 @@
 mod common;
 use bytes::Bytes;
 use common::server::{BODY, RESPONSE, Server};
-use rcgen::{BasicConstraints, CertificateParams, IsCa, KeyPair};
-use rustls::pki_types::{PrivatePkcs8KeyDer, ServerName};
+use rustls::pki_types::ServerName;
 use std::sync::Arc;
+use tarry_testkit::TestCa;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 fn main() {
@@ -18,25 +18,8 @@ fn main() {
         .nth(2)
         .and_then(|s| s.parse().ok())
         .unwrap_or(2000);
-    let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    let ca_key = KeyPair::generate().unwrap();
-    let ca_cert = ca.self_signed(&ca_key).unwrap();
-    let key = KeyPair::generate().unwrap();
-    let leaf = CertificateParams::new(vec!["bench.test".to_owned()])
-        .unwrap()
-        .signed_by(&key, &ca_cert, &ca_key)
-        .unwrap();
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let sc = rustls::ServerConfig::builder_with_provider(provider.clone())
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_no_client_auth()
-        .with_single_cert(
-            vec![leaf.der().clone()],
-            PrivatePkcs8KeyDer::from(key.serialize_der()).into(),
-        )
-        .unwrap();
+    let ca = TestCa::new("bench CA");
+    let sc = ca.leaf(&["bench.test"]).server_config();
     let server = Server::start(Some(Arc::new(sc)));
     let addr = server.addr;
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -46,13 +29,7 @@ fn main() {
     rt.block_on(async {
         let start;
         if raw {
-            let mut roots = rustls::RootCertStore::empty();
-            roots.add(ca_cert.der().clone()).unwrap();
-            let cc = rustls::ClientConfig::builder_with_provider(provider)
-                .with_safe_default_protocol_versions()
-                .unwrap()
-                .with_root_certificates(roots)
-                .with_no_client_auth();
+            let cc = ca.client_config();
             let tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
             tcp.set_nodelay(true).unwrap();
             let mut io = tokio_rustls::TlsConnector::from(Arc::new(cc))
@@ -73,7 +50,7 @@ fn main() {
         } else {
             let pool = tarry_pool::Pool::builder()
                 .resolve("bench.test", addr.port(), addr)
-                .add_root_certificates_pem(ca_cert.pem().as_bytes())
+                .add_root_certificates_pem(ca.pem().as_bytes())
                 .unwrap()
                 .build();
             let uri: http::Uri = format!("https://bench.test:{}/", addr.port())

@@ -3,16 +3,15 @@
 //! (peers hold 27-35 KiB, see the shared peers reference). TLS is reported, not capped.
 //!
 //! Only this thread's allocations are counted; the client runs on a current-thread runtime
-//! here, the server on its own thread.
+//! here, the server (a `tarry-testkit` one) on its own thread.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::net::SocketAddr;
-use std::sync::Arc;
 
 use bytes::Bytes;
 use tarry_pool::{Pool, PoolBuilder};
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tarry_testkit::{Script, ScriptedServer, TlsScriptedServer};
 
 thread_local! {
     static COUNTING: Cell<bool> = const { Cell::new(false) };
@@ -74,48 +73,11 @@ static GLOBAL: LiveBytes = LiveBytes;
 
 const HOSTS: usize = 20;
 
-/// A keep-alive server on its own thread and runtime, answering every request with "ok";
-/// over TLS when given an acceptor.
-fn server(tls: Option<tokio_rustls::TlsAcceptor>) -> SocketAddr {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            tx.send(listener.local_addr().unwrap()).unwrap();
-            while let Ok((tcp, _)) = listener.accept().await {
-                let tls = tls.clone();
-                tokio::spawn(async move {
-                    match tls {
-                        None => answer(tcp).await,
-                        Some(acceptor) => {
-                            if let Ok(stream) = acceptor.accept(tcp).await {
-                                answer(stream).await;
-                            }
-                        }
-                    }
-                });
-            }
-        });
-    });
-    rx.recv().unwrap()
-}
+const OK: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
 
-/// Answers every request on `stream` with "ok" until the client goes.
-async fn answer<S: AsyncRead + AsyncWrite + Unpin>(mut stream: S) {
-    let mut buf = [0u8; 2048];
-    while let Ok(n) = stream.read(&mut buf).await {
-        if n == 0 {
-            return;
-        }
-        let reply = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
-        if stream.write_all(reply).await.is_err() {
-            return;
-        }
-    }
+/// A keep-alive server on its own thread and runtime, answering every request with "ok".
+fn server() -> ScriptedServer {
+    ScriptedServer::repeating(Script::answer_all(OK)).unwrap()
 }
 
 /// Live heap bytes added per idle connection, over `HOSTS` connections to distinct hosts.
@@ -163,8 +125,8 @@ fn heap_per_idle_connection(builder: PoolBuilder, addr: SocketAddr, scheme: &str
 
 #[test]
 fn an_idle_plain_connection_holds_under_16_kib() {
-    let addr = server(None);
-    let per = heap_per_idle_connection(Pool::builder(), addr, "http");
+    let server = server();
+    let per = heap_per_idle_connection(Pool::builder(), server.addr(), "http");
     println!("heap per idle plain connection: {per} bytes");
     assert!(per > 0, "the measurement saw the connections ({per})");
     assert!(per < 16 * 1024, "{per} bytes per idle plain connection");
@@ -174,7 +136,8 @@ fn an_idle_plain_connection_holds_under_16_kib() {
 fn an_idle_plain_connection_without_kept_buffers_holds_under_4_kib() {
     // Kept buffers are most of an idle connection's heap; a pool for constrained memory
     // frees them after each exchange.
-    let addr = server(None);
+    let server = server();
+    let addr = server.addr();
     let kept = heap_per_idle_connection(Pool::builder(), addr, "http");
     let lean = heap_per_idle_connection(Pool::builder().idle_buffer_limit(0), addr, "http");
     println!("heap per idle plain connection without kept buffers: {lean} bytes");
@@ -186,38 +149,22 @@ fn an_idle_plain_connection_without_kept_buffers_holds_under_4_kib() {
     );
 }
 
-/// A TLS keep-alive server for `h0.test` … `hN.test`; returns its address and the CA (PEM).
-fn tls_server() -> (SocketAddr, String) {
-    let mut ca = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
-    let ca_key = rcgen::KeyPair::generate().unwrap();
-    let ca_cert = ca.self_signed(&ca_key).unwrap();
+/// A TLS keep-alive server for `h0.test` … `hN.test`, answering every request with "ok".
+fn tls_server() -> TlsScriptedServer {
     let names: Vec<String> = (0..=HOSTS).map(|i| format!("h{i}.test")).collect();
-    let leaf_key = rcgen::KeyPair::generate().unwrap();
-    let leaf = rcgen::CertificateParams::new(names)
+    TlsScriptedServer::builder(&names)
+        .repeating(Script::answer_all(OK))
         .unwrap()
-        .signed_by(&leaf_key, &ca_cert, &ca_key)
-        .unwrap();
-    let key = rustls::pki_types::PrivatePkcs8KeyDer::from(leaf_key.serialize_der());
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_no_client_auth()
-        .with_single_cert(vec![leaf.der().clone()], key.into())
-        .unwrap();
-    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
-    (server(Some(acceptor)), ca_cert.pem())
 }
 
 #[test]
 fn an_idle_tls_connection_is_reported() {
-    let (addr, ca_pem) = tls_server();
+    let server = tls_server();
     let builder = Pool::builder()
-        .add_root_certificates_pem(ca_pem.as_bytes())
+        .add_root_certificates_pem(server.ca_pem().as_bytes())
         .unwrap()
         .without_builtin_roots();
-    let per = heap_per_idle_connection(builder, addr, "https");
+    let per = heap_per_idle_connection(builder, server.addr(), "https");
     println!("heap per idle TLS connection: {per} bytes");
     // rustls keeps per-connection state and record buffers; the check is only that the
     // measurement saw them and that they stay in the same order of magnitude as peers'.

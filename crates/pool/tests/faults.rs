@@ -1,29 +1,29 @@
-//! Faults over plain TCP, one test (or a few) per row of `bad-inputs.md`: resets in the middle
+//! Faults over plain TCP, one test (or a few) per row of the security catalogue (`docs/security.md`): resets in the middle
 //! of a response (POOL-03), request state leaking into the next request on a pooled connection
 //! (POOL-07), file descriptors of connections the server closed while idle (POOL-10), connect
 //! failures (POOL-12) and the retry policy (POOL-14).
 //!
-//! Every server is in-process on 127.0.0.1 and records each request it reads with the index of
-//! the connection it came on; the record and the accept count are the oracles. Every await on
-//! the client is bounded, so a hang fails the test instead of stalling the run.
+//! Every server is a scripted one (`tarry-testkit`) on 127.0.0.1, which records each request it
+//! reads on the connection it came on; the record and the accept count are the oracles. Every
+//! await on the client is bounded, so a hang fails the test instead of stalling the run.
 //!
 //! POOL-10 counts this process's file descriptors, and the tests of one file share a process:
 //! every test here runs through [`serial`], so that no other test opens sockets while one counts.
 
 use std::future::Future;
 use std::io::ErrorKind;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http::Request;
 use tarry_pool::{Error, Phase, Pool};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpSocket, TcpStream};
-use tokio::sync::Notify;
+use tarry_testkit::{Gate, Script, ScriptedServer, Step};
+use tokio::net::{TcpSocket, TcpStream};
 
 const OK: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+/// Half a response head, then nothing.
+const HALF_A_HEAD: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Len";
 
 /// Longest any single client step may take before the test calls it a hang. Generous: the VM
 /// is shared with other builds.
@@ -49,147 +49,37 @@ async fn within<T>(what: &str, fut: impl Future<Output = T>) -> T {
     }
 }
 
-/// Requests a server read: the index of the connection (in accept order) and the raw bytes.
-type Log = Arc<Mutex<Vec<(usize, Vec<u8>)>>>;
-
-/// The server side of one accepted connection.
-struct Peer {
-    stream: TcpStream,
-    index: usize,
-    buf: Vec<u8>,
-    log: Log,
-}
-
-impl Peer {
-    /// Reads one request (head, and a body announced by Content-Length) and records it; `None`
-    /// when the client closed or reset first.
-    async fn request(&mut self) -> Option<Vec<u8>> {
-        loop {
-            if let Some(end) = self.buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                let body = content_length(&self.buf[..end]);
-                if self.buf.len() >= end + 4 + body {
-                    let request: Vec<u8> = self.buf.drain(..end + 4 + body).collect();
-                    self.log.lock().unwrap().push((self.index, request.clone()));
-                    return Some(request);
-                }
-            }
-            let mut chunk = [0u8; 16 * 1024];
-            match self.stream.read(&mut chunk).await {
-                Ok(0) | Err(_) => return None,
-                Ok(n) => self.buf.extend_from_slice(&chunk[..n]),
+/// The requests `server` read whose request line names `path`, with the index of the
+/// connection (in accept order) each came on.
+fn requests_for(server: &ScriptedServer, path: &str) -> Vec<(usize, Bytes)> {
+    let line = format!(" {path} HTTP/1.1\r\n");
+    let mut found = Vec::new();
+    for (conn, requests) in server.requests().into_iter().enumerate() {
+        for r in requests {
+            let first = r.iter().position(|&b| b == b'\n').map_or(0, |i| i + 1);
+            if String::from_utf8_lossy(&r[..first]).ends_with(&line) {
+                found.push((conn, r));
             }
         }
     }
-
-    async fn reply(&mut self, bytes: &[u8]) -> bool {
-        self.stream.write_all(bytes).await.is_ok()
-    }
-
-    /// Closes with `SO_LINGER` 0: the kernel sends RST instead of FIN.
-    fn reset(self) {
-        self.stream.set_zero_linger().unwrap();
-        drop(self.stream);
-    }
-
-    /// Waits until the client closes (or resets) the connection.
-    async fn until_closed(&mut self) {
-        let mut rest = [0u8; 1024];
-        while let Ok(n) = self.stream.read(&mut rest).await {
-            if n == 0 {
-                return;
-            }
-        }
-    }
-
-    /// Answers every request with `OK` until the client goes.
-    async fn keep_answering(mut self) {
-        while self.request().await.is_some() {
-            if !self.reply(OK).await {
-                return;
-            }
-        }
-    }
+    found
 }
 
-fn content_length(head: &[u8]) -> usize {
-    String::from_utf8_lossy(head)
-        .to_ascii_lowercase()
-        .lines()
-        .find_map(|l| l.strip_prefix("content-length:"))
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(0)
+/// How many requests `server` read, on all its connections.
+fn request_count(server: &ScriptedServer) -> usize {
+    server.requests().concat().len()
 }
 
-struct Server {
-    port: u16,
-    accepted: Arc<AtomicUsize>,
-    log: Log,
-}
-
-impl Server {
-    /// The requests whose request line names `path`, with the connection each came on.
-    fn requests_for(&self, path: &str) -> Vec<(usize, Vec<u8>)> {
-        let line = format!(" {path} HTTP/1.1\r\n");
-        self.log
-            .lock()
-            .unwrap()
-            .iter()
-            .filter(|(_, r)| {
-                let first = r.iter().position(|&b| b == b'\n').map_or(0, |i| i + 1);
-                String::from_utf8_lossy(&r[..first]).ends_with(&line)
-            })
-            .cloned()
-            .collect()
-    }
-
-    fn requests(&self) -> usize {
-        self.log.lock().unwrap().len()
-    }
-
-    fn accepted(&self) -> usize {
-        self.accepted.load(Ordering::SeqCst)
-    }
-}
-
-/// A server on 127.0.0.1 that runs `handler` on every accepted connection.
-async fn server<F, Fut>(handler: F) -> Server
-where
-    F: Fn(Peer) -> Fut + Send + 'static,
-    Fut: Future<Output = ()> + Send + 'static,
-{
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let accepted = Arc::new(AtomicUsize::new(0));
-    let log: Log = Arc::default();
-    let (count, record) = (accepted.clone(), log.clone());
-    tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            let index = count.fetch_add(1, Ordering::SeqCst);
-            tokio::spawn(handler(Peer {
-                stream,
-                index,
-                buf: Vec::new(),
-                log: record.clone(),
-            }));
-        }
-    });
-    Server {
-        port,
-        accepted,
-        log,
-    }
-}
-
-fn request(method: &str, port: u16, path: &str) -> Request<()> {
+fn request(method: &str, server: &ScriptedServer, path: &str) -> Request<()> {
     Request::builder()
         .method(method)
-        .uri(format!("http://127.0.0.1:{port}{path}"))
+        .uri(server.url(path))
         .body(())
         .unwrap()
 }
 
-fn get(port: u16, path: &str) -> Request<()> {
-    request("GET", port, path)
+fn get(server: &ScriptedServer, path: &str) -> Request<()> {
+    request("GET", server, path)
 }
 
 /// Sends, failing the test on an error or a hang.
@@ -203,26 +93,20 @@ async fn fetch_ok(pool: &Pool, request: Request<()>, body: Bytes) -> tarry_pool:
 fn pool_03_a_reset_in_the_middle_of_the_body_is_an_error_and_never_retried() {
     serial(async {
         // Head and 100 of 1000 body bytes; then, once the client has the head, RST.
-        let client_has_head = Arc::new(Notify::new());
-        let go = client_has_head.clone();
-        let s = server(move |mut peer| {
-            let go = go.clone();
-            async move {
-                if peer.request().await.is_none() {
-                    return;
-                }
-                let mut partial = b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n".to_vec();
-                partial.extend_from_slice(&[b'x'; 100]);
-                peer.reply(&partial).await;
-                go.notified().await;
-                peer.reset();
-            }
-        })
-        .await;
+        let client_has_head = Gate::new();
+        let mut partial = b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n".to_vec();
+        partial.extend_from_slice(&[b'x'; 100]);
+        let s = ScriptedServer::repeating(Script::new([
+            Step::ExpectRequest,
+            Step::write(partial),
+            Step::Wait(client_has_head.clone()),
+            Step::Reset,
+        ]))
+        .unwrap();
         let pool = Pool::new();
-        let mut response = fetch_ok(&pool, get(s.port, "/"), Bytes::new()).await;
+        let mut response = fetch_ok(&pool, get(&s, "/"), Bytes::new()).await;
         assert_eq!(response.status(), 200);
-        client_has_head.notify_one();
+        client_has_head.open();
 
         let mut got = 0;
         let err = loop {
@@ -241,7 +125,7 @@ fn pool_03_a_reset_in_the_middle_of_the_body_is_an_error_and_never_retried() {
         drop(response);
 
         assert_eq!(
-            (s.accepted(), s.requests()),
+            (s.accepts(), request_count(&s)),
             (1, 1),
             "the request was retried"
         );
@@ -254,15 +138,14 @@ fn pool_03_a_reset_in_the_middle_of_the_body_is_an_error_and_never_retried() {
 #[test]
 fn pool_03_a_reset_after_half_a_head_on_a_fresh_connection_is_an_error_not_a_retry() {
     serial(async {
-        let s = server(|mut peer| async move {
-            if peer.request().await.is_some() {
-                peer.reply(b"HTTP/1.1 200 OK\r\nContent-Len").await;
-                peer.reset();
-            }
-        })
-        .await;
+        let s = ScriptedServer::repeating(Script::new([
+            Step::ExpectRequest,
+            Step::write(HALF_A_HEAD),
+            Step::Reset,
+        ]))
+        .unwrap();
         let pool = Pool::new();
-        let err = within("send", pool.send(get(s.port, "/"), Bytes::new()))
+        let err = within("send", pool.send(get(&s, "/"), Bytes::new()))
             .await
             .unwrap_err();
         assert!(
@@ -275,7 +158,7 @@ fn pool_03_a_reset_after_half_a_head_on_a_fresh_connection_is_an_error_not_a_ret
             "{err:?}"
         );
         // A GET, but on a fresh connection: nothing to blame on a stale socket, so no retry.
-        assert_eq!((s.accepted(), s.requests()), (1, 1));
+        assert_eq!((s.accepts(), request_count(&s)), (1, 1));
         let stats = pool.stats();
         assert_eq!((stats.idle, stats.retried), (0, 0), "{stats:?}");
     })
@@ -286,23 +169,18 @@ fn pool_03_a_reset_after_half_a_head_on_a_reused_connection_is_not_retried() {
     serial(async {
         // Response bytes arrived before the reset: the server has seen and acted on the request,
         // so even a GET is not sent again.
-        let s = server(|mut peer| async move {
-            if peer.index > 0 {
-                return peer.keep_answering().await;
-            }
-            if peer.request().await.is_none() || !peer.reply(OK).await {
-                return;
-            }
-            if peer.request().await.is_some() {
-                peer.reply(b"HTTP/1.1 200 OK\r\nContent-Len").await;
-                peer.reset();
-            }
-        })
-        .await;
+        let first = Script::new([
+            Step::ExpectRequest,
+            Step::write(OK),
+            Step::ExpectRequest,
+            Step::write(HALF_A_HEAD),
+            Step::Reset,
+        ]);
+        let s = ScriptedServer::start_then([first], Script::answer_all(OK)).unwrap();
         let pool = Pool::new();
-        let first = fetch_ok(&pool, get(s.port, "/first"), Bytes::new()).await;
+        let first = fetch_ok(&pool, get(&s, "/first"), Bytes::new()).await;
         assert_eq!(within("body", first.bytes()).await.unwrap(), "ok");
-        let err = within("send", pool.send(get(s.port, "/second"), Bytes::new()))
+        let err = within("send", pool.send(get(&s, "/second"), Bytes::new()))
             .await
             .unwrap_err();
         assert!(
@@ -312,8 +190,8 @@ fn pool_03_a_reset_after_half_a_head_on_a_reused_connection_is_not_retried() {
             ),
             "{err:?}"
         );
-        assert_eq!(s.requests_for("/second").len(), 1, "the GET was retried");
-        assert_eq!(s.accepted(), 1);
+        assert_eq!(requests_for(&s, "/second").len(), 1, "the GET was retried");
+        assert_eq!(s.accepts(), 1);
         assert_eq!(pool.stats().retried, 0);
     })
 }
@@ -323,22 +201,22 @@ fn pool_03_a_reset_after_half_a_head_on_a_reused_connection_is_not_retried() {
 #[test]
 fn pool_07_authorization_does_not_carry_over_to_the_next_request_on_a_connection() {
     serial(async {
-        let s = server(Peer::keep_answering).await;
+        let s = ScriptedServer::repeating(Script::answer_all(OK)).unwrap();
         let pool = Pool::new();
-        let mut with_auth = get(s.port, "/private");
+        let mut with_auth = get(&s, "/private");
         with_auth.headers_mut().insert(
             http::header::AUTHORIZATION,
             http::HeaderValue::from_static("Basic dXNlcjpzZWNyZXQ="),
         );
         let first = fetch_ok(&pool, with_auth, Bytes::new()).await;
         assert_eq!(within("body", first.bytes()).await.unwrap(), "ok");
-        let second = fetch_ok(&pool, get(s.port, "/public"), Bytes::new()).await;
+        let second = fetch_ok(&pool, get(&s, "/public"), Bytes::new()).await;
         assert!(second.reused());
         assert_eq!(within("body", second.bytes()).await.unwrap(), "ok");
 
-        assert_eq!(s.accepted(), 1, "both requests should share one connection");
+        assert_eq!(s.accepts(), 1, "both requests should share one connection");
         let head = |path| {
-            let found = s.requests_for(path);
+            let found = requests_for(&s, path);
             assert_eq!(found.len(), 1, "{path}");
             String::from_utf8_lossy(&found[0].1).to_ascii_lowercase()
         };
@@ -408,70 +286,57 @@ fn sockets_on(port: u16) -> (usize, usize) {
 fn pool_10_connections_the_server_closed_while_idle_leak_no_descriptors() {
     serial(async {
         const N: usize = 50;
-        let seen = Arc::new(AtomicUsize::new(0));
-        let server_closed = Arc::new(AtomicUsize::new(0));
-        let (close_all, close_rx) = tokio::sync::watch::channel(false);
-        let (seen2, closed2) = (seen.clone(), server_closed.clone());
-        // The first N connections each answer one request, but only once all N requests are in,
-        // so the pool must open N connections; then they hold until told to close. Later ones are
-        // ordinary keep-alive connections.
-        let s = server(move |mut peer| {
-            let (seen, closed, mut close_rx) = (seen2.clone(), closed2.clone(), close_rx.clone());
-            async move {
-                if peer.index >= N {
-                    return peer.keep_answering().await;
-                }
-                if peer.request().await.is_none() {
-                    return;
-                }
-                seen.fetch_add(1, Ordering::SeqCst);
-                let give_up = Instant::now() + HANG;
-                while seen.load(Ordering::SeqCst) < N && Instant::now() < give_up {
-                    tokio::time::sleep(Duration::from_millis(5)).await;
-                }
-                tokio::time::sleep(Duration::from_millis(50)).await;
-                if !peer.reply(OK).await {
-                    return;
-                }
-                tokio::select! {
-                    _ = close_rx.wait_for(|close| *close) => {}
-                    () = peer.until_closed() => {}
-                }
-                drop(peer);
-                closed.fetch_add(1, Ordering::SeqCst);
-            }
-        })
-        .await;
+        // The first N connections each answer one request, but only once all N requests are in
+        // (the test opens `all_in` when the record has them), so the pool must open N
+        // connections; then they hold until told to close. Later ones are ordinary keep-alive
+        // connections.
+        let (all_in, close_all) = (Gate::new(), Gate::new());
+        let one_then_hold = Script::new([
+            Step::ExpectRequest,
+            Step::Wait(all_in.clone()),
+            Step::Sleep(Duration::from_millis(50)),
+            Step::write(OK),
+            Step::Wait(close_all.clone()),
+            Step::Close,
+        ]);
+        let s = ScriptedServer::start_then(vec![one_then_hold; N], Script::answer_all(OK)).unwrap();
         // Listener up, nothing connected: the baseline.
         let baseline = fd_count();
-        assert_eq!(sockets_on(s.port), (0, 1));
+        assert_eq!(sockets_on(s.port()), (0, 1));
 
         // Room for all N idle (the default keeps 32 per host).
         let pool = Pool::builder().max_idle_per_host(64).build();
         let tasks: Vec<_> = (0..N)
             .map(|_| {
-                let pool = pool.clone();
+                let (pool, request) = (pool.clone(), get(&s, "/"));
                 tokio::spawn(async move {
-                    let response = pool.send(get(s.port, "/"), Bytes::new()).await?;
+                    let response = pool.send(request, Bytes::new()).await?;
                     response.bytes().await
                 })
             })
             .collect();
+        within("all N requests at the server", async {
+            while request_count(&s) < N {
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        })
+        .await;
+        all_in.open();
         for task in tasks {
             assert_eq!(within("request", task).await.unwrap().unwrap(), "ok");
         }
-        assert_eq!(s.accepted(), N);
+        assert_eq!(s.accepts(), N);
         assert_eq!(pool.stats().idle, N);
-        assert_eq!(sockets_on(s.port), (N, N + 1));
+        assert_eq!(sockets_on(s.port()), (N, N + 1));
         println!(
             "fds: baseline {baseline}, with {N} idle connections {}",
             fd_count()
         );
 
         // The server closes all N idle connections.
-        close_all.send(true).unwrap();
+        close_all.open();
         within("server closing its sockets", async {
-            while server_closed.load(Ordering::SeqCst) < N {
+            while s.connections()[..N].iter().any(|c| c.ended.is_none()) {
                 tokio::time::sleep(Duration::from_millis(5)).await;
             }
         })
@@ -480,15 +345,15 @@ fn pool_10_connections_the_server_closed_while_idle_leak_no_descriptors() {
         tokio::time::sleep(Duration::from_millis(50)).await;
 
         // The next checkout finds them dead (or the sweep already did): all evicted and closed.
-        let response = fetch_ok(&pool, get(s.port, "/next"), Bytes::new()).await;
+        let response = fetch_ok(&pool, get(&s, "/next"), Bytes::new()).await;
         assert!(!response.reused() && !response.retried());
         assert_eq!(within("body", response.bytes()).await.unwrap(), "ok");
         let stats = pool.stats();
         assert!(stats.idle <= 1, "{stats:?}");
         assert_eq!(stats.closed.stale, N as u64, "{stats:?}");
-        assert_eq!(s.accepted(), N + 1);
+        assert_eq!(s.accepts(), N + 1);
 
-        let (client, server_side) = sockets_on(s.port);
+        let (client, server_side) = sockets_on(s.port());
         let now = fd_count();
         println!(
             "fds: baseline {baseline}, after eviction {now}; \
@@ -509,7 +374,7 @@ fn pool_10_connections_the_server_closed_while_idle_leak_no_descriptors() {
 // ------------------------------------------------------------------------------- POOL-12
 
 #[test]
-fn pool_12a_a_name_that_does_not_resolve_is_a_resolve_error() {
+fn pool_12_a_name_that_does_not_resolve_is_a_resolve_error() {
     serial(async {
         // RFC 6761: `.invalid` never resolves. The system resolver may take a moment to say so.
         let pool = Pool::new();
@@ -528,14 +393,17 @@ fn pool_12a_a_name_that_does_not_resolve_is_a_resolve_error() {
 }
 
 #[test]
-fn pool_12b_a_closed_port_is_connection_refused() {
+fn pool_12_a_closed_port_is_connection_refused() {
     serial(async {
         let port = {
             let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
             listener.local_addr().unwrap().port()
         }; // dropped: nothing listens there now
         let pool = Pool::new();
-        let err = within("connecting", pool.send(get(port, "/"), Bytes::new()))
+        let request = Request::get(format!("http://127.0.0.1:{port}/"))
+            .body(())
+            .unwrap();
+        let err = within("connecting", pool.send(request, Bytes::new()))
             .await
             .unwrap_err();
         match &err {
@@ -548,7 +416,7 @@ fn pool_12b_a_closed_port_is_connection_refused() {
 }
 
 #[test]
-fn pool_12d_a_connect_that_never_completes_times_out() {
+fn pool_12_a_connect_that_never_completes_times_out() {
     serial(async {
         // A listener that never accepts, with the smallest backlog. Once its accept queue is full,
         // Linux drops further SYNs, so a connect gets no answer (until a retransmit, 1 s later).
@@ -581,7 +449,8 @@ fn pool_12d_a_connect_that_never_completes_times_out() {
             .connect_timeout(Duration::from_millis(200))
             .build();
         let started = Instant::now();
-        let err = within("connecting", pool.send(get(addr.port(), "/"), Bytes::new()))
+        let request = Request::get(format!("http://{addr}/")).body(()).unwrap();
+        let err = within("connecting", pool.send(request, Bytes::new()))
             .await
             .unwrap_err();
         let took = started.elapsed();
@@ -601,25 +470,20 @@ fn pool_12d_a_connect_that_never_completes_times_out() {
 
 /// A server whose first connection answers `/warm`, then reads the next request and resets;
 /// later connections answer everything.
-async fn resets_the_second_request() -> Server {
-    server(|mut peer| async move {
-        if peer.index > 0 {
-            return peer.keep_answering().await;
-        }
-        if peer.request().await.is_none() || !peer.reply(OK).await {
-            return;
-        }
-        if peer.request().await.is_some() {
-            peer.reset();
-        }
-    })
-    .await
+fn resets_the_second_request() -> ScriptedServer {
+    let first = Script::new([
+        Step::ExpectRequest,
+        Step::write(OK),
+        Step::ExpectRequest,
+        Step::Reset,
+    ]);
+    ScriptedServer::start_then([first], Script::answer_all(OK)).unwrap()
 }
 
 /// Warms the pool with one request, so that the next one goes out on a reused connection.
-async fn warmed_pool(s: &Server) -> Pool {
+async fn warmed_pool(s: &ScriptedServer) -> Pool {
     let pool = Pool::new();
-    let warm = fetch_ok(&pool, get(s.port, "/warm"), Bytes::new()).await;
+    let warm = fetch_ok(&pool, get(s, "/warm"), Bytes::new()).await;
     assert_eq!(within("body", warm.bytes()).await.unwrap(), "ok");
     assert_eq!(pool.stats().idle, 1);
     pool
@@ -628,17 +492,17 @@ async fn warmed_pool(s: &Server) -> Pool {
 #[test]
 fn pool_14_a_get_reset_on_a_reused_connection_is_retried_once() {
     serial(async {
-        let s = resets_the_second_request().await;
+        let s = resets_the_second_request();
         let pool = warmed_pool(&s).await;
-        let response = fetch_ok(&pool, get(s.port, "/target"), Bytes::new()).await;
+        let response = fetch_ok(&pool, get(&s, "/target"), Bytes::new()).await;
         assert!(response.retried() && !response.reused());
         assert_eq!(within("body", response.bytes()).await.unwrap(), "ok");
-        let seen = s.requests_for("/target");
+        let seen = requests_for(&s, "/target");
         assert_eq!(
             seen.iter().map(|(conn, _)| *conn).collect::<Vec<_>>(),
             [0, 1]
         );
-        assert_eq!(s.accepted(), 2);
+        assert_eq!(s.accepts(), 2);
         assert_eq!(pool.stats().retried, 1);
     })
 }
@@ -646,9 +510,9 @@ fn pool_14_a_get_reset_on_a_reused_connection_is_retried_once() {
 #[test]
 fn pool_14_a_post_reset_on_a_reused_connection_is_not_retried() {
     serial(async {
-        let s = resets_the_second_request().await;
+        let s = resets_the_second_request();
         let pool = warmed_pool(&s).await;
-        let post = request("POST", s.port, "/target");
+        let post = request("POST", &s, "/target");
         let err = within("send", pool.send(post, Bytes::from_static(b"item=1")))
             .await
             .unwrap_err();
@@ -660,10 +524,10 @@ fn pool_14_a_post_reset_on_a_reused_connection_is_not_retried() {
             ),
             "{err:?}"
         );
-        let seen = s.requests_for("/target");
+        let seen = requests_for(&s, "/target");
         assert_eq!(seen.len(), 1, "the POST was sent again");
         assert!(seen[0].1.ends_with(b"\r\n\r\nitem=1"));
-        assert_eq!(s.accepted(), 1);
+        assert_eq!(s.accepts(), 1);
         assert_eq!(pool.stats().retried, 0);
     })
 }
@@ -671,11 +535,11 @@ fn pool_14_a_post_reset_on_a_reused_connection_is_not_retried() {
 #[test]
 fn pool_14_a_put_reset_on_a_reused_connection_is_replayed_byte_for_byte() {
     serial(async {
-        let s = resets_the_second_request().await;
+        let s = resets_the_second_request();
         let pool = warmed_pool(&s).await;
         // A body of some size, so that a replay that lost or reordered part of it would show.
         let body: Vec<u8> = (0..=250u8).cycle().take(20_000).collect();
-        let mut put = request("PUT", s.port, "/target");
+        let mut put = request("PUT", &s, "/target");
         put.headers_mut().insert(
             http::header::CONTENT_TYPE,
             http::HeaderValue::from_static("application/octet-stream"),
@@ -683,7 +547,7 @@ fn pool_14_a_put_reset_on_a_reused_connection_is_replayed_byte_for_byte() {
         let response = fetch_ok(&pool, put, Bytes::from(body.clone())).await;
         assert!(response.retried());
         assert_eq!(within("body", response.bytes()).await.unwrap(), "ok");
-        let seen = s.requests_for("/target");
+        let seen = requests_for(&s, "/target");
         assert_eq!(
             seen.iter().map(|(conn, _)| *conn).collect::<Vec<_>>(),
             [0, 1]

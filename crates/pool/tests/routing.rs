@@ -3,50 +3,23 @@
 //! cases are in `faults.rs`).
 
 use std::net::SocketAddr;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use bytes::Bytes;
 use http::Request;
 use tarry_pool::{Pool, SendOptions};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpSocket, TcpStream};
+use tarry_testkit::{Script, ScriptedServer};
+use tokio::net::{TcpSocket, TcpStream};
 
-/// A keep-alive server answering every request with `name`; returns its address and how many
-/// requests it saw.
-async fn named_server(name: &'static str) -> (SocketAddr, Arc<AtomicUsize>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let requests = Arc::new(AtomicUsize::new(0));
-    let seen = requests.clone();
-    tokio::spawn(async move {
-        loop {
-            let Ok((mut stream, _)) = listener.accept().await else {
-                return;
-            };
-            let seen = seen.clone();
-            tokio::spawn(async move {
-                let reply = format!("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n{name}");
-                let mut buf = Vec::new();
-                loop {
-                    let mut chunk = [0u8; 1024];
-                    match stream.read(&mut chunk).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
-                    }
-                    while let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                        buf.drain(..end + 4);
-                        seen.fetch_add(1, Ordering::SeqCst);
-                        if stream.write_all(reply.as_bytes()).await.is_err() {
-                            return;
-                        }
-                    }
-                }
-            });
-        }
-    });
-    (addr, requests)
+/// A keep-alive server answering every request with `name`.
+fn named_server(name: &'static str) -> ScriptedServer {
+    let reply = format!("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n{name}");
+    ScriptedServer::repeating(Script::answer_all(reply)).unwrap()
+}
+
+/// How many requests `server` has read, over all its connections.
+fn seen(server: &ScriptedServer) -> usize {
+    server.requests().concat().len()
 }
 
 async fn body(pool: &Pool, uri: &str, options: &SendOptions) -> String {
@@ -60,8 +33,8 @@ async fn body(pool: &Pool, uri: &str, options: &SendOptions) -> String {
 
 #[tokio::test]
 async fn pool_06_a_resolve_override_is_part_of_the_key() {
-    let (a, seen_a) = named_server("a").await;
-    let (b, seen_b) = named_server("b").await;
+    let (server_a, server_b) = (named_server("a"), named_server("b"));
+    let (a, b) = (server_a.addr(), server_b.addr());
     let pool = Pool::new();
     let to_a = SendOptions::new().resolve_to(a);
     let to_b = SendOptions::new().resolve_to(b);
@@ -69,8 +42,8 @@ async fn pool_06_a_resolve_override_is_part_of_the_key() {
         assert_eq!(body(&pool, "http://x.test/", &to_a).await, "a");
         assert_eq!(body(&pool, "http://x.test/", &to_b).await, "b");
     }
-    assert_eq!(seen_a.load(Ordering::SeqCst), 3);
-    assert_eq!(seen_b.load(Ordering::SeqCst), 3);
+    assert_eq!(seen(&server_a), 3);
+    assert_eq!(seen(&server_b), 3);
     assert_eq!(
         pool.stats().opened,
         2,
@@ -80,8 +53,8 @@ async fn pool_06_a_resolve_override_is_part_of_the_key() {
 
 #[tokio::test]
 async fn pool_06_pool_wide_and_per_request_overrides_stay_apart() {
-    let (a, _) = named_server("a").await;
-    let (b, _) = named_server("b").await;
+    let (server_a, server_b) = (named_server("a"), named_server("b"));
+    let (a, b) = (server_a.addr(), server_b.addr());
     let pool = Pool::builder().resolve("X.test.", 80, a).build();
     assert_eq!(
         body(&pool, "http://x.test/", &SendOptions::new()).await,
@@ -101,8 +74,8 @@ async fn pool_06_pool_wide_and_per_request_overrides_stay_apart() {
 /// where their own settings say.
 #[tokio::test(flavor = "current_thread")]
 async fn pool_06_the_remembered_route_is_per_pool_and_per_authority() {
-    let (a, seen_a) = named_server("a").await;
-    let (b, seen_b) = named_server("b").await;
+    let (server_a, server_b) = (named_server("a"), named_server("b"));
+    let (a, b) = (server_a.addr(), server_b.addr());
     let to_a = Pool::builder()
         .resolve("x.test", 80, a)
         .resolve("x.test", 81, b)
@@ -122,8 +95,8 @@ async fn pool_06_the_remembered_route_is_per_pool_and_per_authority() {
     assert_eq!(body(&to_a, "http://X.TEST:80/", &plain).await, "a");
     assert_eq!(body(&to_a, "http://x.test:81/", &plain).await, "b");
     assert_eq!(body(&to_a, "http://x.test/", &plain).await, "a");
-    assert_eq!(seen_a.load(Ordering::SeqCst), 6);
-    assert_eq!(seen_b.load(Ordering::SeqCst), 5);
+    assert_eq!(seen(&server_a), 6);
+    assert_eq!(seen(&server_b), 5);
     // `to_a` opened one connection to a, one to b for the per-request override, and one for
     // port 81; every other request reused one.
     assert_eq!(to_a.stats().opened, 3);
@@ -156,10 +129,10 @@ async fn unanswering() -> (SocketAddr, Vec<TcpStream>) {
 #[tokio::test]
 async fn pool_12_an_address_that_does_not_answer_is_raced_by_the_next() {
     let (dead, _held) = unanswering().await;
-    let (live, _) = named_server("b").await;
+    let live = named_server("b");
     let pool = Pool::builder()
         .resolve("dual.test", 80, dead)
-        .resolve("dual.test", 80, live)
+        .resolve("dual.test", 80, live.addr())
         .happy_eyeballs_delay(Duration::from_millis(150))
         .connect_timeout(Duration::from_secs(5))
         .build();

@@ -1,118 +1,30 @@
-//! The pool over TLS against an in-process tokio-rustls server with certificates made at test
-//! time (rcgen): trust, hostname checks, reuse, resumption, and truncation (WIRE-10).
+//! The pool over TLS against scripted TLS servers (`tarry-testkit`) with certificates made at
+//! test time: trust, hostname checks, reuse, resumption, and truncation (WIRE-10).
 #![cfg(feature = "tls")]
 
 use std::net::SocketAddr;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use bytes::Bytes;
 use http::Request;
-use rcgen::{BasicConstraints, CertificateParams, IsCa, KeyPair};
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use tarry_pool::{Error, Phase, Pool, PoolBuilder};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
+use tarry_testkit::{Script, ScriptedServer, Step, TestCa, TlsScriptedServer};
 
-/// A CA (PEM) and a leaf for `a.test` signed by it.
-struct Pki {
-    ca_pem: String,
-    leaf: CertificateDer<'static>,
-    key: PrivateKeyDer<'static>,
-}
+const OK: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+/// A response whose body ends only when the connection does.
+const CLOSE_DELIMITED: &[u8] = b"HTTP/1.1 200 OK\r\n\r\npartial";
 
-fn pki() -> Pki {
-    let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    let ca_key = KeyPair::generate().unwrap();
-    let ca_cert = ca.self_signed(&ca_key).unwrap();
-    let leaf_key = KeyPair::generate().unwrap();
-    let leaf = CertificateParams::new(vec!["a.test".to_owned()])
+/// A keep-alive TLS server on 127.0.0.1 for `a.test`, answering `OK` to every request.
+fn tls_server() -> TlsScriptedServer {
+    TlsScriptedServer::builder(&["a.test"])
+        .repeating(Script::answer_all(OK))
         .unwrap()
-        .signed_by(&leaf_key, &ca_cert, &ca_key)
-        .unwrap();
-    Pki {
-        ca_pem: ca_cert.pem(),
-        leaf: leaf.der().clone(),
-        key: PrivatePkcs8KeyDer::from(leaf_key.serialize_der()).into(),
-    }
 }
 
-#[derive(Clone, Copy)]
-enum Ending {
-    /// Keep answering `OK` with Content-Length on the connection.
-    KeepAlive,
-    /// Answer once with a close-delimited body, then close TCP without `close_notify`.
-    Truncate,
-    /// The same, but with a proper `close_notify` first.
-    CloseNotify,
-}
-
-/// A TLS server on 127.0.0.1 for `a.test`; returns its address and its accept counter.
-async fn tls_server(pki: &Pki, ending: Ending) -> (SocketAddr, Arc<AtomicUsize>) {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_no_client_auth()
-        .with_single_cert(vec![pki.leaf.clone()], pki.key.clone_key())
-        .unwrap();
-    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let accepted = Arc::new(AtomicUsize::new(0));
-    let count = accepted.clone();
-    tokio::spawn(async move {
-        loop {
-            let Ok((tcp, _)) = listener.accept().await else {
-                return;
-            };
-            count.fetch_add(1, Ordering::SeqCst);
-            let acceptor = acceptor.clone();
-            tokio::spawn(async move {
-                let Ok(mut tls) = acceptor.accept(tcp).await else {
-                    return;
-                };
-                let mut buf = Vec::new();
-                loop {
-                    let mut chunk = [0u8; 4096];
-                    match tls.read(&mut chunk).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
-                    }
-                    while let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                        buf.drain(..end + 4);
-                        match ending {
-                            Ending::KeepAlive => {
-                                let reply = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
-                                if tls.write_all(reply).await.is_err() {
-                                    return;
-                                }
-                            }
-                            Ending::Truncate => {
-                                let _ = tls.write_all(b"HTTP/1.1 200 OK\r\n\r\npartial").await;
-                                let _ = tls.flush().await;
-                                let (tcp, _) = tls.into_inner();
-                                drop(tcp); // FIN without close_notify
-                                return;
-                            }
-                            Ending::CloseNotify => {
-                                let _ = tls.write_all(b"HTTP/1.1 200 OK\r\n\r\npartial").await;
-                                let _ = tls.shutdown().await;
-                                return;
-                            }
-                        }
-                    }
-                }
-            });
-        }
-    });
-    (addr, accepted)
-}
-
-fn trusting(pki: &Pki, addr: SocketAddr) -> PoolBuilder {
+/// A pool that trusts `server`'s CA alone, with `a.test` and `b.test` routed to it.
+fn trusting(server: &TlsScriptedServer) -> PoolBuilder {
+    let addr = server.addr();
     Pool::builder()
-        .add_root_certificates_pem(pki.ca_pem.as_bytes())
+        .add_root_certificates_pem(server.ca_pem().as_bytes())
         .unwrap()
         .without_builtin_roots()
         .resolve("a.test", addr.port(), addr)
@@ -127,23 +39,23 @@ fn get(host: &str, addr: SocketAddr) -> Request<()> {
 
 #[tokio::test]
 async fn a_custom_root_is_trusted_and_the_connection_reused() {
-    let pki = pki();
-    let (addr, accepted) = tls_server(&pki, Ending::KeepAlive).await;
-    let pool = trusting(&pki, addr).build();
+    let server = tls_server();
+    let addr = server.addr();
+    let pool = trusting(&server).build();
     for i in 0..5 {
         let response = pool.send(get("a.test", addr), Bytes::new()).await.unwrap();
         assert_eq!(response.reused(), i > 0);
         assert_eq!(response.timings().tls.is_some(), i == 0);
         assert_eq!(response.bytes().await.unwrap(), "ok");
     }
-    assert_eq!(accepted.load(Ordering::SeqCst), 1);
+    assert_eq!(server.accepts(), 1);
     assert_eq!(pool.stats().tls_full, 1);
 }
 
 #[tokio::test]
 async fn tls_01_an_unknown_root_is_refused_by_default() {
-    let pki = pki();
-    let (addr, _) = tls_server(&pki, Ending::KeepAlive).await;
+    let server = tls_server();
+    let addr = server.addr();
     let pool = Pool::builder().resolve("a.test", addr.port(), addr).build();
     let err = pool
         .send(get("a.test", addr), Bytes::new())
@@ -155,9 +67,9 @@ async fn tls_01_an_unknown_root_is_refused_by_default() {
 
 #[tokio::test]
 async fn tls_02_a_certificate_for_another_name_is_refused() {
-    let pki = pki();
-    let (addr, _) = tls_server(&pki, Ending::KeepAlive).await;
-    let pool = trusting(&pki, addr).build();
+    let server = tls_server();
+    let addr = server.addr();
+    let pool = trusting(&server).build();
     let err = pool
         .send(get("b.test", addr), Bytes::new())
         .await
@@ -167,25 +79,25 @@ async fn tls_02_a_certificate_for_another_name_is_refused() {
 
 #[tokio::test]
 async fn fresh_connections_resume_the_tls_session() {
-    let pki = pki();
-    let (addr, accepted) = tls_server(&pki, Ending::KeepAlive).await;
+    let server = tls_server();
+    let addr = server.addr();
     // No idle connections kept: every request opens a fresh one.
-    let pool = trusting(&pki, addr).max_idle_per_host(0).build();
+    let pool = trusting(&server).max_idle_per_host(0).build();
     for _ in 0..3 {
         let response = pool.send(get("a.test", addr), Bytes::new()).await.unwrap();
         assert_eq!(response.bytes().await.unwrap(), "ok");
     }
-    assert_eq!(accepted.load(Ordering::SeqCst), 3);
+    assert_eq!(server.accepts(), 3);
     let stats = pool.stats();
     assert_eq!((stats.tls_full, stats.tls_resumed), (1, 2));
 }
 
 #[tokio::test]
 async fn resumption_can_be_turned_off_for_full_handshakes() {
-    let pki = pki();
-    let (addr, _) = tls_server(&pki, Ending::KeepAlive).await;
+    let server = tls_server();
+    let addr = server.addr();
     let settings = tarry_pool::TlsSettings::new()
-        .add_root_certificates_pem(pki.ca_pem.as_bytes())
+        .add_root_certificates_pem(server.ca_pem().as_bytes())
         .unwrap()
         .without_builtin_roots()
         .resumption(false);
@@ -204,15 +116,28 @@ async fn resumption_can_be_turned_off_for_full_handshakes() {
 
 #[tokio::test]
 async fn wire_10_a_close_delimited_body_cut_without_close_notify_is_an_error() {
-    let pki = pki();
-    let (addr, _) = tls_server(&pki, Ending::Truncate).await;
-    let pool = trusting(&pki, addr).build();
+    // One answer with a close-delimited body, then a close: a bare TCP FIN first, then with
+    // a proper `close_notify`.
+    let answer_and_close = Script::new([
+        Step::ExpectRequest,
+        Step::write(CLOSE_DELIMITED),
+        Step::Close,
+    ]);
+    let truncating = TlsScriptedServer::builder(&["a.test"])
+        .skip_close_notify()
+        .repeating(answer_and_close.clone())
+        .unwrap();
+    let addr = truncating.addr();
+    let pool = trusting(&truncating).build();
     let response = pool.send(get("a.test", addr), Bytes::new()).await.unwrap();
     let err = response.bytes().await.unwrap_err();
     assert!(matches!(err, Error::Io(Phase::Body, _)), "{err}");
 
-    let (addr, _) = tls_server(&pki, Ending::CloseNotify).await;
-    let pool = trusting(&pki, addr).build();
+    let polite = TlsScriptedServer::builder(&["a.test"])
+        .repeating(answer_and_close)
+        .unwrap();
+    let addr = polite.addr();
+    let pool = trusting(&polite).build();
     let response = pool.send(get("a.test", addr), Bytes::new()).await.unwrap();
     assert_eq!(response.bytes().await.unwrap(), "partial");
 }
@@ -227,17 +152,14 @@ fn a_malformed_root_is_refused_when_it_is_added() {
 
 #[tokio::test]
 async fn tls_07_a_server_that_never_answers_the_hello_times_out() {
-    let pki = pki();
     // TCP is accepted, then nothing: no ServerHello, ever.
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        let mut held = Vec::new();
-        while let Ok((tcp, _)) = listener.accept().await {
-            held.push(tcp);
-        }
-    });
-    let pool = trusting(&pki, addr)
+    let silent = ScriptedServer::repeating(Script::new([Step::HoldOpen])).unwrap();
+    let addr = silent.addr();
+    let pool = Pool::builder()
+        .add_root_certificates_pem(TestCa::new("TLS-07 root").pem().as_bytes())
+        .unwrap()
+        .without_builtin_roots()
+        .resolve("a.test", addr.port(), addr)
         .connect_timeout(std::time::Duration::from_millis(200))
         .build();
     let err = pool

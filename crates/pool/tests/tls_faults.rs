@@ -1,32 +1,30 @@
-//! Faults over TLS, one test (or a few) per row of `bad-inputs.md`: hostname checks for IP
+//! Faults over TLS, one test (or a few) per row of the security catalogue (`docs/security.md`): hostname checks for IP
 //! URLs and wildcards (TLS-02), certificate validity and path building (TLS-05), a port that
 //! speaks plain HTTP (TLS-06), and handshakes and bodies that misbehave (TLS-07).
 //!
-//! Certificates are made at test time with rcgen, each with its own subject name, and served by
-//! an in-process tokio-rustls server on 127.0.0.1; names are routed there with `resolve`. Every
-//! certificate that must be refused has a control next to it that must be accepted with the
-//! same machinery, so a broken helper cannot pass for a refusal. Every await on the client is
-//! bounded.
+//! Certificates are made at test time (`tarry_testkit::TestCa`), each with its own subject
+//! name, and served by scripted TLS servers on 127.0.0.1; names are routed there with
+//! `resolve`. Every certificate that must be refused has a control next to it that must be
+//! accepted with the same machinery, so a broken helper cannot pass for a refusal. Every await
+//! on the client is bounded.
 #![cfg(feature = "tls")]
 
 use std::future::Future;
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::net::{IpAddr, Ipv4Addr};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http::Request;
-use rcgen::{
-    BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
-    KeyPair, SanType, date_time_ymd,
-};
 use rustls::CertificateError;
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use tarry_pool::{Error, Phase, Pool, PoolBuilder};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
-use tokio::sync::mpsc;
+use tarry_testkit::rcgen::{
+    BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
+    SanType, date_time_ymd,
+};
+use tarry_testkit::{Ended, Script, ScriptedServer, Step, TestCa, TestCert, TlsScriptedServer};
+
+const OK: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
 
 /// Longest any single client step may take before the test calls it a hang. Generous: the VM
 /// is shared with other builds.
@@ -41,18 +39,6 @@ async fn within<T>(what: &str, fut: impl Future<Output = T>) -> T {
 }
 
 // --------------------------------------------------------------------------- certificates
-
-/// A certificate that signs others, with its key.
-struct Issuer {
-    cert: rcgen::Certificate,
-    key: KeyPair,
-}
-
-/// A served certificate chain (leaf first) and the leaf's key.
-struct Served {
-    chain: Vec<CertificateDer<'static>>,
-    key: PrivateKeyDer<'static>,
-}
 
 /// Parameters with the common name `cn` (distinct names keep path building unambiguous) and
 /// the given SANs; validity is rcgen's default (1975 to 4096).
@@ -73,37 +59,22 @@ fn ip(addr: [u8; 4]) -> SanType {
     SanType::IpAddress(IpAddr::V4(Ipv4Addr::from(addr)))
 }
 
-fn root(cn: &str) -> Issuer {
-    let mut p = params(cn, Vec::new());
-    p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    let key = KeyPair::generate().unwrap();
-    let cert = p.self_signed(&key).unwrap();
-    Issuer { cert, key }
-}
-
-/// A certificate for `cn` signed by `parent`, marked as `is_ca` says.
-fn intermediate(parent: &Issuer, cn: &str, is_ca: IsCa) -> Issuer {
+/// A CA for `cn` signed by `parent`, marked as `is_ca` says.
+fn intermediate(parent: &TestCa, cn: &str, is_ca: IsCa) -> TestCa {
     let mut p = params(cn, Vec::new());
     p.is_ca = is_ca;
-    let key = KeyPair::generate().unwrap();
-    let cert = p.signed_by(&key, &parent.cert, &parent.key).unwrap();
-    Issuer { cert, key }
+    parent.intermediate(p)
 }
 
 /// A leaf made from `p`, signed by `parent`, served with the `intermediates` after it.
-fn leaf(parent: &Issuer, p: CertificateParams, intermediates: &[&Issuer]) -> Served {
-    let key = KeyPair::generate().unwrap();
-    let cert = p.signed_by(&key, &parent.cert, &parent.key).unwrap();
-    let mut chain = vec![cert.der().clone()];
-    chain.extend(intermediates.iter().map(|i| i.cert.der().clone()));
-    Served {
-        chain,
-        key: PrivatePkcs8KeyDer::from(key.serialize_der()).into(),
-    }
+fn leaf(parent: &TestCa, p: CertificateParams, intermediates: &[&TestCa]) -> TestCert {
+    intermediates
+        .iter()
+        .fold(parent.sign(p), |chain, next| chain.followed_by(next))
 }
 
 /// A plain leaf for `a.test` straight from `root`: the control every refusal is compared with.
-fn good_leaf(root: &Issuer) -> Served {
+fn good_leaf(root: &TestCa) -> TestCert {
     leaf(root, params("a.test", vec![dns("a.test")]), &[])
 }
 
@@ -123,82 +94,31 @@ fn certificate_error(err: &Error) -> Option<CertificateError> {
 /// Bytes in the body of `/big`.
 const BIG: usize = 8 << 20;
 
-struct TlsServer {
-    addr: SocketAddr,
-    accepted: Arc<AtomicUsize>,
-    /// The index of each connection whose server task ended (the client closed it, reset it, or
-    /// failed its handshake).
-    ended: mpsc::UnboundedReceiver<usize>,
-}
-
 /// A keep-alive TLS server on 127.0.0.1 serving `served`. `GET /big` gets a body of [`BIG`]
 /// bytes written as fast as the client takes them; anything else gets `ok`.
-async fn tls_server(served: Served) -> TlsServer {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_no_client_auth()
-        .with_single_cert(served.chain, served.key)
-        .unwrap();
-    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let accepted = Arc::new(AtomicUsize::new(0));
-    let (ended_tx, ended) = mpsc::unbounded_channel();
-    let count = accepted.clone();
-    tokio::spawn(async move {
-        while let Ok((tcp, _)) = listener.accept().await {
-            let index = count.fetch_add(1, Ordering::SeqCst);
-            let (acceptor, ended) = (acceptor.clone(), ended_tx.clone());
-            tokio::spawn(async move {
-                if let Ok(mut tls) = acceptor.accept(tcp).await {
-                    let _ = answer(&mut tls).await;
-                }
-                let _ = ended.send(index);
-            });
+fn tls_server(served: TestCert) -> TlsScriptedServer {
+    static BIG_RESPONSE: OnceLock<Bytes> = OnceLock::new();
+    let big = BIG_RESPONSE.get_or_init(|| {
+        let mut big = format!("HTTP/1.1 200 OK\r\nContent-Length: {BIG}\r\n\r\n").into_bytes();
+        big.resize(big.len() + BIG, b'x');
+        big.into()
+    });
+    let answer = Script::answer_with(|request: &[u8]| {
+        if request.starts_with(b"GET /big ") {
+            big.clone()
+        } else {
+            Bytes::from_static(OK)
         }
     });
-    TlsServer {
-        addr,
-        accepted,
-        ended,
-    }
-}
-
-/// Answers requests on one connection until the client goes or an I/O error.
-async fn answer<S: AsyncReadExt + AsyncWriteExt + Unpin>(tls: &mut S) -> std::io::Result<()> {
-    let mut buf = Vec::new();
-    loop {
-        let mut chunk = [0u8; 4096];
-        let n = tls.read(&mut chunk).await?;
-        if n == 0 {
-            return Ok(());
-        }
-        buf.extend_from_slice(&chunk[..n]);
-        while let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            let big = buf.starts_with(b"GET /big ");
-            buf.drain(..end + 4);
-            if big {
-                let head = format!("HTTP/1.1 200 OK\r\nContent-Length: {BIG}\r\n\r\n");
-                tls.write_all(head.as_bytes()).await?;
-                let piece = vec![b'x'; 64 * 1024];
-                for _ in 0..BIG / piece.len() {
-                    tls.write_all(&piece).await?;
-                }
-            } else {
-                tls.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
-                    .await?;
-            }
-            tls.flush().await?;
-        }
-    }
+    TlsScriptedServer::serving(served)
+        .repeating(answer)
+        .unwrap()
 }
 
 /// A pool that trusts only `root`.
-fn trusting(root: &Issuer) -> PoolBuilder {
+fn trusting(root: &TestCa) -> PoolBuilder {
     Pool::builder()
-        .add_root_certificates_pem(root.cert.pem().as_bytes())
+        .add_root_certificates_pem(root.pem().as_bytes())
         .unwrap()
         .without_builtin_roots()
 }
@@ -217,12 +137,10 @@ async fn fetch(pool: &Pool, host: &str, port: u16) -> Result<(), Error> {
 }
 
 /// Serves `served` for `a.test` and makes one request to it through a pool trusting `root`.
-async fn outcome(root: &Issuer, served: Served) -> Result<(), Error> {
-    let s = tls_server(served).await;
-    let pool = trusting(root)
-        .resolve("a.test", s.addr.port(), s.addr)
-        .build();
-    fetch(&pool, "a.test", s.addr.port()).await
+async fn outcome(root: &TestCa, served: TestCert) -> Result<(), Error> {
+    let s = tls_server(served);
+    let pool = trusting(root).resolve("a.test", s.port(), s.addr()).build();
+    fetch(&pool, "a.test", s.port()).await
 }
 
 // --------------------------------------------------------------------------------- TLS-02
@@ -236,15 +154,14 @@ fn not_valid_for_name(err: &Error) -> bool {
 
 #[tokio::test]
 async fn tls_02_an_ip_url_needs_an_ip_san() {
-    let root = root("TLS-02 root");
+    let root = TestCa::new("TLS-02 root");
     let s = tls_server(leaf(
         &root,
         params("localhost", vec![dns("localhost")]),
         &[],
-    ))
-    .await;
-    let port = s.addr.port();
-    let pool = trusting(&root).resolve("localhost", port, s.addr).build();
+    ));
+    let port = s.port();
+    let pool = trusting(&root).resolve("localhost", port, s.addr()).build();
     // The same server by name: the certificate is good for `localhost`...
     fetch(&pool, "localhost", port).await.unwrap();
     // ...and not for 127.0.0.1, which it does not name.
@@ -256,21 +173,20 @@ async fn tls_02_an_ip_url_needs_an_ip_san() {
         &root,
         params("loopback", vec![ip([127, 0, 0, 1])]),
         &[],
-    ))
-    .await;
-    fetch(&trusting(&root).build(), "127.0.0.1", with_ip.addr.port())
+    ));
+    fetch(&trusting(&root).build(), "127.0.0.1", with_ip.port())
         .await
         .unwrap();
 }
 
 #[tokio::test]
 async fn tls_02_a_wildcard_covers_exactly_one_label() {
-    let root = root("TLS-02 root");
-    let s = tls_server(leaf(&root, params("*.a.test", vec![dns("*.a.test")]), &[])).await;
-    let port = s.addr.port();
+    let root = TestCa::new("TLS-02 root");
+    let s = tls_server(leaf(&root, params("*.a.test", vec![dns("*.a.test")]), &[]));
+    let port = s.port();
     let mut builder = trusting(&root);
     for host in ["z.a.test", "x.y.a.test", "a.test"] {
-        builder = builder.resolve(host, port, s.addr);
+        builder = builder.resolve(host, port, s.addr());
     }
     let pool = builder.build();
     fetch(&pool, "z.a.test", port).await.unwrap();
@@ -284,7 +200,7 @@ async fn tls_02_a_wildcard_covers_exactly_one_label() {
 
 #[tokio::test]
 async fn tls_05_an_expired_leaf_is_refused() {
-    let root = root("TLS-05 root");
+    let root = TestCa::new("TLS-05 root");
     outcome(&root, good_leaf(&root)).await.unwrap();
     let mut p = params("a.test", vec![dns("a.test")]);
     p.not_before = date_time_ymd(2000, 1, 1);
@@ -301,7 +217,7 @@ async fn tls_05_an_expired_leaf_is_refused() {
 
 #[tokio::test]
 async fn tls_05_a_leaf_not_yet_valid_is_refused() {
-    let root = root("TLS-05 root");
+    let root = TestCa::new("TLS-05 root");
     outcome(&root, good_leaf(&root)).await.unwrap();
     let mut p = params("a.test", vec![dns("a.test")]);
     p.not_before = date_time_ymd(2090, 1, 1);
@@ -318,7 +234,7 @@ async fn tls_05_a_leaf_not_yet_valid_is_refused() {
 
 #[tokio::test]
 async fn tls_05_a_leaf_only_for_client_auth_is_refused() {
-    let root = root("TLS-05 root");
+    let root = TestCa::new("TLS-05 root");
     let mut server_auth = params("a.test", vec![dns("a.test")]);
     server_auth.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
     outcome(&root, leaf(&root, server_auth, &[])).await.unwrap();
@@ -338,7 +254,7 @@ async fn tls_05_a_leaf_only_for_client_auth_is_refused() {
 
 #[tokio::test]
 async fn tls_05_a_chain_through_an_intermediate_that_is_no_ca_is_refused() {
-    let root = root("TLS-05 root");
+    let root = TestCa::new("TLS-05 root");
     let ca = intermediate(
         &root,
         "TLS-05 CA:true",
@@ -359,8 +275,8 @@ async fn tls_05_a_chain_through_an_intermediate_that_is_no_ca_is_refused() {
 /// issuer of every other (the path-building blow-up of RUSTSEC-2023-0052/0053); the chain is
 /// then sent root-side first, the worst order for a builder that tries candidates in order.
 async fn deep_chain(depth: usize, same_name: bool) -> (Result<(), Error>, Duration) {
-    let root = root("TLS-05 deep root");
-    let mut chain: Vec<Issuer> = Vec::with_capacity(depth);
+    let root = TestCa::new("TLS-05 deep root");
+    let mut chain: Vec<TestCa> = Vec::with_capacity(depth);
     for level in 0..depth {
         let cn = if same_name {
             "TLS-05 intermediate".to_owned()
@@ -371,7 +287,7 @@ async fn deep_chain(depth: usize, same_name: bool) -> (Result<(), Error>, Durati
         let next = intermediate(parent, &cn, IsCa::Ca(BasicConstraints::Unconstrained));
         chain.push(next);
     }
-    let mut sent: Vec<&Issuer> = chain.iter().collect();
+    let mut sent: Vec<&TestCa> = chain.iter().collect();
     if !same_name {
         sent.reverse(); // issuer order: leaf, its issuer, that one's issuer, ...
     }
@@ -380,12 +296,12 @@ async fn deep_chain(depth: usize, same_name: bool) -> (Result<(), Error>, Durati
         params("a.test", vec![dns("a.test")]),
         &sent,
     );
-    let s = tls_server(served).await;
+    let s = tls_server(served);
     let pool = trusting(&root)
-        .resolve("a.test", s.addr.port(), s.addr)
+        .resolve("a.test", s.port(), s.addr())
         .build();
     let started = Instant::now();
-    let result = fetch(&pool, "a.test", s.addr.port()).await;
+    let result = fetch(&pool, "a.test", s.port()).await;
     (result, started.elapsed())
 }
 
@@ -415,24 +331,9 @@ async fn tls_05_50_intermediates_with_one_name_do_not_blow_up_path_building() {
 #[tokio::test]
 async fn tls_06_a_port_that_speaks_plain_http_is_never_used_for_https() {
     // Plain HTTP that answers 200 to any bytes at all, a ClientHello included.
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let accepted = Arc::new(AtomicUsize::new(0));
-    let count = accepted.clone();
-    tokio::spawn(async move {
-        while let Ok((mut tcp, _)) = listener.accept().await {
-            count.fetch_add(1, Ordering::SeqCst);
-            tokio::spawn(async move {
-                let mut buf = [0u8; 4096];
-                while let Ok(n) = tcp.read(&mut buf).await {
-                    let reply = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
-                    if n == 0 || tcp.write_all(reply).await.is_err() {
-                        return;
-                    }
-                }
-            });
-        }
-    });
+    let plain =
+        ScriptedServer::repeating(Script::looped([Step::ReadAny, Step::write(OK)])).unwrap();
+    let addr = plain.addr();
     let port = addr.port();
     let pool = Pool::builder().resolve("localhost", port, addr).build();
     let tls_refused = |pool: Pool| async move {
@@ -460,7 +361,7 @@ async fn tls_06_a_port_that_speaks_plain_http_is_never_used_for_https() {
     assert_eq!(pool.stats().idle, 1);
     // ...but never used for https: that is a new connection, and it fails again.
     tls_refused(pool.clone()).await;
-    assert_eq!(accepted.load(Ordering::SeqCst), 3);
+    assert_eq!(plain.accepts(), 3);
     let stats = pool.stats();
     assert_eq!((stats.reused, stats.idle), (0, 1), "{stats:?}");
 }
@@ -478,38 +379,26 @@ enum Then {
 
 /// A server that reads the ClientHello, answers with `alerts` bare close_notify alert records
 /// instead of a ServerHello, and then does what `then` says.
-async fn close_notify_server(alerts: usize, then: Then) -> SocketAddr {
+fn close_notify_server(alerts: usize, then: Then) -> ScriptedServer {
     const CLOSE_NOTIFY: [u8; 7] = [0x15, 0x03, 0x03, 0x00, 0x02, 0x01, 0x00];
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        while let Ok((mut tcp, _)) = listener.accept().await {
-            tokio::spawn(async move {
-                let mut hello = [0u8; 4096];
-                if !matches!(tcp.read(&mut hello).await, Ok(n) if n > 0) {
-                    return;
-                }
-                let _ = tcp.write_all(&CLOSE_NOTIFY.repeat(alerts)).await;
-                if let Then::Close = then {
-                    return;
-                }
-                // Hold the socket until the client closes it.
-                while let Ok(n) = tcp.read(&mut hello).await {
-                    if n == 0 {
-                        return;
-                    }
-                }
-            });
-        }
-    });
-    addr
+    let then = match then {
+        Then::Hold => Step::HoldOpen,
+        Then::Close => Step::Close,
+    };
+    ScriptedServer::repeating(Script::new([
+        Step::ReadAny,
+        Step::write(CLOSE_NOTIFY.repeat(alerts)),
+        then,
+    ]))
+    .unwrap()
 }
 
 /// One request to a [`close_notify_server`] with the given handshake (connect) timeout: the
 /// error and how long it took.
 async fn against_close_notify(alerts: usize, then: Then, timeout: Duration) -> (Error, Duration) {
-    let addr = close_notify_server(alerts, then).await;
-    let root = root("TLS-07 root");
+    let server = close_notify_server(alerts, then);
+    let addr = server.addr();
+    let root = TestCa::new("TLS-07 root");
     let pool = trusting(&root)
         .resolve("a.test", addr.port(), addr)
         .connect_timeout(timeout)
@@ -560,10 +449,10 @@ async fn tls_07_a_stream_of_close_notify_alerts_is_a_prompt_error_not_a_loop() {
 
 #[tokio::test]
 async fn tls_07_a_flooding_server_and_a_slow_reader_end_cleanly() {
-    let root = root("TLS-07 root");
-    let mut s = tls_server(good_leaf(&root)).await;
-    let port = s.addr.port();
-    let pool = trusting(&root).resolve("a.test", port, s.addr).build();
+    let root = TestCa::new("TLS-07 root");
+    let s = tls_server(good_leaf(&root));
+    let port = s.port();
+    let pool = trusting(&root).resolve("a.test", port, s.addr()).build();
 
     // A slow reader still gets every byte: a pause after the first piece, and more pauses on
     // the way, while the server writes as fast as it may.
@@ -606,12 +495,18 @@ async fn tls_07_a_flooding_server_and_a_slow_reader_end_cleanly() {
     tokio::time::sleep(Duration::from_millis(200)).await;
     drop(response);
     assert_eq!(pool.stats().idle, 0);
+    let seen_close = async {
+        while s.connections()[0].ended.is_none() {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        s.connections()[0].ended
+    };
     assert_eq!(
-        within("the server seeing the close", s.ended.recv()).await,
-        Some(0)
+        within("the server seeing the close", seen_close).await,
+        Some(Ended::ByClient)
     );
 
     // The pool carries on with a fresh connection.
     fetch(&pool, "a.test", port).await.unwrap();
-    assert_eq!(s.accepted.load(Ordering::SeqCst), 2);
+    assert_eq!(s.accepts(), 2);
 }

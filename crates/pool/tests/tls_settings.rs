@@ -3,150 +3,37 @@
 #![cfg(feature = "tls")]
 
 use std::net::SocketAddr;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use bytes::Bytes;
 use http::Request;
-use rcgen::{
-    BasicConstraints, Certificate, CertificateParams, ExtendedKeyUsagePurpose, IsCa, KeyPair,
-};
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
-use rustls::server::WebPkiClientVerifier;
 use tarry_pool::{Error, Phase, Pool, SendOptions, TlsSettings, TlsVersion};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
+use tarry_testkit::rcgen::{CertificateParams, ExtendedKeyUsagePurpose};
+use tarry_testkit::{Script, Step, TestCa, TestCert, TlsScriptedServer};
 
-/// A CA, and certificates it signed.
-struct Ca {
-    pem: String,
-    cert: Certificate,
-    key: KeyPair,
+const OK: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+
+/// A leaf for `names`, signed by `ca`, for `usage` only.
+fn leaf_for(ca: &TestCa, names: &[&str], usage: ExtendedKeyUsagePurpose) -> TestCert {
+    let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+    let mut params = CertificateParams::new(names).unwrap();
+    params.extended_key_usages = vec![usage];
+    ca.sign(params)
 }
 
-impl Ca {
-    fn new(name: &str) -> Ca {
-        let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
-        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        params
-            .distinguished_name
-            .push(rcgen::DnType::CommonName, name);
-        let key = KeyPair::generate().unwrap();
-        let cert = params.self_signed(&key).unwrap();
-        Ca {
-            pem: cert.pem(),
-            cert,
-            key,
-        }
-    }
-
-    /// A leaf for `names` with `usage`, as DER plus its key in DER and in PEM.
-    fn leaf(&self, names: &[&str], usage: ExtendedKeyUsagePurpose) -> Leaf {
-        let key = KeyPair::generate().unwrap();
-        let mut params =
-            CertificateParams::new(names.iter().map(|n| n.to_string()).collect::<Vec<_>>())
-                .unwrap();
-        params.extended_key_usages = vec![usage];
-        let cert = params.signed_by(&key, &self.cert, &self.key).unwrap();
-        Leaf {
-            der: cert.der().clone(),
-            pem: cert.pem(),
-            key_der: PrivatePkcs8KeyDer::from(key.serialize_der()).into(),
-            key_pem: key.serialize_pem(),
-        }
-    }
+/// A keep-alive TLS server for `a.test` serving `leaf`, answering `ok` to every request.
+fn server(leaf: &TestCert) -> TlsScriptedServer {
+    TlsScriptedServer::serving(leaf.clone())
+        .repeating(Script::answer_all(OK))
+        .unwrap()
 }
 
-struct Leaf {
-    der: CertificateDer<'static>,
-    pem: String,
-    key_der: PrivateKeyDer<'static>,
-    key_pem: String,
+/// A client identity for `name`, signed by `ca`.
+fn leaf_for_client(ca: &TestCa, name: &str) -> TestCert {
+    leaf_for(ca, &[name], ExtendedKeyUsagePurpose::ClientAuth)
 }
 
-/// A keep-alive TLS server for `a.test` answering each request with the name of the client
-/// certificate it saw (`a`, `b`, or `none`). With `clients`, it asks for client certificates
-/// signed by that CA (and requires one when `required`).
-async fn server(
-    leaf: &Leaf,
-    clients: Option<(&Ca, bool)>,
-    known: Vec<(CertificateDer<'static>, &'static str)>,
-) -> (SocketAddr, Arc<AtomicUsize>) {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let builder = rustls::ServerConfig::builder_with_provider(provider.clone())
-        .with_safe_default_protocol_versions()
-        .unwrap();
-    let builder = match clients {
-        None => builder.with_no_client_auth(),
-        Some((ca, required)) => {
-            let mut roots = rustls::RootCertStore::empty();
-            roots.add(ca.cert.der().clone()).unwrap();
-            let verifier = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider);
-            let verifier = if required {
-                verifier.build().unwrap()
-            } else {
-                verifier.allow_unauthenticated().build().unwrap()
-            };
-            builder.with_client_cert_verifier(verifier)
-        }
-    };
-    let config = builder
-        .with_single_cert(vec![leaf.der.clone()], leaf.key_der.clone_key())
-        .unwrap();
-    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let accepted = Arc::new(AtomicUsize::new(0));
-    let count = accepted.clone();
-    let known = Arc::new(known);
-    tokio::spawn(async move {
-        loop {
-            let Ok((tcp, _)) = listener.accept().await else {
-                return;
-            };
-            count.fetch_add(1, Ordering::SeqCst);
-            let (acceptor, known) = (acceptor.clone(), known.clone());
-            tokio::spawn(async move {
-                let Ok(mut tls) = acceptor.accept(tcp).await else {
-                    return;
-                };
-                let seen = tls.get_ref().1.peer_certificates().and_then(|certs| {
-                    known
-                        .iter()
-                        .find(|(der, _)| Some(der) == certs.first())
-                        .map(|(_, name)| *name)
-                });
-                let name = seen.unwrap_or("none");
-                let reply = format!(
-                    "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{name}",
-                    name.len()
-                );
-                let mut buf = Vec::new();
-                loop {
-                    let mut chunk = [0u8; 4096];
-                    match tls.read(&mut chunk).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
-                    }
-                    while let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                        let close = String::from_utf8_lossy(&buf[..end])
-                            .to_ascii_lowercase()
-                            .contains("connection: close");
-                        buf.drain(..end + 4);
-                        if tls.write_all(reply.as_bytes()).await.is_err() {
-                            return;
-                        }
-                        if close {
-                            let _ = tls.shutdown().await;
-                            return;
-                        }
-                    }
-                }
-            });
-        }
-    });
-    (addr, accepted)
-}
+/// The client certificates a test knows by name.
+type Known<'a> = &'a [(&'a TestCert, &'static str)];
 
 fn get(addr: SocketAddr) -> Request<()> {
     Request::get(format!("https://a.test:{}/", addr.port()))
@@ -162,70 +49,100 @@ fn get_and_close(addr: SocketAddr) -> Request<()> {
 }
 
 /// Trusting only `ca`.
-fn trusting(ca: &Ca) -> TlsSettings {
+fn trusting(ca: &TestCa) -> TlsSettings {
     TlsSettings::new()
-        .add_root_certificates_pem(ca.pem.as_bytes())
+        .add_root_certificates_pem(ca.pem().as_bytes())
         .unwrap()
         .without_builtin_roots()
 }
 
-async fn body_of(pool: &Pool, addr: SocketAddr, settings: TlsSettings) -> Result<String, Error> {
+/// Sends a GET with `settings` and returns the name of the client certificate (`a`, `b`, or
+/// `none`) that `server` saw on the connection the request came over.
+async fn identity_seen(
+    pool: &Pool,
+    server: &TlsScriptedServer,
+    known: Known<'_>,
+    settings: TlsSettings,
+) -> Result<&'static str, Error> {
+    let before: Vec<usize> = server
+        .connections()
+        .iter()
+        .map(|c| c.requests.len())
+        .collect();
     let options = SendOptions::new().tls(settings);
-    let response = pool.send_with(get(addr), Bytes::new(), &options).await?;
-    let body = response.bytes().await?;
-    Ok(String::from_utf8(body.to_vec()).unwrap())
+    let response = pool
+        .send_with(get(server.addr()), Bytes::new(), &options)
+        .await?;
+    assert_eq!(response.bytes().await?, "ok");
+    // The server records a request before it answers it.
+    let after = server.connections();
+    let carrier = after
+        .iter()
+        .enumerate()
+        .find(|(i, c)| c.requests.len() > before.get(*i).copied().unwrap_or(0))
+        .map(|(_, c)| c)
+        .expect("the server recorded the request");
+    let seen = known
+        .iter()
+        .find(|(cert, _)| carrier.client_certificate.as_ref() == Some(cert.der()))
+        .map(|(_, name)| *name);
+    Ok(seen.unwrap_or("none"))
 }
 
 #[tokio::test]
 async fn tls_08_each_client_certificate_gets_its_own_connections() {
-    let ca = Ca::new("server ca");
-    let client_ca = Ca::new("client ca");
-    let leaf = ca.leaf(&["a.test"], ExtendedKeyUsagePurpose::ServerAuth);
-    let a = client_ca.leaf(&["client-a"], ExtendedKeyUsagePurpose::ClientAuth);
-    let b = client_ca.leaf(&["client-b"], ExtendedKeyUsagePurpose::ClientAuth);
-    let known = vec![(a.der.clone(), "a"), (b.der.clone(), "b")];
-    let (addr, accepted) = server(&leaf, Some((&client_ca, false)), known).await;
+    let ca = TestCa::new("server ca");
+    let client_ca = TestCa::new("client ca");
+    let leaf = leaf_for(&ca, &["a.test"], ExtendedKeyUsagePurpose::ServerAuth);
+    let a = leaf_for_client(&client_ca, "client-a");
+    let b = leaf_for_client(&client_ca, "client-b");
+    let known: Known = &[(&a, "a"), (&b, "b")];
+    let s = TlsScriptedServer::serving(leaf)
+        .accept_client_certificates(&client_ca)
+        .repeating(Script::answer_all(OK))
+        .unwrap();
+    let addr = s.addr();
     let pool = Pool::builder().resolve("a.test", addr.port(), addr).build();
-    let with = |leaf: &Leaf| {
+    let with = |leaf: &TestCert| {
         trusting(&ca)
-            .client_identity_pem(leaf.pem.as_bytes(), leaf.key_pem.as_bytes())
+            .client_identity_pem(leaf.cert_pem().as_bytes(), leaf.key_pem().as_bytes())
             .unwrap()
     };
+    let seen = |settings| identity_seen(&pool, &s, known, settings);
 
-    assert_eq!(body_of(&pool, addr, with(&a)).await.unwrap(), "a");
-    assert_eq!(body_of(&pool, addr, with(&b)).await.unwrap(), "b");
-    assert_eq!(
-        accepted.load(Ordering::SeqCst),
-        2,
-        "B never rides A's connection"
-    );
-    assert_eq!(body_of(&pool, addr, trusting(&ca)).await.unwrap(), "none");
-    assert_eq!(
-        accepted.load(Ordering::SeqCst),
-        3,
-        "nor does no certificate"
-    );
+    assert_eq!(seen(with(&a)).await.unwrap(), "a");
+    assert_eq!(seen(with(&b)).await.unwrap(), "b");
+    assert_eq!(s.accepts(), 2, "B never rides A's connection");
+    assert_eq!(seen(trusting(&ca)).await.unwrap(), "none");
+    assert_eq!(s.accepts(), 3, "nor does no certificate");
     // Each identity's connection is still there for it.
-    assert_eq!(body_of(&pool, addr, with(&a)).await.unwrap(), "a");
-    assert_eq!(body_of(&pool, addr, with(&b)).await.unwrap(), "b");
-    assert_eq!(accepted.load(Ordering::SeqCst), 3);
+    assert_eq!(seen(with(&a)).await.unwrap(), "a");
+    assert_eq!(seen(with(&b)).await.unwrap(), "b");
+    assert_eq!(s.accepts(), 3);
 }
 
 #[tokio::test]
 async fn tls_08_a_server_requiring_a_client_certificate_refuses_a_request_without_one() {
-    let ca = Ca::new("server ca");
-    let client_ca = Ca::new("client ca");
-    let leaf = ca.leaf(&["a.test"], ExtendedKeyUsagePurpose::ServerAuth);
-    let a = client_ca.leaf(&["client-a"], ExtendedKeyUsagePurpose::ClientAuth);
-    let (addr, _) = server(&leaf, Some((&client_ca, true)), vec![(a.der.clone(), "a")]).await;
+    let ca = TestCa::new("server ca");
+    let client_ca = TestCa::new("client ca");
+    let leaf = leaf_for(&ca, &["a.test"], ExtendedKeyUsagePurpose::ServerAuth);
+    let a = leaf_for_client(&client_ca, "client-a");
+    let s = TlsScriptedServer::serving(leaf)
+        .require_client_certificates(&client_ca)
+        .repeating(Script::answer_all(OK))
+        .unwrap();
+    let addr = s.addr();
     let pool = Pool::builder().resolve("a.test", addr.port(), addr).build();
     let with_a = trusting(&ca)
-        .client_identity_pem(a.pem.as_bytes(), a.key_pem.as_bytes())
+        .client_identity_pem(a.cert_pem().as_bytes(), a.key_pem().as_bytes())
         .unwrap();
-    assert_eq!(body_of(&pool, addr, with_a).await.unwrap(), "a");
+    let known: Known = &[(&a, "a")];
+    assert_eq!(identity_seen(&pool, &s, known, with_a).await.unwrap(), "a");
     // Under TLS 1.3 the refusal arrives after the client's side of the handshake, as an
     // alert read with the response head; either way it is an error, never a response.
-    let err = body_of(&pool, addr, trusting(&ca)).await.unwrap_err();
+    let err = identity_seen(&pool, &s, known, trusting(&ca))
+        .await
+        .unwrap_err();
     assert!(
         matches!(
             err,
@@ -237,10 +154,9 @@ async fn tls_08_a_server_requiring_a_client_certificate_refuses_a_request_withou
 
 #[test]
 fn a_client_key_that_is_not_a_key_is_refused_when_it_is_given() {
-    let ca = Ca::new("client ca");
-    let a = ca.leaf(&["client-a"], ExtendedKeyUsagePurpose::ClientAuth);
+    let a = leaf_for_client(&TestCa::new("client ca"), "client-a");
     let err = TlsSettings::new()
-        .client_identity_pem(a.pem.as_bytes(), a.pem.as_bytes())
+        .client_identity_pem(a.cert_pem().as_bytes(), a.cert_pem().as_bytes())
         .unwrap_err();
     assert!(matches!(err, Error::InvalidCertificate(_)), "{err}");
 }
@@ -248,28 +164,42 @@ fn a_client_key_that_is_not_a_key_is_refused_when_it_is_given() {
 #[tokio::test]
 async fn pool_05_a_verified_request_never_reuses_an_unverified_connection() {
     // The server's CA is trusted by nobody.
-    let ca = Ca::new("unknown ca");
-    let leaf = ca.leaf(&["a.test"], ExtendedKeyUsagePurpose::ServerAuth);
-    let (addr, accepted) = server(&leaf, None, Vec::new()).await;
+    let ca = TestCa::new("unknown ca");
+    let s = server(&leaf_for(
+        &ca,
+        &["a.test"],
+        ExtendedKeyUsagePurpose::ServerAuth,
+    ));
+    let addr = s.addr();
     let pool = Pool::builder().resolve("a.test", addr.port(), addr).build();
     let insecure = TlsSettings::new().danger_accept_invalid_certificates();
-    assert_eq!(body_of(&pool, addr, insecure).await.unwrap(), "none");
+    assert_eq!(
+        identity_seen(&pool, &s, &[], insecure).await.unwrap(),
+        "none"
+    );
     assert_eq!(pool.stats().idle, 1);
 
     let err = pool.send(get(addr), Bytes::new()).await.unwrap_err();
     assert!(matches!(err, Error::Io(Phase::Tls, _)), "{err:?}");
-    assert_eq!(
-        accepted.load(Ordering::SeqCst),
-        2,
-        "a second handshake was made"
-    );
+    assert_eq!(s.accepts(), 2, "a second handshake was made");
 }
 
 #[tokio::test]
 async fn tls_04_a_session_from_an_unverified_handshake_is_never_resumed_by_a_verifying_one() {
-    let ca = Ca::new("unknown ca");
-    let leaf = ca.leaf(&["a.test"], ExtendedKeyUsagePurpose::ServerAuth);
-    let (addr, _) = server(&leaf, None, Vec::new()).await;
+    let ca = TestCa::new("unknown ca");
+    // Every request here says `Connection: close`, and the server closes after its answer.
+    let s = TlsScriptedServer::serving(leaf_for(
+        &ca,
+        &["a.test"],
+        ExtendedKeyUsagePurpose::ServerAuth,
+    ))
+    .repeating(Script::new([
+        Step::ExpectRequest,
+        Step::write(OK),
+        Step::Close,
+    ]))
+    .unwrap();
+    let addr = s.addr();
     let pool = Pool::builder().resolve("a.test", addr.port(), addr).build();
     let insecure = SendOptions::new().tls(TlsSettings::new().danger_accept_invalid_certificates());
     for _ in 0..2 {
@@ -289,35 +219,45 @@ async fn tls_04_a_session_from_an_unverified_handshake_is_never_resumed_by_a_ver
 
 #[tokio::test]
 async fn equal_settings_made_separately_share_connections_and_other_versions_do_not() {
-    let ca = Ca::new("server ca");
-    let leaf = ca.leaf(&["a.test"], ExtendedKeyUsagePurpose::ServerAuth);
-    let (addr, accepted) = server(&leaf, None, Vec::new()).await;
+    let ca = TestCa::new("server ca");
+    let s = server(&leaf_for(
+        &ca,
+        &["a.test"],
+        ExtendedKeyUsagePurpose::ServerAuth,
+    ));
+    let addr = s.addr();
     let pool = Pool::builder().resolve("a.test", addr.port(), addr).build();
-    body_of(&pool, addr, trusting(&ca)).await.unwrap();
-    body_of(&pool, addr, trusting(&ca)).await.unwrap();
-    assert_eq!(accepted.load(Ordering::SeqCst), 1);
+    identity_seen(&pool, &s, &[], trusting(&ca)).await.unwrap();
+    identity_seen(&pool, &s, &[], trusting(&ca)).await.unwrap();
+    assert_eq!(s.accepts(), 1);
     let tls13 = trusting(&ca).min_version(TlsVersion::Tls13);
-    body_of(&pool, addr, tls13.clone()).await.unwrap();
-    body_of(&pool, addr, tls13).await.unwrap();
-    assert_eq!(accepted.load(Ordering::SeqCst), 2);
+    identity_seen(&pool, &s, &[], tls13.clone()).await.unwrap();
+    identity_seen(&pool, &s, &[], tls13).await.unwrap();
+    assert_eq!(s.accepts(), 2);
     assert_eq!(pool.stats().reused, 2);
 }
 
 #[tokio::test]
 async fn the_pool_settings_and_a_request_override_do_not_mix() {
-    let ca = Ca::new("server ca");
-    let leaf = ca.leaf(&["a.test"], ExtendedKeyUsagePurpose::ServerAuth);
-    let (addr, accepted) = server(&leaf, None, Vec::new()).await;
+    let ca = TestCa::new("server ca");
+    let s = server(&leaf_for(
+        &ca,
+        &["a.test"],
+        ExtendedKeyUsagePurpose::ServerAuth,
+    ));
+    let addr = s.addr();
     let pool = Pool::builder()
         .tls(trusting(&ca))
         .resolve("a.test", addr.port(), addr)
         .build();
     // The pool's own settings, spelled out per request, are the pool's: one connection.
     pool.send(get(addr), Bytes::new()).await.unwrap();
-    body_of(&pool, addr, trusting(&ca)).await.unwrap();
-    assert_eq!(accepted.load(Ordering::SeqCst), 1);
+    identity_seen(&pool, &s, &[], trusting(&ca)).await.unwrap();
+    assert_eq!(s.accepts(), 1);
     // The default trust store alone does not know this CA: refused, on a connection of its own.
-    let err = body_of(&pool, addr, TlsSettings::new()).await.unwrap_err();
+    let err = identity_seen(&pool, &s, &[], TlsSettings::new())
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::Io(Phase::Tls, _)), "{err:?}");
-    assert_eq!(accepted.load(Ordering::SeqCst), 2);
+    assert_eq!(s.accepts(), 2);
 }

@@ -43,7 +43,9 @@ async fn read_until(stream: &mut TcpStream, got: &Received, total: usize) {
     }
 }
 
-/// A one-connection server running `script` on the connection it accepts.
+/// A one-connection server running `script` on the connection it accepts. Not a testkit
+/// server: these answer between a request's head and its body and watch the body's bytes
+/// arrive, while a kit script reads whole requests.
 async fn server<F, Fut>(script: F) -> (u16, Received)
 where
     F: FnOnce(TcpStream, Received) -> Fut + Send + 'static,

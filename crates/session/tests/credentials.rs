@@ -1,86 +1,42 @@
-//! The credential rows of the security catalogue (`shared/reference/bad-inputs.md`) that need
+//! The credential rows of the security catalogue (`docs/security.md`) that need
 //! two origins with real names, which httpbin on loopback cannot give: proxy credentials
 //! (SES-03), challenge-based auth (SES-12) and pathological challenges (SES-13).
 //!
-//! `a.test` and `b.test` are in-process servers on 127.0.0.1, each on its own port, reached
-//! through the session's resolver override (curl's `--resolve`). Each records the head of
+//! `a.test` and `b.test` are scripted servers (`tarry-testkit`) on 127.0.0.1, each on its own
+//! port, reached through the session's resolver override (curl's `--resolve`). Each records
 //! every request it gets, so a test can say what an origin saw and how often.
 //!
 //! Every exchange runs under a generous timeout: "never hangs" fails as a timeout, not as a
 //! test run that never ends.
 
-use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
+use bytes::Bytes;
 use tarry_session::{Auth, Error, Response, Session, SessionBuilder};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
+use tarry_testkit::{Script, ScriptedServer};
 
 /// Far above anything a loopback exchange needs; only a hang reaches it.
 const GUARD: Duration = Duration::from_secs(20);
 
-type Answer = dyn Fn(&str) -> Vec<u8> + Send + Sync;
-
-/// An in-process origin: answers each request head with `answer(head)` and records the heads.
-struct Origin {
-    addr: SocketAddr,
-    heads: Arc<Mutex<Vec<String>>>,
+/// The head of a raw request, lowercased (header names are case-insensitive).
+fn head_of(request: &[u8]) -> String {
+    let text = String::from_utf8_lossy(request).to_ascii_lowercase();
+    text.split("\r\n\r\n").next().unwrap_or_default().to_owned()
 }
 
-impl Origin {
-    async fn start(answer: impl Fn(&str) -> Vec<u8> + Send + Sync + 'static) -> Origin {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let heads = Arc::new(Mutex::new(Vec::new()));
-        let answer: Arc<Answer> = Arc::new(answer);
-        let recorded = Arc::clone(&heads);
-        tokio::spawn(async move {
-            while let Ok((socket, _)) = listener.accept().await {
-                tokio::spawn(serve(socket, Arc::clone(&answer), Arc::clone(&recorded)));
-            }
-        });
-        Origin { addr, heads }
-    }
-
-    fn port(&self) -> u16 {
-        self.addr.port()
-    }
-
-    /// The request heads seen so far, lowercased (header names are case-insensitive).
-    fn heads(&self) -> Vec<String> {
-        self.heads.lock().unwrap().clone()
-    }
-
-    fn clear(&self) {
-        self.heads.lock().unwrap().clear();
-    }
+/// An origin on kept-alive connections: answers each request with `answer(head)`, given the
+/// lowercased head.
+fn start_origin(answer: impl Fn(&str) -> Vec<u8> + Send + Sync + 'static) -> ScriptedServer {
+    let script = Script::answer_with(move |request: &[u8]| Bytes::from(answer(&head_of(request))));
+    ScriptedServer::repeating(script).unwrap()
 }
 
-/// One connection: bodiless requests (every test here sends GET), answered in order.
-async fn serve(
-    mut socket: tokio::net::TcpStream,
-    answer: Arc<Answer>,
-    heads: Arc<Mutex<Vec<String>>>,
-) {
-    let mut buf = Vec::new();
-    loop {
-        let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") else {
-            let mut chunk = [0u8; 4096];
-            match socket.read(&mut chunk).await {
-                Ok(0) | Err(_) => return,
-                Ok(n) => buf.extend_from_slice(&chunk[..n]),
-            }
-            continue;
-        };
-        let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
-        buf.drain(..end + 4);
-        heads.lock().unwrap().push(head.clone());
-        // The client may hang up half-way through a response it refuses (a head too large).
-        if socket.write_all(&answer(&head)).await.is_err() {
-            return;
-        }
-    }
+/// The heads of the requests `origin` got, lowercased, connection by connection in accept
+/// order (oldest first here, where each session uses one connection at a time).
+fn heads(origin: &ScriptedServer) -> Vec<String> {
+    let requests = origin.requests().concat();
+    requests.iter().map(|r| head_of(r)).collect()
 }
 
 /// The request path of a (lowercased) head.
@@ -97,10 +53,10 @@ fn ok() -> Vec<u8> {
 }
 
 /// A session that reaches `a.test` and `b.test` on these origins.
-fn session(a: &Origin, b: &Origin) -> SessionBuilder {
+fn session(a: &ScriptedServer, b: &ScriptedServer) -> SessionBuilder {
     Session::builder()
-        .resolve("a.test", a.port(), a.addr)
-        .resolve("b.test", b.port(), b.addr)
+        .resolve("a.test", a.port(), a.addr())
+        .resolve("b.test", b.port(), b.addr())
 }
 
 async fn send(request: tarry_session::RequestBuilder) -> Result<Response, Error> {
@@ -119,14 +75,13 @@ async fn send(request: tarry_session::RequestBuilder) -> Result<Response, Error>
 /// do, is to be tested when proxy support lands.
 #[tokio::test]
 async fn ses_03_proxy_authorization_never_reaches_an_origin() {
-    let b = Origin::start(|_| ok()).await;
+    let b = start_origin(|_| ok());
     let b_url = format!("http://b.test:{}/end", b.port());
-    let a = Origin::start(move |head| match path(head) {
+    let a = start_origin(move |head| match path(head) {
         "/start" => redirect("/again"),
         "/again" => redirect(&b_url),
         _ => ok(),
-    })
-    .await;
+    });
     let start = format!("http://a.test:{}/start", a.port());
     let credentials = "Basic cHJveHk6c2VjcmV0";
 
@@ -143,12 +98,11 @@ async fn ses_03_proxy_authorization_never_reaches_an_origin() {
             plain.get(&start).header("Proxy-Authorization", credentials),
         ),
     ] {
-        a.clear();
-        b.clear();
+        let (a_before, b_before) = (heads(&a).len(), heads(&b).len());
         let r = send(request).await.unwrap();
         assert_eq!(r.status(), 200, "{what}");
         assert_eq!(r.history().len(), 2, "{what}");
-        let (a_heads, b_heads) = (a.heads(), b.heads());
+        let (a_heads, b_heads) = (heads(&a).split_off(a_before), heads(&b).split_off(b_before));
         assert_eq!((a_heads.len(), b_heads.len()), (2, 1), "{what}");
         for head in a_heads.iter().chain(&b_heads) {
             // The other default header does go along, so the headers were really sent.
@@ -168,17 +122,16 @@ async fn ses_03_proxy_authorization_never_reaches_an_origin() {
 /// afterwards.
 #[tokio::test]
 async fn ses_12_a_challenge_is_the_answer_and_auth_stays_with_its_origin() {
-    let b = Origin::start(|_| ok()).await;
+    let b = start_origin(|_| ok());
     let b_url = format!("http://b.test:{}/end", b.port());
-    let a = Origin::start(move |head| match path(head) {
+    let a = start_origin(move |head| match path(head) {
         "/to-b" => redirect(&b_url),
         _ => b"HTTP/1.1 401 Unauthorized\r\n\
                WWW-Authenticate: Digest realm=\"a\", nonce=\"n1\", qop=\"auth\", algorithm=MD5\r\n\
                WWW-Authenticate: Basic realm=\"a\"\r\n\
                Content-Length: 0\r\n\r\n"
             .to_vec(),
-    })
-    .await;
+    });
     let challenge = format!("http://a.test:{}/protected", a.port());
     let to_b = format!("http://a.test:{}/to-b", a.port());
     let b_direct = format!("http://b.test:{}/end", b.port());
@@ -186,34 +139,38 @@ async fn ses_12_a_challenge_is_the_answer_and_auth_stays_with_its_origin() {
     let with_auth = session(&a, &b).auth(Auth::basic("u", "p")).build().unwrap();
     let without = session(&a, &b).build().unwrap();
     for (what, s, carries) in [("auth", &with_auth, true), ("no auth", &without, false)] {
-        a.clear();
+        let before = heads(&a).len();
         let r = send(s.get(&challenge)).await.unwrap();
         assert_eq!(r.status(), 401, "{what}");
         assert!(r.history().is_empty(), "{what}");
         assert_eq!(r.headers().get_all("www-authenticate").iter().count(), 2);
-        let heads = a.heads();
-        assert_eq!(heads.len(), 1, "{what}: one request, no retry: {heads:?}");
+        let a_heads = heads(&a).split_off(before);
         assert_eq!(
-            heads[0].contains("\r\nauthorization: basic "),
+            a_heads.len(),
+            1,
+            "{what}: one request, no retry: {a_heads:?}"
+        );
+        assert_eq!(
+            a_heads[0].contains("\r\nauthorization: basic "),
             carries,
             "{what}: {}",
-            heads[0]
+            a_heads[0]
         );
     }
 
     // After the challenge, the same session on another origin: session-wide credentials go to
     // every origin the caller names (as in requests), exactly as configured; the challenge
     // added nothing (no Digest response computed for a.test's nonce).
-    b.clear();
+    let b_before = heads(&b).len();
     assert_eq!(send(with_auth.get(&b_direct)).await.unwrap().status(), 200);
     // Credentials for one request to a.test, redirected to b.test.
     let r = send(without.get(&to_b).basic_auth("u", "p")).await.unwrap();
     assert_eq!(r.status(), 200);
     // And a plain request to b.test afterwards: nothing of a.test's credentials remains.
     assert_eq!(send(without.get(&b_direct)).await.unwrap().status(), 200);
-    let a_last = a.heads().pop().unwrap();
+    let a_last = heads(&a).pop().unwrap();
     assert!(a_last.contains("\r\nauthorization: basic dtpw"), "{a_last}");
-    let b_heads = b.heads();
+    let b_heads = heads(&b).split_off(b_before);
     assert_eq!(b_heads.len(), 3, "{b_heads:?}");
     let auth_lines = |head: &str| -> Vec<String> {
         head.lines()
@@ -316,7 +273,7 @@ fn cases() -> Vec<Case> {
 async fn ses_13_pathological_challenges_return_promptly() {
     let cases = Arc::new(cases());
     let answers = Arc::clone(&cases);
-    let origin = Origin::start(move |head| {
+    let origin = start_origin(move |head| {
         let i: usize = path(head).trim_start_matches("/case/").parse().unwrap();
         let mut out = b"HTTP/1.1 401 Unauthorized\r\n".to_vec();
         for line in &answers[i].lines {
@@ -325,11 +282,10 @@ async fn ses_13_pathological_challenges_return_promptly() {
         }
         out.extend_from_slice(b"Content-Length: 0\r\n\r\n");
         out
-    })
-    .await;
+    });
     let s = session(&origin, &origin).build().unwrap();
     for (i, case) in cases.iter().enumerate() {
-        origin.clear();
+        let before = heads(&origin).len();
         let url = format!("http://a.test:{}/case/{i}", origin.port());
         let what = case.what;
         match (send(s.get(&url)).await, &case.error) {
@@ -358,7 +314,11 @@ async fn ses_13_pathological_challenges_return_promptly() {
             ) => assert_eq!(&wire, expected, "{what}"),
             (other, expected) => panic!("{what}: {other:?}, expected {expected:?}"),
         }
-        assert_eq!(origin.heads().len(), 1, "{what}: sent once, never retried");
+        assert_eq!(
+            heads(&origin).len() - before,
+            1,
+            "{what}: sent once, never retried"
+        );
     }
     // The connection a refused head arrived on was not kept: the session still works.
     let r = send(s.get(format!("http://a.test:{}/case/2", origin.port())))

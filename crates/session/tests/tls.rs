@@ -3,102 +3,49 @@
 #![cfg(feature = "tls")]
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 
-use rcgen::{BasicConstraints, CertificateParams, IsCa, KeyPair};
-use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
+use bytes::Bytes;
 use tarry_session::{Auth, Error, Session, TlsSettings};
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
-use tokio::net::TcpListener;
+use tarry_testkit::{Script, ScriptedServer, TlsScriptedServer};
 
-/// A CA (PEM) and a server configuration for `a.test` signed by it.
-fn pki() -> (String, Arc<rustls::ServerConfig>) {
-    let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    let ca_key = KeyPair::generate().unwrap();
-    let ca_cert = ca.self_signed(&ca_key).unwrap();
-    let key = KeyPair::generate().unwrap();
-    let leaf = CertificateParams::new(vec!["a.test".to_owned()])
-        .unwrap()
-        .signed_by(&key, &ca_cert, &ca_key)
-        .unwrap();
-    let key: PrivateKeyDer<'static> = PrivatePkcs8KeyDer::from(key.serialize_der()).into();
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_no_client_auth()
-        .with_single_cert(vec![leaf.der().clone()], key)
-        .unwrap();
-    (ca_cert.pem(), Arc::new(config))
-}
-
-/// Answers one connection's requests:
+/// Answers a request:
 /// - `/set-secure`: sets `s=1; Secure`;
 /// - `/to-http/PORT`: a 302 to `http://a.test:PORT/echo`;
 /// - anything else: the Cookie and Authorization headers it got, as `cookie=…;auth=…`.
-async fn serve<S: AsyncRead + AsyncWrite + Unpin>(mut io: S) {
-    let mut buf = Vec::new();
-    loop {
-        let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") else {
-            let mut chunk = [0u8; 4096];
-            match io.read(&mut chunk).await {
-                Ok(0) | Err(_) => return,
-                Ok(n) => buf.extend_from_slice(&chunk[..n]),
-            }
-            continue;
-        };
-        let head = String::from_utf8_lossy(&buf[..end]).into_owned();
-        buf.drain(..end + 4);
-        let path = head.split(' ').nth(1).unwrap_or("/").to_owned();
-        let field = |name: &str| {
-            head.lines()
-                .filter_map(|l| l.split_once(':'))
-                .find(|(n, _)| n.eq_ignore_ascii_case(name))
-                .map_or(String::new(), |(_, v)| v.trim().to_owned())
-        };
-        let response = if path == "/set-secure" {
-            "HTTP/1.1 200 OK\r\nSet-Cookie: s=1; Secure; Path=/\r\nContent-Length: 0\r\n\r\n"
-                .to_owned()
-        } else if let Some(port) = path.strip_prefix("/to-http/") {
-            format!(
-                "HTTP/1.1 302 Found\r\nLocation: http://a.test:{port}/echo\r\nContent-Length: 0\r\n\r\n"
-            )
-        } else {
-            let body = format!("cookie={};auth={}", field("cookie"), field("authorization"));
-            format!(
-                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{body}",
-                body.len()
-            )
-        };
-        if io.write_all(response.as_bytes()).await.is_err() || io.flush().await.is_err() {
-            return;
-        }
-    }
+fn answer(request: &[u8]) -> Bytes {
+    let request = String::from_utf8_lossy(request);
+    let head = request.split("\r\n\r\n").next().unwrap_or_default();
+    let path = head.split(' ').nth(1).unwrap_or("/");
+    let field = |name: &str| {
+        head.lines()
+            .filter_map(|l| l.split_once(':'))
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map_or(String::new(), |(_, v)| v.trim().to_owned())
+    };
+    let response = if path == "/set-secure" {
+        "HTTP/1.1 200 OK\r\nSet-Cookie: s=1; Secure; Path=/\r\nContent-Length: 0\r\n\r\n".to_owned()
+    } else if let Some(port) = path.strip_prefix("/to-http/") {
+        format!(
+            "HTTP/1.1 302 Found\r\nLocation: http://a.test:{port}/echo\r\nContent-Length: 0\r\n\r\n"
+        )
+    } else {
+        let body = format!("cookie={};auth={}", field("cookie"), field("authorization"));
+        format!(
+            "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        )
+    };
+    response.into()
 }
 
-/// An https server and a plain one, both answering as `serve`.
-async fn servers(config: Arc<rustls::ServerConfig>) -> (SocketAddr, SocketAddr) {
-    let tls = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let plain = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let (tls_addr, plain_addr) = (tls.local_addr().unwrap(), plain.local_addr().unwrap());
-    let acceptor = tokio_rustls::TlsAcceptor::from(config);
-    tokio::spawn(async move {
-        while let Ok((tcp, _)) = tls.accept().await {
-            let accepting = acceptor.accept(tcp);
-            tokio::spawn(async move {
-                if let Ok(stream) = accepting.await {
-                    serve(stream).await;
-                }
-            });
-        }
-    });
-    tokio::spawn(async move {
-        while let Ok((tcp, _)) = plain.accept().await {
-            tokio::spawn(serve(tcp));
-        }
-    });
-    (tls_addr, plain_addr)
+/// An https server for `a.test` (with a CA of its own) and a plain one, both answering as
+/// [`answer`] on kept-alive connections.
+fn servers() -> (TlsScriptedServer, ScriptedServer) {
+    let tls = TlsScriptedServer::builder(&["a.test"])
+        .repeating(Script::answer_with(answer))
+        .unwrap();
+    let plain = ScriptedServer::repeating(Script::answer_with(answer)).unwrap();
+    (tls, plain)
 }
 
 /// A session trusting the test CA, with `a.test` routed to both servers.
@@ -112,9 +59,9 @@ fn session(ca: &str, tls: SocketAddr, plain: SocketAddr) -> tarry_session::Sessi
 
 #[tokio::test]
 async fn b13_a_secure_cookie_goes_over_https_only() {
-    let (ca, config) = pki();
-    let (tls, plain) = servers(config).await;
-    let s = session(&ca, tls, plain).build().unwrap();
+    let (tls_server, plain_server) = servers();
+    let (ca, tls, plain) = (tls_server.ca_pem(), tls_server.addr(), plain_server.addr());
+    let s = session(ca, tls, plain).build().unwrap();
     let https = |path: &str| format!("https://a.test:{}{path}", tls.port());
     s.get(https("/set-secure")).send().await.unwrap();
     let over_https = s.get(https("/echo")).send().await.unwrap();
@@ -126,9 +73,9 @@ async fn b13_a_secure_cookie_goes_over_https_only() {
 
 #[tokio::test]
 async fn ses_02_credentials_do_not_follow_https_to_http_on_the_same_host() {
-    let (ca, config) = pki();
-    let (tls, plain) = servers(config).await;
-    let s = session(&ca, tls, plain)
+    let (tls_server, plain_server) = servers();
+    let (ca, tls, plain) = (tls_server.ca_pem(), tls_server.addr(), plain_server.addr());
+    let s = session(ca, tls, plain)
         .auth(Auth::basic("u", "p"))
         .build()
         .unwrap();
@@ -141,9 +88,9 @@ async fn ses_02_credentials_do_not_follow_https_to_http_on_the_same_host() {
 
 #[tokio::test]
 async fn ses_08_an_https_only_session_refuses_to_go_down_to_http() {
-    let (ca, config) = pki();
-    let (tls, plain) = servers(config).await;
-    let s = session(&ca, tls, plain)
+    let (tls_server, plain_server) = servers();
+    let (ca, tls, plain) = (tls_server.ca_pem(), tls_server.addr(), plain_server.addr());
+    let s = session(ca, tls, plain)
         .https_only_redirects(true)
         .build()
         .unwrap();
@@ -155,8 +102,8 @@ async fn ses_08_an_https_only_session_refuses_to_go_down_to_http() {
 
 #[tokio::test]
 async fn trust_is_checked_and_a_request_can_bring_its_own_settings() {
-    let (ca, config) = pki();
-    let (tls, plain) = servers(config).await;
+    let (tls_server, plain_server) = servers();
+    let (ca, tls, plain) = (tls_server.ca_pem(), tls_server.addr(), plain_server.addr());
     let url = format!("https://a.test:{}/echo", tls.port());
     // The default roots do not know the test CA.
     let stranger = Session::builder()
@@ -173,6 +120,6 @@ async fn trust_is_checked_and_a_request_can_bring_its_own_settings() {
     let r = stranger.get(&url).tls(trusting).send().await.unwrap();
     assert_eq!(r.status(), 200);
     // And a session built to trust it.
-    let s = session(&ca, tls, plain).build().unwrap();
+    let s = session(ca, tls, plain).build().unwrap();
     assert_eq!(s.get(&url).send().await.unwrap().status(), 200);
 }

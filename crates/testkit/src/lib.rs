@@ -8,10 +8,19 @@
 //!
 //! - [`ScriptedServer`]: plain TCP.
 //! - [`TlsScriptedServer`]: the same behind TLS, with a CA and a leaf made at start for the
-//!   names given (trust [`TlsScriptedServer::ca_pem`]); it records the SNI of every
-//!   connection, can skip `close_notify`, and can stall the handshake.
+//!   names given (trust [`TlsScriptedServer::ca_pem`]) or a certificate the test made; it
+//!   records the SNI of every connection and the client certificate, can skip
+//!   `close_notify`, and can stall the handshake.
+//! - [`TestCa`] and [`TestCert`]: test certificates made at run time with rcgen (roots,
+//!   intermediates, leaves for any names or parameters) and the rustls configurations that
+//!   serve and trust them, for the kit's TLS server and for tests that run their own.
 //! - [`read_request`] and [`request_len`]: the request framing the scripts use, for tests
 //!   that write their own server loop.
+//!
+//! Beyond fixed bytes, a script can answer from the request ([`Answer`]), close a connection
+//! left idle ([`Step::ExpectRequestWithin`]), react to bytes that are no request
+//! ([`Step::ReadAny`]) and wait for the test ([`Gate`]). The record says who ended each
+//! connection ([`Ended`]) and how many were open at once.
 //!
 //! Servers run on a thread of their own with their own runtime, so they work from any test,
 //! async or not; dropping one stops it and closes all its connections.
@@ -43,6 +52,7 @@
 #![deny(missing_docs)]
 #![doc(test(attr(deny(warnings))))]
 
+mod certs;
 mod record;
 mod request;
 mod run;
@@ -50,8 +60,13 @@ mod script;
 mod server;
 mod tls;
 
-pub use record::Connection;
+/// rcgen, as the kit uses it: for [`TestCa::sign`] and [`TestCa::intermediate`] parameters
+/// (validity, key usages, names), without a dependency of the test's own.
+pub use rcgen;
+
+pub use certs::{TestCa, TestCert};
+pub use record::{Connection, Ended};
 pub use request::{MAX_BODY, MAX_HEAD, Malformed, read_request, request_len};
-pub use script::{Script, Step};
+pub use script::{Answer, Gate, Script, Step};
 pub use server::ScriptedServer;
 pub use tls::{TlsScriptedServer, TlsServerBuilder};

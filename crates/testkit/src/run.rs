@@ -2,12 +2,12 @@
 
 use std::future::pending;
 
-use bytes::BytesMut;
-use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
+use bytes::{Bytes, BytesMut};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
-use tokio::time::sleep;
+use tokio::time::{sleep, timeout};
 
-use crate::record::Record;
+use crate::record::{Ended, Record};
 use crate::request::read_request;
 use crate::{Script, Step};
 
@@ -33,8 +33,11 @@ impl Conn for tokio_rustls::server::TlsStream<TcpStream> {
 enum End {
     Close,
     Reset,
-    /// The peer went away or a write failed: nothing more to say to it.
-    Gone,
+    /// No request came in the time allowed: closed as by `Close`.
+    GiveUp,
+    /// Nothing more to say: the peer went away or a write failed (`ByClient`), or the peer
+    /// sent what cannot be framed (`ByServer`). The socket is just dropped.
+    Drop(Ended),
 }
 
 /// Runs `script` on `conn` (connection number `index` in `record`). `polite` says whether a
@@ -58,13 +61,41 @@ pub(crate) async fn run<C: Conn>(
         }
     };
     match end {
-        End::Close => {
+        End::Close | End::GiveUp => {
             let _ = shut_down(&mut conn, polite).await;
         }
         End::Reset => {
             let _ = conn.tcp().set_zero_linger();
         }
-        End::Gone => {}
+        End::Drop(_) => {}
+    }
+    // Dropped before it is recorded as ended, so that a test that sees the end also finds
+    // the socket closed.
+    drop(conn);
+    let how = match end {
+        End::Drop(how) => how,
+        End::Close | End::Reset | End::GiveUp => Ended::ByServer,
+    };
+    record.ended(index, how);
+}
+
+/// The client went away, or a write to it failed.
+const GONE: End = End::Drop(Ended::ByClient);
+
+/// Reads one request and records it; `Err` with how the connection ends when there is none.
+async fn expect<C: Conn>(
+    conn: &mut C,
+    record: &Record,
+    index: usize,
+    buf: &mut BytesMut,
+) -> Result<Bytes, End> {
+    match read_request(conn, buf).await {
+        Ok(Some(raw)) => {
+            record.request(index, raw.clone());
+            Ok(raw)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidData => Err(End::Drop(Ended::ByServer)),
+        Ok(None) | Err(_) => Err(End::Drop(Ended::ByClient)),
     }
 }
 
@@ -79,13 +110,42 @@ async fn steps<C: Conn>(
 ) -> Option<End> {
     for step in steps {
         match step {
-            Step::ExpectRequest => match read_request(conn, buf).await {
-                Ok(Some(raw)) => record.request(index, raw),
-                Ok(None) | Err(_) => return Some(End::Gone),
-            },
+            Step::ExpectRequest => {
+                if let Err(end) = expect(conn, record, index, buf).await {
+                    return Some(end);
+                }
+            }
+            Step::ExpectRequestWithin(limit) => {
+                match timeout(*limit, expect(conn, record, index, buf)).await {
+                    Ok(Ok(_)) => {}
+                    Ok(Err(end)) => return Some(end),
+                    Err(_) => return Some(End::GiveUp),
+                }
+            }
+            Step::Answer(answer) => {
+                let request = match expect(conn, record, index, buf).await {
+                    Ok(request) => request,
+                    Err(end) => return Some(end),
+                };
+                if write(conn, &answer.respond(&request)).await.is_err() {
+                    return Some(GONE);
+                }
+            }
+            Step::ReadAny => {
+                // Bytes left over from an earlier read count as what arrived.
+                if buf.is_empty() {
+                    buf.reserve(4096);
+                    match conn.read_buf(buf).await {
+                        Ok(0) | Err(_) => return Some(GONE),
+                        Ok(_) => {}
+                    }
+                }
+                buf.clear();
+            }
+            Step::Wait(gate) => gate.opened().await,
             Step::Write(bytes) => {
                 if write(conn, bytes).await.is_err() {
-                    return Some(End::Gone);
+                    return Some(GONE);
                 }
             }
             Step::WriteSlowly {
@@ -96,7 +156,7 @@ async fn steps<C: Conn>(
                 let mut pieces = bytes.chunks((*chunk).max(1)).peekable();
                 while let Some(piece) = pieces.next() {
                     if write(conn, piece).await.is_err() {
-                        return Some(End::Gone);
+                        return Some(GONE);
                     }
                     if pieces.peek().is_some() {
                         sleep(*pause).await;
@@ -106,7 +166,7 @@ async fn steps<C: Conn>(
             Step::Sleep(d) => sleep(*d).await,
             Step::HalfClose => {
                 if shut_down(conn, polite).await.is_err() {
-                    return Some(End::Gone);
+                    return Some(GONE);
                 }
             }
             Step::Close => return Some(End::Close),

@@ -183,6 +183,11 @@ impl ScriptedServer {
         self.running.record.len()
     }
 
+    /// The most connections that were open at once so far (accepted and not yet ended).
+    pub fn max_open(&self) -> usize {
+        self.running.record.max_open()
+    }
+
     /// Waits (at most `within`) until `n` connections have been accepted, and returns the
     /// count then: a client's `connect` returns before the server has counted the accept.
     pub fn wait_accepts(&self, n: usize, within: std::time::Duration) -> usize {

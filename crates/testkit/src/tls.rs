@@ -1,6 +1,7 @@
-//! The TLS variant: certificates made at start (a CA and one leaf for every name given),
-//! the ClientHello read before the handshake goes on so its SNI can be recorded, and two
-//! ways to misbehave: no `close_notify`, and a handshake that never gets an answer.
+//! The TLS variant: a certificate made at start (a CA and one leaf for every name given) or
+//! given by the test, the ClientHello read before the handshake goes on so its SNI can be
+//! recorded, client certificates asked for and recorded, and two ways to misbehave: no
+//! `close_notify`, and a handshake that never gets an answer.
 
 use std::future::pending;
 use std::io;
@@ -8,19 +9,20 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use rcgen::{BasicConstraints, CertificateParams, IsCa, KeyPair};
-use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
 use tokio::net::TcpStream;
 use tokio_rustls::LazyConfigAcceptor;
 
 use crate::Script;
-use crate::record::{Connection, Record};
+use crate::certs::{TestCa, TestCert, client_verifier};
+use crate::record::{Connection, Ended, Record};
 use crate::server::{Running, Scripts};
 
 /// How a [`TlsScriptedServer`] is set up, before it starts.
 #[derive(Debug, Clone)]
 pub struct TlsServerBuilder {
-    names: Vec<String>,
+    cert: TestCert,
+    /// Client certificates asked for: chaining to these roots; required or not.
+    clients: Option<(rustls::RootCertStore, bool)>,
     skip_close_notify: bool,
     stall_handshake: bool,
 }
@@ -40,6 +42,21 @@ impl TlsServerBuilder {
         self
     }
 
+    /// Asks every client for a certificate signed by `ca` (the root it chains to), and takes
+    /// a client that sends none too. What each connection presented is in
+    /// [`Connection::client_certificate`].
+    pub fn accept_client_certificates(mut self, ca: &TestCa) -> Self {
+        self.clients = Some((ca.roots(), false));
+        self
+    }
+
+    /// As [`accept_client_certificates`](Self::accept_client_certificates), but a client
+    /// without a certificate fails the handshake.
+    pub fn require_client_certificates(mut self, ca: &TestCa) -> Self {
+        self.clients = Some((ca.roots(), true));
+        self
+    }
+
     /// Serves connection *n* with `scripts[n]`; later connections are closed at once.
     pub fn start(self, scripts: impl IntoIterator<Item = Script>) -> io::Result<TlsScriptedServer> {
         self.with(Scripts::new(scripts, None))
@@ -50,19 +67,34 @@ impl TlsServerBuilder {
         self.with(Scripts::new([], Some(script)))
     }
 
+    /// Serves the first connections with `first`, then every later one with `then`.
+    pub fn start_then(
+        self,
+        first: impl IntoIterator<Item = Script>,
+        then: Script,
+    ) -> io::Result<TlsScriptedServer> {
+        self.with(Scripts::new(first, Some(then)))
+    }
+
     fn with(self, scripts: Scripts) -> io::Result<TlsScriptedServer> {
-        let (ca_pem, config) = certificates(&self.names)?;
-        let config = Arc::new(config);
+        let verifier = self
+            .clients
+            .as_ref()
+            .map(|(roots, required)| client_verifier(roots.clone(), *required));
+        let config = Arc::new(self.cert.server_config_with(verifier));
         let (polite, stall) = (!self.skip_close_notify, self.stall_handshake);
         let running = Running::spawn(scripts, move |tcp, script, record, index| {
             handshake(tcp, config.clone(), stall, polite, script, record, index)
         })?;
-        Ok(TlsScriptedServer { running, ca_pem })
+        Ok(TlsScriptedServer {
+            running,
+            cert: self.cert,
+        })
     }
 }
 
-/// Reads the ClientHello, records its SNI, then finishes the handshake and runs the script
-/// (or, stalling, holds the socket without a word).
+/// Reads the ClientHello, records its SNI, then finishes the handshake, records the client's
+/// certificate and runs the script (or, stalling, holds the socket without a word).
 async fn handshake(
     tcp: TcpStream,
     config: Arc<rustls::ServerConfig>,
@@ -74,6 +106,7 @@ async fn handshake(
 ) {
     let acceptor = LazyConfigAcceptor::new(rustls::server::Acceptor::default(), tcp);
     let Ok(start) = acceptor.await else {
+        record.ended(index, Ended::ByClient);
         return;
     };
     let sni = start.client_hello().server_name().map(str::to_owned);
@@ -83,34 +116,12 @@ async fn handshake(
         pending::<()>().await;
     }
     let Ok(tls) = start.into_stream(config).await else {
+        record.ended(index, Ended::ByClient);
         return;
     };
+    let presented = tls.get_ref().1.peer_certificates().and_then(|c| c.first());
+    record.client_certificate(index, presented.cloned());
     crate::run::run(tls, script, record, index, polite).await;
-}
-
-/// A CA (as PEM) and a server configuration with one leaf for all `names` (names that parse
-/// as IP addresses become IP SANs).
-fn certificates(names: &[String]) -> io::Result<(String, rustls::ServerConfig)> {
-    let fail = |e: rcgen::Error| io::Error::other(format!("making test certificates: {e}"));
-    let mut ca = CertificateParams::new(Vec::<String>::new()).map_err(fail)?;
-    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    let ca_key = KeyPair::generate().map_err(fail)?;
-    let ca_cert = ca.self_signed(&ca_key).map_err(fail)?;
-    let leaf_key = KeyPair::generate().map_err(fail)?;
-    let leaf = CertificateParams::new(names.to_vec())
-        .map_err(fail)?
-        .signed_by(&leaf_key, &ca_cert, &ca_key)
-        .map_err(fail)?;
-    let key: PrivateKeyDer<'static> = PrivatePkcs8KeyDer::from(leaf_key.serialize_der()).into();
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .and_then(|b| {
-            b.with_no_client_auth()
-                .with_single_cert(vec![leaf.der().clone()], key)
-        })
-        .map_err(io::Error::other)?;
-    Ok((ca_cert.pem(), config))
 }
 
 /// A TLS server on `127.0.0.1:0` that runs a [`Script`] on each connection after the
@@ -118,23 +129,35 @@ fn certificates(names: &[String]) -> io::Result<(String, rustls::ServerConfig)> 
 #[derive(Debug)]
 pub struct TlsScriptedServer {
     running: Running,
-    ca_pem: String,
+    cert: TestCert,
 }
 
 impl TlsScriptedServer {
     /// A server whose certificate is valid for every one of `names` (DNS names or IP
-    /// addresses), signed by a CA made for it alone.
+    /// addresses), signed by a CA made for it alone ([`TestCa::leaf`]).
+    ///
+    /// # Panics
+    ///
+    /// If a name is neither a DNS name nor an IP address.
     pub fn builder<S: AsRef<str>>(names: &[S]) -> TlsServerBuilder {
+        TlsScriptedServer::serving(TestCa::new("tarry-testkit CA").leaf(names))
+    }
+
+    /// A server that serves `cert` (its [`chain`](TestCert::chain) and key): a certificate
+    /// made for the test, expired, for other names, under intermediates...
+    pub fn serving(cert: TestCert) -> TlsServerBuilder {
         TlsServerBuilder {
-            names: names.iter().map(|n| n.as_ref().to_owned()).collect(),
+            cert,
+            clients: None,
             skip_close_notify: false,
             stall_handshake: false,
         }
     }
 
-    /// The CA certificate, PEM: what a client must trust to talk to this server.
+    /// The PEM of the root CA the served certificate chains to: what a client must trust to
+    /// talk to this server.
     pub fn ca_pem(&self) -> &str {
-        &self.ca_pem
+        self.cert.ca_pem()
     }
 
     /// The listening address (always on 127.0.0.1).
@@ -150,6 +173,11 @@ impl TlsScriptedServer {
     /// Connections accepted so far.
     pub fn accepts(&self) -> usize {
         self.running.record.len()
+    }
+
+    /// The most connections that were open at once so far (accepted and not yet ended).
+    pub fn max_open(&self) -> usize {
+        self.running.record.max_open()
     }
 
     /// Waits (at most `within`) until `n` connections have been accepted, and returns the

@@ -6,7 +6,9 @@ use std::net::TcpStream;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use tarry_testkit::{Script, ScriptedServer, Step, TlsScriptedServer};
+use tarry_testkit::{
+    Connection, Ended, Gate, Script, ScriptedServer, Step, TestCa, TlsScriptedServer, rcgen,
+};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const OK: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
@@ -117,6 +119,7 @@ fn garbage_ends_the_script_without_recording_anything() {
         .unwrap();
     assert_eq!(tcp.read(&mut [0; 16]).unwrap(), 0);
     assert_eq!(server.requests(), [Vec::<bytes::Bytes>::new()]);
+    assert_eq!(ended(|| server.connections(), 0), Some(Ended::ByServer));
 }
 
 /// A rustls client for `name` trusting `ca_pem`, on a fresh connection to `server`.
@@ -191,4 +194,225 @@ async fn a_stalled_handshake_records_sni_and_never_answers() {
     let attempt = tokio::time::timeout(Duration::from_millis(300), tls_client(&server, "a.test"));
     assert!(attempt.await.is_err(), "the handshake finished");
     assert_eq!(server.sni(), [Some("a.test".to_owned())]);
+}
+
+#[test]
+fn an_idle_connection_is_closed_by_the_server_after_its_keep_alive_timeout() {
+    let server = ScriptedServer::repeating(Script::looped([
+        Step::ExpectRequestWithin(Duration::from_millis(100)),
+        Step::write(OK),
+    ]))
+    .unwrap();
+    let mut tcp = connect(&server);
+    tcp.write_all(b"GET / HTTP/1.1\r\n\r\n").unwrap();
+    assert_eq!(read_exact(&mut tcp, OK.len()), OK);
+    let started = Instant::now();
+    assert_eq!(tcp.read(&mut [0; 16]).unwrap(), 0);
+    assert!(
+        started.elapsed() >= Duration::from_millis(90),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(ended(|| server.connections(), 0), Some(Ended::ByServer));
+    assert_eq!(server.requests()[0].len(), 1);
+}
+
+#[test]
+fn an_answer_is_made_from_the_request_it_answers_and_the_request_is_recorded() {
+    let server = ScriptedServer::repeating(Script::answer_with(|request: &[u8]| {
+        let line = String::from_utf8_lossy(request);
+        let path = line.split(' ').nth(1).unwrap_or_default().to_owned();
+        let body = format!("{path}:{}", request.len());
+        format!(
+            "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        )
+        .into()
+    }))
+    .unwrap();
+    let mut tcp = connect(&server);
+    let first = b"GET /a HTTP/1.1\r\n\r\n";
+    let second = b"POST /bc HTTP/1.1\r\nContent-Length: 3\r\n\r\nxyz";
+    tcp.write_all(first).unwrap();
+    let answer = b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n/a:19";
+    assert_eq!(read_exact(&mut tcp, answer.len()), answer);
+    tcp.write_all(second).unwrap();
+    let answer = b"HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\n/bc:43";
+    assert_eq!(read_exact(&mut tcp, answer.len()), answer);
+    assert_eq!(server.requests(), [[&first[..], &second[..]]]);
+}
+
+#[test]
+fn read_any_takes_bytes_that_are_no_request() {
+    let server =
+        ScriptedServer::repeating(Script::looped([Step::ReadAny, Step::write(OK)])).unwrap();
+    let mut tcp = connect(&server);
+    // Not HTTP at all, and no blank line: `ExpectRequest` would wait for more.
+    tcp.write_all(&[0x16, 0x03, 0x01, 0x00, 0x05]).unwrap();
+    assert_eq!(read_exact(&mut tcp, OK.len()), OK);
+    tcp.write_all(b"x").unwrap();
+    assert_eq!(read_exact(&mut tcp, OK.len()), OK);
+    assert_eq!(server.requests(), [Vec::<bytes::Bytes>::new()]);
+}
+
+#[test]
+fn a_script_waits_at_a_gate_until_the_test_opens_it() {
+    let gate = Gate::new();
+    let server = ScriptedServer::start([Script::new([
+        Step::ExpectRequest,
+        Step::Wait(gate.clone()),
+        Step::write(OK),
+        Step::Close,
+    ])])
+    .unwrap();
+    let mut tcp = connect(&server);
+    tcp.write_all(b"GET / HTTP/1.1\r\n\r\n").unwrap();
+    tcp.set_read_timeout(Some(Duration::from_millis(150)))
+        .unwrap();
+    let err = tcp.read(&mut [0; 16]).unwrap_err();
+    assert!(
+        matches!(err.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut),
+        "{err}"
+    );
+    assert_eq!(server.connections()[0].ended, None);
+    gate.open();
+    tcp.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let mut all = Vec::new();
+    tcp.read_to_end(&mut all).unwrap();
+    assert_eq!(all, OK);
+    // An open gate stays open: a later script goes straight through.
+    assert!(gate.is_open());
+}
+
+/// Polls (at most 10 s) until connection `index` in `connections` (a server's record) has
+/// ended, and says how.
+fn ended(connections: impl Fn() -> Vec<Connection>, index: usize) -> Option<Ended> {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let ended = connections().get(index).and_then(|c| c.ended);
+        if ended.is_some() || Instant::now() >= deadline {
+            return ended;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+#[test]
+fn the_record_says_who_ended_each_connection_and_how_many_were_open_at_once() {
+    let server = ScriptedServer::start_then(
+        [Script::new([
+            Step::ExpectRequest,
+            Step::write(OK),
+            Step::Close,
+        ])],
+        Script::answer_all(OK),
+    )
+    .unwrap();
+    let mut first = connect(&server);
+    first.write_all(b"GET / HTTP/1.1\r\n\r\n").unwrap();
+    let mut all = Vec::new();
+    first.read_to_end(&mut all).unwrap();
+    assert_eq!(ended(|| server.connections(), 0), Some(Ended::ByServer));
+
+    let (second, third) = (connect(&server), connect(&server));
+    assert_eq!(server.wait_accepts(3, Duration::from_secs(10)), 3);
+    assert_eq!(server.max_open(), 2);
+    drop(second);
+    assert_eq!(ended(|| server.connections(), 1), Some(Ended::ByClient));
+    assert_eq!(server.connections()[2].ended, None);
+    drop(third);
+    assert_eq!(ended(|| server.connections(), 2), Some(Ended::ByClient));
+    assert_eq!(server.max_open(), 2);
+}
+
+#[tokio::test]
+async fn a_test_ca_signs_what_a_server_serves_and_its_client_config_trusts_it() {
+    let root = TestCa::new("kit root");
+    let mut params = rcgen::CertificateParams::default();
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "kit intermediate");
+    params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    let intermediate = root.intermediate(params);
+    let leaf = intermediate.leaf(&["a.test"]);
+    assert_eq!(leaf.ca_pem(), root.pem());
+    let script = Script::new([Step::ExpectRequest, Step::write(OK), Step::Close]);
+
+    // Served with its intermediate, the leaf is trusted through the root alone.
+    let whole = TlsScriptedServer::serving(leaf.clone().followed_by(&intermediate))
+        .repeating(script.clone())
+        .unwrap();
+    assert_eq!(whole.ca_pem(), root.pem());
+    let (got, end) = exchange_with(root.client_config(), &whole, "a.test")
+        .await
+        .unwrap();
+    assert_eq!((got.as_slice(), end.unwrap()), (OK, 0));
+
+    // The control: without the intermediate there is no path to the root.
+    let bare = TlsScriptedServer::serving(leaf).repeating(script).unwrap();
+    let err = exchange_with(root.client_config(), &bare, "a.test")
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("UnknownIssuer"), "{err}");
+}
+
+#[tokio::test]
+async fn a_server_that_requires_client_certificates_records_the_one_it_got() {
+    let clients = TestCa::new("kit clients");
+    let identity = clients.leaf(&["client.test"]);
+    let server = TlsScriptedServer::builder(&["a.test"])
+        .require_client_certificates(&clients)
+        .repeating(Script::new([
+            Step::ExpectRequest,
+            Step::write(OK),
+            Step::Close,
+        ]))
+        .unwrap();
+    let trusting = |ca_pem: &str| {
+        let mut roots = rustls::RootCertStore::empty();
+        for cert in ca_certificates(&mut ca_pem.as_bytes()) {
+            roots.add(cert).unwrap();
+        }
+        rustls::ClientConfig::builder_with_provider(Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+    };
+    let with_identity = trusting(server.ca_pem())
+        .with_client_auth_cert(identity.chain().to_vec(), identity.key())
+        .unwrap();
+    let (got, _) = exchange_with(with_identity, &server, "a.test")
+        .await
+        .unwrap();
+    assert_eq!(got, OK);
+    assert_eq!(
+        server.connections()[0].client_certificate.as_ref(),
+        Some(identity.der())
+    );
+
+    // Without one, the handshake (under TLS 1.3, the first read after it) fails.
+    let anonymous = trusting(server.ca_pem()).with_no_client_auth();
+    assert!(exchange_with(anonymous, &server, "a.test").await.is_err());
+    assert_eq!(ended(|| server.connections(), 1), Some(Ended::ByClient));
+    assert_eq!(server.connections()[1].client_certificate, None);
+}
+
+/// A request and its answer over TLS with `config`: the answer and how the next read ended.
+async fn exchange_with(
+    config: rustls::ClientConfig,
+    server: &TlsScriptedServer,
+    name: &str,
+) -> std::io::Result<(Vec<u8>, std::io::Result<usize>)> {
+    let tcp = tokio::net::TcpStream::connect(server.addr()).await?;
+    let name = rustls::pki_types::ServerName::try_from(name.to_owned()).unwrap();
+    let mut tls = tokio_rustls::TlsConnector::from(Arc::new(config))
+        .connect(name, tcp)
+        .await?;
+    tls.write_all(b"GET / HTTP/1.1\r\n\r\n").await?;
+    let mut got = vec![0; OK.len()];
+    tls.read_exact(&mut got).await?;
+    let end = tls.read(&mut [0; 16]).await;
+    Ok((got, end))
 }

@@ -6,7 +6,9 @@ use serde_json::json;
 use tarry_session::Session;
 use url::Url;
 
-use crate::harness::{as_localhost, enc, httpbin, json, one_request_server, redirect_to};
+use crate::harness::{
+    as_localhost, enc, first_request, httpbin, json, one_request_server, redirect_to,
+};
 
 /// What httpbin's `/cookies` says it received.
 async fn cookies_seen(s: &Session, base: &str) -> serde_json::Value {
@@ -195,9 +197,9 @@ async fn b11_path_scoping() {
     assert_eq!(cookies_seen(&s, &b).await, json!({}));
     // Cookies do not care about the port: a recording server on 127.0.0.1 gets the jar's
     // cookies for its paths, so it shows that `/anythingelse` does not match `/anything`.
-    let (base, head) = one_request_server().await;
-    s.get(format!("{base}/anythingelse")).send().await.unwrap();
-    let head = head.await.unwrap().to_ascii_lowercase();
+    let server = one_request_server();
+    s.get(server.url("/anythingelse")).send().await.unwrap();
+    let head = first_request(&server).to_ascii_lowercase();
     assert!(!head.contains("cookie"), "{head}");
 }
 

@@ -1,7 +1,7 @@
 //! Finding the httpbin servers the test command started, and small tools the tests share: a
-//! hook that counts, a one-request server that records what arrived, a relay in front of
-//! httpbin that counts connections and misbehaves on request, and a re-run of one test in a
-//! child process with a chosen environment.
+//! hook that counts, a one-request scripted server that records what arrived, a relay in
+//! front of httpbin that counts connections and misbehaves on request, and a re-run of one
+//! test in a child process with a chosen environment.
 
 use std::net::SocketAddr;
 use std::process::Command;
@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use tarry_testkit::{Script, ScriptedServer, Step};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
@@ -87,26 +88,22 @@ pub(crate) fn counting_hook() -> (
     })
 }
 
-/// A server on 127.0.0.1 that accepts one connection, reads one request head, answers
-/// `204 No Content` and closes; the handle yields the head as it arrived.
-pub(crate) async fn one_request_server() -> (String, JoinHandle<String>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let base = format!("http://{}", listener.local_addr().expect("address"));
-    let task = tokio::spawn(async move {
-        let (mut socket, _) = listener.accept().await.expect("accept");
-        let mut head = Vec::new();
-        let mut buf = [0u8; 4096];
-        while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-            match socket.read(&mut buf).await {
-                Ok(0) | Err(_) => break,
-                Ok(n) => head.extend_from_slice(&buf[..n]),
-            }
-        }
-        let reply = b"HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n";
-        let _ = socket.write_all(reply).await;
-        String::from_utf8_lossy(&head).into_owned()
-    });
-    (base, task)
+/// A scripted server on 127.0.0.1 that reads one request, answers `204 No Content` and
+/// closes; [`first_request`] gives what arrived.
+pub(crate) fn one_request_server() -> ScriptedServer {
+    ScriptedServer::start([Script::new([
+        Step::ExpectRequest,
+        Step::write("HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n"),
+        Step::Close,
+    ])])
+    .expect("a scripted server")
+}
+
+/// The first request `server` read, as it arrived (a response to it means it was recorded).
+pub(crate) fn first_request(server: &ScriptedServer) -> String {
+    let requests = server.requests().concat();
+    let first = requests.first().expect("the server read a request");
+    String::from_utf8_lossy(first).into_owned()
 }
 
 /// How a [`Relay`] misbehaves; the default relays faithfully.
@@ -122,7 +119,8 @@ pub(crate) struct RelayMode {
 }
 
 /// A TCP relay on 127.0.0.1 in front of a server: counts the connections it accepts (the
-/// server-side oracle for reuse), and misbehaves as its [`RelayMode`] says.
+/// server-side oracle for reuse), and misbehaves as its [`RelayMode`] says. Hand-rolled, not
+/// a testkit server: it forwards every byte to httpbin, which a script cannot do.
 #[derive(Debug)]
 pub(crate) struct Relay {
     /// `http://127.0.0.1:PORT` of the relay.

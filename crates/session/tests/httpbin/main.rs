@@ -5,8 +5,8 @@
 //! Without the variables, each test prints one `skipped:` line and passes, except when
 //! `CI=true`, where a missing server is a failure.
 //!
-//! The acceptance tests of issue #5: one test per item of sections A–F of the requests
-//! behaviour checklist (`merging`, `cookies`, `redirects`, `pooling`, `timeouts`,
+//! The acceptance tests: one test per item of sections A–F of a checklist of requests'
+//! Session behaviour (`merging`, `cookies`, `redirects`, `pooling`, `timeouts`,
 //! `responses`; named `a01_…`, `b06_…`), the httpbin-testable rows of the security catalogue
 //! (`security`: `ses_01_…`, `jar_11_…`), and one session shared by 64 tasks (`concurrency`).
 //! Where we decided against a requests quirk, the test checks our behaviour and its doc

@@ -5,7 +5,9 @@ use std::sync::atomic::Ordering;
 use serde_json::json;
 use tarry_session::{Auth, Error, Session};
 
-use crate::harness::{counting_hook, httpbin, json, one_request_server, run_in_child};
+use crate::harness::{
+    counting_hook, first_request, httpbin, json, one_request_server, run_in_child,
+};
 
 #[tokio::test]
 async fn a01_session_headers_go_out_on_every_request() {
@@ -103,20 +105,20 @@ async fn a05_a_removed_default_header_is_not_sent_at_all() {
 /// request header that overrides one keeps its slot), then the request's new headers.
 #[tokio::test]
 async fn a06_header_order_follows_insertion_order() {
-    let (base, head) = one_request_server().await;
+    let server = one_request_server();
     let s = Session::new();
     s.configure(|d| {
         for name in ["x-a", "x-b", "x-c"] {
             d.headers.insert(name, "sess".parse().unwrap());
         }
     });
-    s.get(format!("{base}/"))
+    s.get(server.url("/"))
         .header("x-d", "req")
         .header("X-B", "req")
         .send()
         .await
         .unwrap();
-    let head = head.await.unwrap();
+    let head = first_request(&server);
     let names: Vec<String> = head
         .lines()
         .skip(1)
@@ -472,9 +474,9 @@ async fn a19_body_related_headers_are_set_automatically() {
         assert!(h.get("Content-Length").is_none(), "{method}: {h}");
     }
     // httpbin answers OPTIONS itself, without an echo: record the request instead.
-    let (base, head) = one_request_server().await;
-    s.options(format!("{base}/")).send().await.unwrap();
-    let head = head.await.unwrap().to_ascii_lowercase();
+    let server = one_request_server();
+    s.options(server.url("/")).send().await.unwrap();
+    let head = first_request(&server).to_ascii_lowercase();
     assert!(head.starts_with("options / http/1.1\r\n"), "{head}");
     assert!(!head.contains("content-length"), "{head}");
 }

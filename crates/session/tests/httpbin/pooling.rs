@@ -151,7 +151,7 @@ async fn d07_a_stale_connection_is_replaced_silently() {
     assert_eq!(s.stats().opened, 2);
 }
 
-/// The race requests does not handle (its #1 complaint): the server drops a reused
+/// The race requests does not handle (its most reported complaint): the server drops a reused
 /// connection as the request arrives. An idempotent request is sent once more on a fresh
 /// connection.
 #[tokio::test]

@@ -1,4 +1,4 @@
-//! Rows of the security catalogue (`bad-inputs.md`) that httpbin can show: credentials and
+//! Rows of the security catalogue (`docs/security.md`) that httpbin can show: credentials and
 //! cookies on redirects, look-alike targets, method rewrites, limits, schemes, Location
 //! parsing, URL credentials and cleared settings. Cross-origin hops go from `127.0.0.1` to
 //! `localhost` (another host, same port) or to the second httpbin (same host, another port).
