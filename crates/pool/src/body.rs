@@ -47,7 +47,10 @@ pub struct Timings {
     pub dns: Option<Duration>,
     /// Connecting TCP, for a fresh connection; `None` when reused.
     pub connect: Option<Duration>,
-    /// The TLS handshake, for a fresh https connection.
+    /// Setting up the tunnel through a proxy (`CONNECT` or SOCKS5), for a fresh connection
+    /// that has one; connecting to the proxy itself is in `connect`.
+    pub tunnel: Option<Duration>,
+    /// The TLS handshake with the origin, for a fresh https connection.
     pub tls: Option<Duration>,
     /// From writing the request to having the whole response head (time to first byte plus
     /// the head).

@@ -9,11 +9,10 @@ use tokio::task::JoinSet;
 
 use crate::Error;
 use crate::error::Phase;
-use crate::key::PoolKey;
 
 /// The addresses of the key's host, from DNS.
-pub(crate) async fn resolve(key: &PoolKey) -> Result<Vec<SocketAddr>, Error> {
-    let addrs: Vec<SocketAddr> = tokio::net::lookup_host((key.host(), key.port()))
+pub(crate) async fn resolve(host: &str, port: u16) -> Result<Vec<SocketAddr>, Error> {
+    let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host, port))
         .await
         .map_err(|e| Error::Io(Phase::Resolve, e))?
         .collect();

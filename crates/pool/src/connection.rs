@@ -131,6 +131,7 @@ impl Buffers {
 pub(crate) struct Setup {
     pub(crate) dns: std::time::Duration,
     pub(crate) connect: std::time::Duration,
+    pub(crate) tunnel: Option<std::time::Duration>,
     pub(crate) tls: Option<std::time::Duration>,
 }
 

@@ -14,6 +14,8 @@ pub enum Phase {
     Resolve,
     /// Opening the TCP connection.
     Connect,
+    /// Setting up a tunnel through a proxy (`CONNECT`, or the SOCKS5 handshake).
+    Proxy,
     /// The TLS handshake (certificate verification included).
     Tls,
     /// Writing the request.
@@ -30,6 +32,7 @@ impl fmt::Display for Phase {
             Phase::Acquire => "waiting for a free connection to the host",
             Phase::Resolve => "resolving the host",
             Phase::Connect => "connecting",
+            Phase::Proxy => "setting up the proxy tunnel",
             Phase::Tls => "in the TLS handshake",
             Phase::Write => "writing the request",
             Phase::Head => "reading the response head",
@@ -58,6 +61,10 @@ pub enum Error {
     PoolClosed,
     /// The server broke HTTP/1.1 (framing, limits, malformed head).
     Protocol(Phase, tarry_wire::Error),
+    /// A proxy URL or its credentials could not be used.
+    InvalidProxy(&'static str),
+    /// The proxy refused or broke the tunnel.
+    Proxy(ProxyError),
     /// The connection closed before the response head arrived.
     ClosedBeforeResponse {
         /// Whether the pool already re-sent the request once on a fresh connection.
@@ -78,6 +85,8 @@ impl fmt::Display for Error {
                 f.write_str("timed out waiting for a connection: the host is at its connection cap")
             }
             Error::Protocol(phase, e) => write!(f, "{phase}: {e}"),
+            Error::InvalidProxy(why) => write!(f, "invalid proxy: {why}"),
+            Error::Proxy(e) => write!(f, "{}: {e}", Phase::Proxy),
             Error::ClosedBeforeResponse { retried: false } => {
                 f.write_str("connection closed before the response head")
             }
@@ -98,7 +107,74 @@ impl std::error::Error for Error {
                 None => Some(e),
             },
             Error::Protocol(_, e) => Some(e),
+            Error::Proxy(e) => Some(e),
             _ => None,
         }
     }
 }
+
+/// How a proxy refused or broke a tunnel, in [`Error::Proxy`].
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProxyError {
+    /// The proxy answered `CONNECT` with this status, not a 2xx (407 aside).
+    Refused {
+        /// The status code.
+        status: u16,
+    },
+    /// `407 Proxy Authentication Required`: the proxy wants credentials it did not get, or
+    /// refused those it got.
+    AuthenticationRequired,
+    /// The proxy sent bytes after its 2xx answer to `CONNECT` before the client spoke
+    /// (content, or the start of another answer): the tunnel cannot be trusted, and nothing
+    /// of it is handed to TLS or to the origin's exchange.
+    TunnelDesync,
+    /// A SOCKS5 proxy refused the connection with this reply code (RFC 1928 §6).
+    Socks {
+        /// The reply code, 1 to 8 by the RFC.
+        code: u8,
+    },
+    /// The SOCKS5 proxy accepts none of the methods offered (none, or user and password).
+    SocksNoAcceptableMethod,
+    /// The SOCKS5 proxy refused the user name and password (RFC 1929).
+    SocksAuthenticationFailed,
+    /// The SOCKS5 proxy broke the protocol, or a name or credential was too long for it.
+    SocksProtocol(&'static str),
+}
+
+impl fmt::Display for ProxyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ProxyError::Refused { status } => write!(f, "the proxy refused CONNECT with {status}"),
+            ProxyError::AuthenticationRequired => {
+                f.write_str("the proxy requires authentication (407)")
+            }
+            ProxyError::TunnelDesync => {
+                f.write_str("the proxy sent bytes after accepting CONNECT; the tunnel is not used")
+            }
+            ProxyError::Socks { code } => {
+                let why = match code {
+                    1 => "general failure",
+                    2 => "connection not allowed by its rules",
+                    3 => "network unreachable",
+                    4 => "host unreachable",
+                    5 => "connection refused",
+                    6 => "TTL expired",
+                    7 => "command not supported",
+                    8 => "address type not supported",
+                    _ => "unknown reply",
+                };
+                write!(f, "the SOCKS5 proxy answered {code}: {why}")
+            }
+            ProxyError::SocksNoAcceptableMethod => {
+                f.write_str("the SOCKS5 proxy accepts none of the authentication methods offered")
+            }
+            ProxyError::SocksAuthenticationFailed => {
+                f.write_str("the SOCKS5 proxy refused the user name and password")
+            }
+            ProxyError::SocksProtocol(why) => write!(f, "SOCKS5: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for ProxyError {}

@@ -84,10 +84,26 @@ pub(crate) async fn attempt(
     // Borrows the connection's counters beside its stream: no reference count to touch.
     let closing = CloseGuard::new(back.metrics(), &open.host);
     let buf = std::mem::take(&mut open.buffers.read);
+    // A proxy that forwards the request wants its target in absolute form, and its own
+    // credentials with it (never sent to an origin: only keys that name the proxy have them).
+    let proxy_fields;
+    let (request, form) = match key.forwarded_by().map(|proxy| proxy.authorization()) {
+        None => (request, TargetForm::Origin),
+        Some(None) => (request, TargetForm::Absolute),
+        Some(Some(value)) => {
+            proxy_fields = request
+                .extra()
+                .iter()
+                .cloned()
+                .chain([(http::header::PROXY_AUTHORIZATION, value.clone())])
+                .collect::<Vec<_>>();
+            (request.with_extra(&proxy_fields), TargetForm::Absolute)
+        }
+    };
     let exchanged = exchange_head(
         (&mut open.io, &mut open.clock),
         (buf, &mut open.buffers.write),
-        request,
+        (request, form),
         body,
         (t, limits),
         total_deadline,
@@ -121,6 +137,7 @@ pub(crate) async fn attempt(
         timings: crate::Timings {
             dns: setup.map(|s| s.dns),
             connect: setup.map(|s| s.connect),
+            tunnel: setup.and_then(|s| s.tunnel),
             tls: setup.and_then(|s| s.tls),
             wait,
         },
@@ -136,7 +153,7 @@ pub(crate) async fn attempt(
 async fn exchange_head(
     (io, clock): (&mut Io, &mut Clock),
     (mut buf, out): (BytesMut, &mut Vec<u8>),
-    request: RequestParts<'_>,
+    (request, form): (RequestParts<'_>, TargetForm),
     body: &Bytes,
     (t, limits): (Timeouts, tarry_wire::Limits),
     total_deadline: Option<Instant>,
@@ -158,7 +175,7 @@ async fn exchange_head(
     // Written from the caller's fields, which are not copied; room for a typical head and a
     // body that goes out with it.
     out.reserve(HEAD_ROOM + body.len().min(PIECE));
-    let head = Call::write_request(request, framing, TargetForm::Origin, out);
+    let head = Call::write_request(request, framing, form, out);
     let call = match head.map_err(wire(Phase::Write))?.with_limits(limits) {
         AfterHead::RecvResponse(call) => {
             first_write(io, out).await?;

@@ -26,6 +26,11 @@ struct Fields {
     port: u16,
     tls: u32,
     addrs: Option<Arc<[SocketAddr]>>,
+    /// The proxy connections of this key go through, credentials included: connections made
+    /// with one proxy identity never carry requests meant for another.
+    proxy: Option<crate::Proxy>,
+    /// Whether the key names the proxy itself, which forwards requests for any origin.
+    forward: bool,
 }
 
 impl std::fmt::Debug for PoolKey {
@@ -36,6 +41,8 @@ impl std::fmt::Debug for PoolKey {
             .field("port", &self.0.port)
             .field("tls", &self.0.tls)
             .field("addrs", &self.0.addrs)
+            .field("proxy", &self.0.proxy)
+            .field("forward", &self.0.forward)
             .finish()
     }
 }
@@ -80,7 +87,33 @@ impl PoolKey {
             port: uri.port_u16().unwrap_or(default_port),
             tls: 0,
             addrs: None,
+            proxy: None,
+            forward: false,
         })))
+    }
+
+    /// The key of connections to `proxy` that forward `http://` requests for any origin.
+    pub(crate) fn forwarding(proxy: &crate::Proxy) -> PoolKey {
+        let scheme = match proxy.kind() {
+            crate::ProxyKind::Https => "https",
+            _ => "http",
+        };
+        PoolKey(Arc::new(Fields {
+            hash: 0,
+            scheme,
+            host: proxy.host().into(),
+            port: proxy.port(),
+            tls: 0,
+            addrs: None,
+            proxy: Some(proxy.clone()),
+            forward: true,
+        }))
+    }
+
+    /// This key reached through `proxy`, by a tunnel.
+    pub(crate) fn through(mut self, proxy: &crate::Proxy) -> PoolKey {
+        Arc::make_mut(&mut self.0).proxy = Some(proxy.clone());
+        self
     }
 
     /// This key with the TLS settings' number and the resolve override's addresses.
@@ -94,7 +127,9 @@ impl PoolKey {
         static KEYS: OnceLock<RandomState> = OnceLock::new();
         let keys = KEYS.get_or_init(RandomState::new);
         let f = &*fields;
-        let hash = keys.hash_one((f.scheme, &*f.host, f.port, f.tls, &f.addrs));
+        let hash = keys.hash_one((
+            f.scheme, &*f.host, f.port, f.tls, &f.addrs, &f.proxy, f.forward,
+        ));
         fields.hash = hash;
         self
     }
@@ -112,6 +147,12 @@ impl PoolKey {
     /// The port, the scheme's default when the URI has none.
     pub(crate) fn port(&self) -> u16 {
         self.0.port
+    }
+
+    /// The proxy whose connection forwards this key's requests, if it is one: they are then
+    /// written in absolute form, with the proxy's credentials.
+    pub(crate) fn forwarded_by(&self) -> Option<&crate::Proxy> {
+        self.0.proxy.as_ref().filter(|_| self.0.forward)
     }
 
     /// Where a resolve override sent the host, if one did.

@@ -115,6 +115,7 @@ mod lifecycle;
 mod metrics;
 mod options;
 mod pool;
+mod proxy;
 mod route_memo;
 mod secure;
 mod slots;
@@ -122,13 +123,15 @@ mod slots;
 mod tls;
 #[cfg(feature = "tls")]
 mod tls_registry;
+mod tunnel;
 
 pub use body::{Response, Timings};
 pub use builder::PoolBuilder;
-pub use error::{Error, Phase};
+pub use error::{Error, Phase, ProxyError};
 pub use metrics::{ClosedStats, HostStats, Stats};
 pub use options::SendOptions;
 pub use pool::Pool;
+pub use proxy::{Proxy, ProxyKind};
 /// The codec's limits, for [`PoolBuilder::response_limits`].
 pub use tarry_wire::Limits;
 /// A request head borrowed from the caller, for [`Pool::send_parts`], and header fields

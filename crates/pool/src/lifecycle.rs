@@ -15,7 +15,7 @@ use crate::idle::{Evicted, IdleStore};
 use crate::key::{KeyHash, PoolKey};
 use crate::metrics::{Close, CloseGuard, Counters, Event, Metrics};
 use crate::options::Timeouts;
-use crate::secure::{Route, Trust};
+use crate::secure::{Route, Trust, Via};
 use crate::slots::Acquire;
 use crate::{Error, SendOptions};
 
@@ -88,7 +88,9 @@ impl Inner {
         uri: &http::Uri,
         options: &SendOptions,
     ) -> Result<(PoolKey, Route), Error> {
-        let memorable = Trust::own_settings(options) && options.resolve_to.is_empty();
+        let memorable = Trust::own_settings(options)
+            && options.resolve_to.is_empty()
+            && options.proxy.is_none();
         if memorable && let Some(found) = crate::route_memo::recall(self.id, uri) {
             return Ok(found);
         }
@@ -105,19 +107,26 @@ impl Inner {
         options: &SendOptions,
     ) -> Result<(PoolKey, Route), Error> {
         let origin = PoolKey::origin(uri)?;
-        let addrs = if options.resolve_to.is_empty() {
-            let (host, port) = (origin.host(), origin.port());
-            self.config
-                .resolve
-                .iter()
-                .find(|(h, p, _)| h == host && *p == port)
-                .map(|(_, _, addrs)| Arc::clone(addrs))
-        } else {
-            Some(options.resolve_to.as_slice().into())
-        };
         let https = origin.scheme() == "https";
-        let (tls_id, route) = self.trust.route(https, options)?;
-        Ok((origin.with_route(tls_id, addrs), route))
+        let (tls_id, route) = self.trust.route(https, options, options.proxy.as_ref())?;
+        let key = match &route.via {
+            Via::Direct => origin,
+            Via::Forward(proxy) => PoolKey::forwarding(proxy),
+            Via::Tunnel { proxy, .. } => origin.through(proxy),
+        };
+        // The override of the host the connection opens to: the origin's, or the proxy's.
+        let addrs = match (&route.via, options.resolve_to.is_empty()) {
+            (Via::Direct, false) => Some(options.resolve_to.as_slice().into()),
+            _ => {
+                let (host, port) = route.connects_to((key.host(), key.port()));
+                self.config
+                    .resolve
+                    .iter()
+                    .find(|(h, p, _)| h == host && *p == port)
+                    .map(|(_, _, addrs)| Arc::clone(addrs))
+            }
+        };
+        Ok((key.with_route(tls_id, addrs), route))
     }
 
     pub(crate) fn timeouts(&self, options: &SendOptions) -> Timeouts {
@@ -194,10 +203,11 @@ impl Inner {
         t: &Timeouts,
     ) -> Result<Connection, Error> {
         let started = Instant::now();
+        let (host, port) = route.connects_to((key.host(), key.port()));
         let addrs = match key.addrs() {
             Some(addrs) => addrs.to_vec(),
             None => {
-                let resolving = crate::connect::resolve(key);
+                let resolving = crate::connect::resolve(host, port);
                 match tokio::time::timeout(t.within_deadline(t.connect), resolving).await {
                     Ok(found) => found?,
                     Err(_) => return Err(Error::Timeout(crate::Phase::Resolve)),
@@ -208,12 +218,15 @@ impl Inner {
         let delay = self.config.happy_eyeballs_delay;
         let stream = crate::connect::connect(addrs, t.within_deadline(t.connect), delay).await?;
         let connect = started.elapsed() - dns;
-        let host = self.metrics.origin(key);
-        self.count(&host, Event::Opened);
+        let counters = self.metrics.origin(key);
+        self.count(&counters, Event::Opened);
         // Counts the connection closed if the handshake fails or the request is dropped.
-        let mut closing = CloseGuard::new(&self.metrics, &host);
+        let mut closing = CloseGuard::new(&self.metrics, &counters);
+        let handshake = t.within_deadline(t.connect);
+        let clocks = (handshake, tokio::time::Instant::now() + handshake);
+        let origin = (key.host(), key.port());
         let secured = match route
-            .secure(key.host(), stream, t.within_deadline(t.connect))
+            .establish(origin, stream, clocks, self.config.limits)
             .await
         {
             Ok(secured) => secured,
@@ -229,15 +242,20 @@ impl Inner {
             } else {
                 Event::TlsFull
             };
-            self.count(&host, kind);
-            started.elapsed() - dns - connect
+            self.count(&counters, kind);
+            secured.handshake
         });
         Ok(Connection::new(Open {
             io: secured.io,
             _slot: slot,
-            setup: Some(Box::new(Setup { dns, connect, tls })),
+            setup: Some(Box::new(Setup {
+                dns,
+                connect,
+                tunnel: secured.tunnel,
+                tls,
+            })),
             opened_at: started,
-            host,
+            host: counters,
             buffers: Buffers::default(),
             clock: Clock::default(),
         }))

@@ -29,6 +29,7 @@ pub struct SendOptions {
     pub(crate) total_timeout: Option<Duration>,
     pub(crate) expect_timeout: Option<Duration>,
     pub(crate) deadline: Option<tokio::time::Instant>,
+    pub(crate) proxy: Option<crate::Proxy>,
 }
 
 impl SendOptions {
@@ -80,6 +81,14 @@ impl SendOptions {
     #[inline]
     pub fn total_timeout(mut self, d: Duration) -> Self {
         self.total_timeout = Some(crate::deadline::capped(d));
+        self
+    }
+
+    /// Sends the request through `proxy`: forwarded, for an `http://` request to an HTTP
+    /// proxy, else through a tunnel. Connections through a proxy are pooled apart from
+    /// direct ones and from those through another proxy or with other credentials.
+    pub fn proxy(mut self, proxy: crate::Proxy) -> Self {
+        self.proxy = Some(proxy);
         self
     }
 

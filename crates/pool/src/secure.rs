@@ -12,7 +12,7 @@ use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 
-use crate::{Error, PoolBuilder, SendOptions};
+use crate::{Error, PoolBuilder, Proxy, SendOptions};
 
 /// Whether this build speaks `https`.
 pub(crate) const HTTPS: bool = cfg!(feature = "tls");
@@ -23,6 +23,9 @@ pub(crate) enum Io {
     Plain(TcpStream),
     #[cfg(feature = "tls")]
     Tls(Box<tokio_rustls::client::TlsStream<TcpStream>>),
+    /// TLS to an origin inside TLS to a proxy.
+    #[cfg(feature = "tls")]
+    Nested(Box<tokio_rustls::client::TlsStream<Io>>),
 }
 
 impl Io {
@@ -32,6 +35,8 @@ impl Io {
             Io::Plain(s) => s,
             #[cfg(feature = "tls")]
             Io::Tls(s) => s.get_ref().0,
+            #[cfg(feature = "tls")]
+            Io::Nested(s) => s.get_ref().0.tcp(),
         }
     }
 }
@@ -48,6 +53,8 @@ impl AsyncRead for Io {
             Io::Plain(s) => Pin::new(s).poll_read(cx, buf),
             #[cfg(feature = "tls")]
             Io::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
+            #[cfg(feature = "tls")]
+            Io::Nested(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
         }
     }
 }
@@ -62,6 +69,8 @@ impl AsyncWrite for Io {
             Io::Plain(s) => Pin::new(s).poll_write(cx, data),
             #[cfg(feature = "tls")]
             Io::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, data),
+            #[cfg(feature = "tls")]
+            Io::Nested(s) => Pin::new(s.as_mut()).poll_write(cx, data),
         }
     }
 
@@ -70,6 +79,8 @@ impl AsyncWrite for Io {
             Io::Plain(s) => Pin::new(s).poll_flush(cx),
             #[cfg(feature = "tls")]
             Io::Tls(s) => Pin::new(s.as_mut()).poll_flush(cx),
+            #[cfg(feature = "tls")]
+            Io::Nested(s) => Pin::new(s.as_mut()).poll_flush(cx),
         }
     }
 
@@ -78,54 +89,170 @@ impl AsyncWrite for Io {
             Io::Plain(s) => Pin::new(s).poll_shutdown(cx),
             #[cfg(feature = "tls")]
             Io::Tls(s) => Pin::new(s.as_mut()).poll_shutdown(cx),
+            #[cfg(feature = "tls")]
+            Io::Nested(s) => Pin::new(s.as_mut()).poll_shutdown(cx),
         }
     }
 }
 
-/// What opening a connection for a key takes besides its address: the TLS configuration of
-/// an https key, none for http.
+/// What opening a connection for a key takes besides its address: how it reaches the origin
+/// (straight, forwarded by a proxy, or through a tunnel), and the TLS configuration of an
+/// https origin.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Route {
+    /// TLS to the host the key names: the origin, or the proxy when requests are forwarded.
     #[cfg(feature = "tls")]
     tls: Option<crate::tls_registry::TlsConfig>,
+    pub(crate) via: Via,
+}
+
+/// How a connection reaches its origin.
+#[derive(Debug, Clone, Default)]
+pub(crate) enum Via {
+    /// Straight to the origin.
+    #[default]
+    Direct,
+    /// To an HTTP proxy that forwards `http://` requests (the key names the proxy).
+    Forward(Proxy),
+    /// To a proxy, then through a tunnel (`CONNECT` or SOCKS5) to the origin the key names.
+    Tunnel {
+        proxy: Proxy,
+        /// TLS to the proxy itself, for an `https://` proxy.
+        #[cfg(feature = "tls")]
+        proxy_tls: Option<crate::tls_registry::TlsConfig>,
+    },
 }
 
 /// A stream made ready for HTTP, and whether its TLS handshake resumed a session (`None`:
-/// no TLS).
+/// no TLS to the origin).
 pub(crate) struct Secured {
     pub(crate) io: Io,
     pub(crate) resumed: Option<bool>,
+    /// How long the tunnel through a proxy took to set up, if there is one.
+    pub(crate) tunnel: Option<Duration>,
+    /// How long the TLS handshake with the origin took.
+    pub(crate) handshake: Duration,
+}
+
+/// TLS for `host` over `io` when `tls` says so, the handshake bounded by `timeout` (a server
+/// that accepts TCP and never answers the ClientHello must not hang the request).
+#[cfg_attr(not(feature = "tls"), allow(clippy::unused_async))]
+async fn wrap(
+    #[cfg(feature = "tls")] tls: Option<&crate::tls_registry::TlsConfig>,
+    host: &str,
+    io: Io,
+    timeout: Duration,
+) -> Result<Secured, Error> {
+    let started = std::time::Instant::now();
+    #[cfg(feature = "tls")]
+    if let Some(tls) = tls {
+        let config = std::sync::Arc::clone(&tls.config);
+        let timed_out = || Error::Timeout(crate::Phase::Tls);
+        let (io, resumed) = match io {
+            Io::Plain(tcp) => {
+                let handshake = crate::tls::handshake(config, host, tcp);
+                let stream = tokio::time::timeout(timeout, handshake)
+                    .await
+                    .map_err(|_| timed_out())??;
+                let resumed = crate::tls::resumed(&stream);
+                (Io::Tls(Box::new(stream)), resumed)
+            }
+            // TLS to the origin inside TLS to a proxy.
+            other => {
+                let handshake = crate::tls::handshake(config, host, other);
+                let stream = tokio::time::timeout(timeout, handshake)
+                    .await
+                    .map_err(|_| timed_out())??;
+                let resumed = crate::tls::resumed(&stream);
+                (Io::Nested(Box::new(stream)), resumed)
+            }
+        };
+        return Ok(Secured {
+            io,
+            resumed: Some(resumed),
+            tunnel: None,
+            handshake: started.elapsed(),
+        });
+    }
+    let _ = (host, timeout);
+    Ok(Secured {
+        io,
+        resumed: None,
+        tunnel: None,
+        handshake: started.elapsed(),
+    })
 }
 
 impl Route {
-    /// Makes `tcp` the connection's stream: over TLS for `host` when the route says so, the
-    /// handshake bounded by `timeout` (a server that accepts TCP and never answers the
-    /// ClientHello must not hang the request).
-    #[cfg_attr(not(feature = "tls"), allow(clippy::unused_async))]
-    pub(crate) async fn secure(
+    /// Makes `tcp`, open to the host or proxy this route connects to, the connection's stream
+    /// to `origin`: TLS to the proxy, the tunnel, and TLS to the origin, as the route says.
+    /// `limits` bound the proxy's answer to `CONNECT`; `timeout` bounds each handshake and
+    /// `deadline` the tunnel's setup.
+    pub(crate) async fn establish(
         &self,
-        host: &str,
+        origin: (&str, u16),
         tcp: TcpStream,
-        timeout: Duration,
+        (timeout, deadline): (Duration, tokio::time::Instant),
+        limits: tarry_wire::Limits,
     ) -> Result<Secured, Error> {
-        #[cfg(feature = "tls")]
-        if let Some(tls) = &self.tls {
-            let handshake = crate::tls::handshake(std::sync::Arc::clone(&tls.config), host, tcp);
-            let stream = match tokio::time::timeout(timeout, handshake).await {
-                Ok(done) => done?,
-                Err(_) => return Err(Error::Timeout(crate::Phase::Tls)),
-            };
-            let resumed = crate::tls::resumed(&stream);
-            return Ok(Secured {
-                io: Io::Tls(Box::new(stream)),
-                resumed: Some(resumed),
-            });
+        match &self.via {
+            Via::Direct | Via::Forward(_) => {
+                let host = match &self.via {
+                    Via::Forward(proxy) => proxy.host(),
+                    _ => origin.0,
+                };
+                wrap(
+                    #[cfg(feature = "tls")]
+                    self.tls.as_ref(),
+                    host,
+                    Io::Plain(tcp),
+                    timeout,
+                )
+                .await
+            }
+            Via::Tunnel {
+                proxy,
+                #[cfg(feature = "tls")]
+                proxy_tls,
+            } => {
+                let to_proxy = wrap(
+                    #[cfg(feature = "tls")]
+                    proxy_tls.as_ref(),
+                    proxy.host(),
+                    Io::Plain(tcp),
+                    timeout,
+                )
+                .await?;
+                let started = std::time::Instant::now();
+                let mut io = to_proxy.io;
+                if proxy.is_socks() {
+                    crate::tunnel::socks5(&mut io, proxy, origin, deadline).await?;
+                } else {
+                    crate::tunnel::connect(&mut io, proxy, origin, limits, deadline).await?;
+                }
+                let tunnel = started.elapsed();
+                let secured = wrap(
+                    #[cfg(feature = "tls")]
+                    self.tls.as_ref(),
+                    origin.0,
+                    io,
+                    timeout,
+                )
+                .await?;
+                Ok(Secured {
+                    tunnel: Some(tunnel),
+                    ..secured
+                })
+            }
         }
-        let _ = (host, timeout);
-        Ok(Secured {
-            io: Io::Plain(tcp),
-            resumed: None,
-        })
+    }
+
+    /// The host and port the connection opens to: the proxy's, or the origin's.
+    pub(crate) fn connects_to<'a>(&'a self, origin: (&'a str, u16)) -> (&'a str, u16) {
+        match &self.via {
+            Via::Direct => origin,
+            Via::Forward(proxy) | Via::Tunnel { proxy, .. } => (proxy.host(), proxy.port()),
+        }
     }
 }
 
@@ -158,15 +285,71 @@ impl Trust {
         }
     }
 
-    /// The number of the TLS settings for the key (0 for http) and the route, for a request
-    /// with these options to an origin of this scheme.
-    pub(crate) fn route(&self, https: bool, options: &SendOptions) -> Result<(u32, Route), Error> {
+    /// The number of the TLS settings for the key (0 without TLS) and the route, for a
+    /// request with these options to an origin of this scheme, through `proxy` if any.
+    pub(crate) fn route(
+        &self,
+        https: bool,
+        options: &SendOptions,
+        proxy: Option<&Proxy>,
+    ) -> Result<(u32, Route), Error> {
         #[cfg(feature = "tls")]
-        if https {
-            let tls = self.registry.config(options.tls.as_ref())?;
-            return Ok((tls.id, Route { tls: Some(tls) }));
-        }
-        let _ = (https, options);
-        Ok((0, Route::default()))
+        let routed = {
+            // A proxy is spoken to under the pool's own TLS settings; the origin under the
+            // request's.
+            let to_proxy = |p: &Proxy| -> Result<Option<crate::tls_registry::TlsConfig>, Error> {
+                match p.kind() {
+                    crate::ProxyKind::Https => Ok(Some(self.registry.config(None)?)),
+                    _ => Ok(None),
+                }
+            };
+            let origin = if https {
+                Some(self.registry.config(options.tls.as_ref())?)
+            } else {
+                None
+            };
+            let id =
+                |tls: &Option<crate::tls_registry::TlsConfig>| tls.as_ref().map_or(0, |t| t.id);
+            match proxy {
+                None => (
+                    id(&origin),
+                    Route {
+                        tls: origin,
+                        via: Via::Direct,
+                    },
+                ),
+                Some(p) if !https && p.forwards_http() => {
+                    let tls = to_proxy(p)?;
+                    (
+                        id(&tls),
+                        Route {
+                            tls,
+                            via: Via::Forward(p.clone()),
+                        },
+                    )
+                }
+                Some(p) => (
+                    id(&origin),
+                    Route {
+                        tls: origin,
+                        via: Via::Tunnel {
+                            proxy: p.clone(),
+                            proxy_tls: to_proxy(p)?,
+                        },
+                    },
+                ),
+            }
+        };
+        #[cfg(not(feature = "tls"))]
+        let routed = {
+            let _ = (https, options);
+            let via = match proxy {
+                None => Via::Direct,
+                Some(p) if p.forwards_http() => Via::Forward(p.clone()),
+                Some(p) => Via::Tunnel { proxy: p.clone() },
+            };
+            (0, Route { via })
+        };
+        Ok(routed)
     }
 }

@@ -14,7 +14,6 @@ use rustls::crypto::CryptoProvider;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
 use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
-use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 use tokio_rustls::client::TlsStream;
 
@@ -268,23 +267,26 @@ impl ServerCertVerifier for AcceptAnyCertificate {
     }
 }
 
-/// Runs the TLS handshake over `tcp` for `host`. SNI carries the host name; rustls sends none
-/// for an IP address.
-pub(crate) async fn handshake(
+/// Runs the TLS handshake over `io` (a TCP stream, or a tunnel) for `host`. SNI carries the
+/// host name; rustls sends none for an IP address.
+pub(crate) async fn handshake<S>(
     config: Arc<ClientConfig>,
     host: &str,
-    tcp: TcpStream,
-) -> Result<TlsStream<TcpStream>, Error> {
+    io: S,
+) -> Result<TlsStream<S>, Error>
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+{
     let name = ServerName::try_from(host.to_owned())
         .map_err(|_| Error::InvalidUri("host is not a valid TLS server name"))?;
     TlsConnector::from(config)
-        .connect(name, tcp)
+        .connect(name, io)
         .await
         .map_err(|e| Error::Io(Phase::Tls, e))
 }
 
 /// Whether the handshake of `stream` resumed an earlier session.
-pub(crate) fn resumed(stream: &TlsStream<TcpStream>) -> bool {
+pub(crate) fn resumed<S>(stream: &TlsStream<S>) -> bool {
     matches!(
         stream.get_ref().1.handshake_kind(),
         Some(rustls::HandshakeKind::Resumed)
