@@ -39,11 +39,19 @@ nginx_dir=
 nginx_pid=
 httpbin_pids=()
 httpbin_url=
+proxy_pids=()
+proxy_port=
+proxy_dir=
 policy_added=0
 # Ends exactly what this script started (the soak, then nginx, by pid) and removes its files.
 # Only `if`s, so that the trap's own status never replaces the script's.
 cleanup() {
     if [ -n "$soak_pid" ]; then kill "$soak_pid" 2>/dev/null || true; fi
+    for pid in "${proxy_pids[@]}"; do
+        kill "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
+    if [ -n "$proxy_dir" ]; then rm -rf "$proxy_dir"; fi
     for pid in "${httpbin_pids[@]}"; do
         kill "$pid" 2>/dev/null || true
         wait "$pid" 2>/dev/null || true
@@ -76,13 +84,13 @@ cargo --version
 # nginx-light and the like only add modules). A policy-rc.d that says "no" keeps the package's
 # own service from starting on port 80 while it installs; the package lists are fetched only if
 # the install fails without them.
-install_nginx() {
+install_debian() {
     if [ ! -e /usr/sbin/policy-rc.d ]; then
         printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
         chmod 755 /usr/sbin/policy-rc.d
         policy_added=1
     fi
-    local install=(env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nginx)
+    local install=(env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@")
     "${install[@]}" || { apt-get update -q && "${install[@]}"; }
     if [ "$policy_added" = 1 ]; then
         rm -f /usr/sbin/policy-rc.d
@@ -96,7 +104,7 @@ if [ "$QUICK" = 1 ]; then echo "skipped with --quick"; else
 nginx_bin=$(command -v nginx || true)
 if [ -z "$nginx_bin" ] && [ -x /usr/sbin/nginx ]; then nginx_bin=/usr/sbin/nginx; fi
 if [ -z "$nginx_bin" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    install_nginx
+    install_debian nginx
     nginx_bin=/usr/sbin/nginx
 fi
 if [ -n "$nginx_bin" ]; then
@@ -105,6 +113,19 @@ else
     echo "test.sh: no nginx, and installing it needs root and apt-get: the soak test will say" \
         "skipped (and fail under CI=true)"
 fi
+fi
+
+step "tinyproxy and microsocks (real HTTP and SOCKS5 proxies for the session's proxy tests)"
+if ! command -v tinyproxy >/dev/null || ! command -v microsocks >/dev/null; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        install_debian tinyproxy microsocks
+    fi
+fi
+if command -v tinyproxy >/dev/null && command -v microsocks >/dev/null; then
+    tinyproxy -v
+else
+    echo "test.sh: no tinyproxy or microsocks, and installing them needs root and apt-get: the" \
+        "proxy tests will say skipped (and fail under CI=true)"
 fi
 
 step "httpbin (the session's acceptance peer) in .venv"
@@ -213,6 +234,82 @@ export TARRY_HTTPBIN_URL=$httpbin_url
 start_httpbin
 export TARRY_HTTPBIN2_URL=$httpbin_url
 echo "httpbin on $TARRY_HTTPBIN_URL and $TARRY_HTTPBIN2_URL"
+
+# Starts tinyproxy in the foreground of a background job on a free loopback port, its config
+# and log under one temp dir; `$1` is a name, `$2` an optional "user password" for BasicAuth.
+# Sets proxy_port; appends the pid to proxy_pids.
+start_tinyproxy() {
+    local name=$1 auth=${2:-} attempt port conf
+    for attempt in 1 2 3 4 5 6 7 8; do
+        port=$((20000 + RANDOM % 12000))
+        conf="$proxy_dir/$name.conf"
+        {
+            echo "Port $port"
+            echo "Listen 127.0.0.1"
+            echo "Timeout 30"
+            echo "MaxClients 64"
+            echo "Allow 127.0.0.1"
+            echo "DisableViaHeader Yes"
+            echo "LogFile \"$proxy_dir/$name.log\""
+            echo "LogLevel Connect"
+            if [ -n "$auth" ]; then echo "BasicAuth $auth"; fi
+        } >"$conf"
+        tinyproxy -d -c "$conf" >>"$proxy_dir/$name.out" 2>&1 &
+        local pid=$!
+        for _ in $(seq 50); do
+            if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+                proxy_pids+=("$pid")
+                proxy_port=$port
+                return 0
+            fi
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
+    echo "test.sh: tinyproxy did not start" >&2
+    return 1
+}
+
+# Starts microsocks on a free loopback port; `$@` are extra options (-u user -P password).
+start_microsocks() {
+    local attempt port
+    for attempt in 1 2 3 4 5 6 7 8; do
+        port=$((20000 + RANDOM % 12000))
+        microsocks -i 127.0.0.1 -p "$port" "$@" >>"$proxy_dir/microsocks.out" 2>&1 &
+        local pid=$!
+        for _ in $(seq 50); do
+            if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+                proxy_pids+=("$pid")
+                proxy_port=$port
+                return 0
+            fi
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    done
+    echo "test.sh: microsocks did not start" >&2
+    return 1
+}
+
+if command -v tinyproxy >/dev/null && command -v microsocks >/dev/null; then
+    step "proxies: tinyproxy (open, and with Basic auth) and microsocks (open, and with a password)"
+    proxy_dir=$(mktemp -d -t tarry-proxies.XXXXXX)
+    start_tinyproxy open
+    export TARRY_TINYPROXY_URL="http://127.0.0.1:$proxy_port"
+    export TARRY_TINYPROXY_LOG="$proxy_dir/open.log"
+    start_tinyproxy auth "tarry s3cret"
+    export TARRY_TINYPROXY_AUTH_URL="http://127.0.0.1:$proxy_port"
+    start_microsocks
+    export TARRY_SOCKS_URL="socks5://127.0.0.1:$proxy_port"
+    start_microsocks -u tarry -P s3cret
+    export TARRY_SOCKS_AUTH_URL="socks5://127.0.0.1:$proxy_port"
+    echo "tinyproxy on $TARRY_TINYPROXY_URL and $TARRY_TINYPROXY_AUTH_URL (tarry:s3cret)," \
+        "microsocks on $TARRY_SOCKS_URL and $TARRY_SOCKS_AUTH_URL (tarry:s3cret)"
+fi
 
 # The soak (tests/it/nginx_soak.rs) sleeps for ~12 minutes, so it runs in the background from
 # here to the summary, straight from its binary (a running `cargo test` would hold the build

@@ -161,7 +161,7 @@ async fn a_refused_connect_is_a_typed_error_with_407_apart() {
 }
 
 #[tokio::test]
-async fn bytes_after_the_tunnel_is_granted_are_a_desync_never_taken_for_the_origin() {
+async fn proxy_03_bytes_after_the_tunnel_is_granted_are_a_desync_never_taken_for_the_origin() {
     let mut smuggled = ESTABLISHED.to_vec();
     smuggled.extend_from_slice(OK);
     let proxy = ScriptedServer::repeating(Script::new([

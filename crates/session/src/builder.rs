@@ -14,7 +14,7 @@ use crate::causes::BuildError;
 use crate::defaults::Defaults;
 use crate::parts::header_pair;
 use crate::session::{Inner, Snapshot};
-use crate::{Auth, Error, Jar, Response, ResponseLimits, Session};
+use crate::{Auth, Error, Jar, Proxies, Response, ResponseLimits, Session};
 
 impl Session {
     /// A session with default settings: `User-Agent: tarry/…`, `Accept: */*`,
@@ -53,6 +53,8 @@ pub struct SessionBuilder {
     defaults: Defaults,
     pool: PoolBuilder,
     jar: Option<Arc<Jar>>,
+    /// The environment's proxies given by the caller instead of read from the process.
+    environment: Option<Proxies>,
     error: Option<BuildError>,
 }
 
@@ -191,6 +193,42 @@ impl SessionBuilder {
         self
     }
 
+    /// Sends requests that `key` names (`"http"`, `"https"`, `"all"`, or a scheme and host
+    /// such as `"https://api.example"`) through the proxy at `url` (requests' `proxies`). See
+    /// [`Proxies`].
+    pub fn proxy(mut self, key: &str, url: &str) -> Self {
+        if let Err(Error::Builder { reason, .. }) = self.defaults.proxies.set(key, url) {
+            self.fail(reason);
+        }
+        self
+    }
+
+    /// Hosts that bypass the proxies set with [`proxy`](Self::proxy), in `NO_PROXY` syntax
+    /// (see [`NoProxy`](crate::NoProxy)). The environment's proxies follow the environment's
+    /// `NO_PROXY`.
+    pub fn no_proxy(mut self, list: &str) -> Self {
+        self.defaults
+            .proxies
+            .set_no_proxy(crate::NoProxy::parse(list));
+        self
+    }
+
+    /// Whether the environment's proxies are used (requests' `trust_env`; default true).
+    pub fn trust_env(mut self, trust: bool) -> Self {
+        self.defaults.trust_env = trust;
+        self
+    }
+
+    /// Takes the environment's proxy variables from `var` instead of the process
+    /// environment: for tests, and for programs that keep their settings elsewhere.
+    pub fn proxy_environment(mut self, var: impl Fn(&str) -> Option<String>) -> Self {
+        match Proxies::from_environment(var) {
+            Ok(proxies) => self.environment = Some(proxies),
+            Err(e) => self.fail(e),
+        }
+        self
+    }
+
     // ------------------------------------------------------------ fixed for the session
 
     /// Uses this jar (shared with another session, or loaded from disk) instead of a new
@@ -293,6 +331,13 @@ impl SessionBuilder {
     ///
     /// [`Error::Builder`] naming that setting.
     pub fn build(mut self) -> Result<Session, Error> {
+        if self.defaults.trust_env && self.environment.is_none() && self.error.is_none() {
+            // Read here, once, so that a variable that is no proxy URL is reported now.
+            match Proxies::from_environment(|name| std::env::var(name).ok()) {
+                Ok(proxies) => self.environment = Some(proxies),
+                Err(e) => self.fail(e),
+            }
+        }
         if let Some(reason) = self.error.take() {
             return Err(Error::builder(None, reason));
         }
@@ -300,6 +345,16 @@ impl SessionBuilder {
     }
 
     pub(crate) fn build_unchecked(self) -> Session {
+        // Without `build` to report to (`Session::new`), a proxy variable that does not parse
+        // leaves the environment's proxies unused.
+        let env_proxies = match self.environment {
+            Some(proxies) => Some(proxies),
+            None if self.defaults.trust_env => {
+                Proxies::from_environment(|name| std::env::var(name).ok()).ok()
+            }
+            None => None,
+        }
+        .filter(|proxies| !proxies.is_empty());
         #[cfg(feature = "tls")]
         let pool_tls = self.defaults.tls.clone();
         #[cfg(feature = "tls")]
@@ -317,6 +372,7 @@ impl SessionBuilder {
                 jar: self.jar.unwrap_or_else(|| Arc::new(Jar::new())),
                 defaults: RwLock::new(Arc::new(snapshot)),
                 closed: AtomicBool::new(false),
+                env_proxies,
                 #[cfg(feature = "tls")]
                 pool_tls,
             }),

@@ -102,6 +102,18 @@ pub enum BuildError {
     /// A TLS setting could not be used (a PEM document without a certificate or key), or the
     /// pool refused the request's URL.
     Pool(Box<PoolError>),
+    /// A proxy key is not `http`, `https`, `all` or a scheme and host.
+    ProxyKey {
+        /// The key as given.
+        key: String,
+    },
+    /// An environment variable (`HTTPS_PROXY`, …) does not hold a proxy URL.
+    ProxyEnvironment {
+        /// The variable's name.
+        variable: String,
+        /// Why its value cannot be used (never the value's credentials).
+        reason: String,
+    },
     /// The HTTP/1.1 codec refused to write the request: a `Content-Length` or
     /// `Transfer-Encoding` header set by hand (framing comes from the body), a control byte
     /// in a header value.
@@ -118,6 +130,13 @@ impl fmt::Display for BuildError {
             BuildError::Credentials => f.write_str("the credentials cannot be written in a header"),
             BuildError::Json(e) => write!(f, "cannot serialize the JSON body: {e}"),
             BuildError::Pool(e) => write!(f, "{e}"),
+            BuildError::ProxyKey { key } => write!(
+                f,
+                "proxy key {key:?} is not http, https, all, or a scheme and host"
+            ),
+            BuildError::ProxyEnvironment { variable, reason } => {
+                write!(f, "the environment variable {variable}: {reason}")
+            }
             BuildError::Refused(e) => write!(f, "{e}"),
         }
     }

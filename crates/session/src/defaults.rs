@@ -53,6 +53,12 @@ pub struct Defaults {
     /// Called with every response, redirect hops included, in order. A request that brings
     /// its own hooks runs those instead.
     pub hooks: Vec<Hook>,
+    /// Proxies by scheme or origin (requests' `proxies`). They win over the environment's.
+    pub proxies: crate::Proxies,
+    /// Whether the environment's proxies (`HTTPS_PROXY`, `NO_PROXY`, …, read when the session
+    /// was built) are used where [`proxies`](Self::proxies) names none (requests'
+    /// `trust_env`). Default true.
+    pub trust_env: bool,
     /// TLS settings: trusted roots, a client certificate, the lowest version, verification
     /// (requests' `verify` and `cert`). Connections made under other settings are never used
     /// for requests under these.
@@ -132,6 +138,8 @@ impl Default for Defaults {
             redirects: Redirects::default(),
             max_body_size: 64 * 1024 * 1024,
             hooks: Vec::new(),
+            proxies: crate::Proxies::new(),
+            trust_env: true,
             #[cfg(feature = "tls")]
             tls: crate::TlsSettings::default(),
         }
@@ -175,7 +183,9 @@ impl fmt::Debug for Defaults {
             .field("timeouts", &self.timeouts)
             .field("redirects", &self.redirects)
             .field("max_body_size", &self.max_body_size)
-            .field("hooks", &self.hooks.len());
+            .field("hooks", &self.hooks.len())
+            .field("proxies", &self.proxies)
+            .field("trust_env", &self.trust_env);
         #[cfg(feature = "tls")]
         d.field("tls", &self.tls);
         d.finish()

@@ -60,6 +60,14 @@ pub enum Error {
         /// The pool's error, with the `io::Error`.
         source: PoolError,
     },
+    /// The proxy refused the request's tunnel or broke it (`407`, another status, a SOCKS5
+    /// error code, bytes where none may be).
+    Proxy {
+        /// The URL of the request.
+        url: Url,
+        /// The pool's error; its source says how the proxy failed.
+        source: PoolError,
+    },
     /// The TLS handshake failed (certificate verification included).
     Tls {
         /// The URL of the request.
@@ -133,6 +141,7 @@ impl Error {
         match self {
             Error::Builder { url, .. } => url.as_ref(),
             Error::Connect { url, .. }
+            | Error::Proxy { url, .. }
             | Error::Tls { url, .. }
             | Error::Timeout { url, .. }
             | Error::Transport { url, .. }
@@ -167,6 +176,7 @@ impl Error {
     pub fn phase(&self) -> Option<Phase> {
         match self {
             Error::Timeout { phase, .. } | Error::Protocol { phase, .. } => Some(*phase),
+            Error::Proxy { .. } => Some(Phase::Proxy),
             Error::Connect { source, .. }
             | Error::Tls { source, .. }
             | Error::Transport { source, .. } => match source {
@@ -206,6 +216,11 @@ impl Error {
     pub fn is_connect(&self) -> bool {
         matches!(self, Error::Connect { .. } | Error::Tls { .. })
             || matches!(self, Error::Timeout { timeout, .. } if *timeout == TimeoutKind::Connect)
+    }
+
+    /// Whether a proxy refused or broke the tunnel.
+    pub fn is_proxy(&self) -> bool {
+        matches!(self, Error::Proxy { .. })
     }
 
     /// Whether the TLS handshake failed.
@@ -276,6 +291,9 @@ impl Error {
                 }
             }
             PoolError::PoolClosed => Error::Closed,
+            e @ (PoolError::Proxy(_) | PoolError::InvalidProxy(_)) => {
+                Error::Proxy { url, source: e }
+            }
             PoolError::InvalidUri(_) | PoolError::InvalidCertificate(_) => Error::Builder {
                 url: Some(url),
                 reason: BuildError::Pool(Box::new(e)),
@@ -311,6 +329,7 @@ impl fmt::Display for Error {
                 reason,
             } => write!(f, "invalid request to {url}: {reason}"),
             Error::Connect { url, source }
+            | Error::Proxy { url, source }
             | Error::Tls { url, source }
             | Error::Transport { url, source } => write!(f, "{url}: {source}"),
             Error::Timeout {
@@ -346,6 +365,7 @@ impl std::error::Error for Error {
             Error::InvalidUrl { reason, .. } => Some(reason),
             Error::Builder { reason, .. } => Some(reason),
             Error::Connect { source, .. }
+            | Error::Proxy { source, .. }
             | Error::Tls { source, .. }
             | Error::Transport { source, .. } => Some(source),
             Error::Protocol { source, .. } => Some(source),

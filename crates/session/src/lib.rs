@@ -239,6 +239,43 @@
 //! # }
 //! ```
 //!
+//! ## Proxies
+//!
+//! HTTP proxies (plain or over TLS) forward `http://` requests and tunnel `https://` ones with
+//! `CONNECT`; SOCKS5 proxies (`socks5://`, `socks5h://`) connect for us. Set them per scheme or
+//! origin ([`Proxies`], requests' `proxies`), per request, or in the environment
+//! (`HTTP_PROXY`, `HTTPS_PROXY`, `ALL_PROXY`, `NO_PROXY`, read when the session is built, as
+//! requests' `trust_env`). Credentials in a proxy URL, and a caller's `Proxy-Authorization`,
+//! go to the proxy only. Here the local server stands in for a proxy: it answers a forwarded
+//! request with the absolute URL it was sent.
+//!
+//! ```
+//! # include!("doc_server.rs");
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), tarry_session::Error> {
+//! # let proxy = doc_server().await;
+//! use tarry_session::Session;
+//!
+//! // A session default, as requests' `s.proxies = {"http": proxy}`.
+//! let s = Session::builder().proxy("http", &proxy).build()?;
+//! let r = s.get("http://example.test/anything").send().await?;
+//! assert_eq!(r.text().await?, r#"{"url":"http://example.test/anything"}"#);
+//!
+//! // One request, and one request without any proxy.
+//! let s = Session::new();
+//! let r = s.get("http://example.test/x").proxy(&proxy).send().await?;
+//! assert_eq!(r.text().await?, r#"{"url":"http://example.test/x"}"#);
+//! assert!(s.get("http://127.0.0.1:1/").no_proxy().send().await.unwrap_err().is_connect());
+//!
+//! // The environment, here given as a table instead of read from the process.
+//! let env = |name: &str| (name == "http_proxy").then(|| proxy.clone());
+//! let s = Session::builder().proxy_environment(env).build()?;
+//! let r = s.get("http://example.test/env").send().await?;
+//! assert_eq!(r.text().await?, r#"{"url":"http://example.test/env"}"#);
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! ## Cargo features
 //!
 //! | feature | default | what it adds |
@@ -292,7 +329,9 @@ mod defaults;
 mod error;
 mod into_url;
 mod merge;
+mod no_proxy;
 mod parts;
+mod proxies;
 mod redirect;
 mod request;
 mod response;
@@ -307,6 +346,8 @@ pub use causes::{BuildError, DecodeError, RedirectError, TimeoutKind, UrlError};
 pub use defaults::{Defaults, Hook, Redirects, Timeouts};
 pub use error::Error;
 pub use into_url::{IntoMethod, IntoUrl};
+pub use no_proxy::NoProxy;
+pub use proxies::Proxies;
 pub use redirect::resolve_location;
 pub use request::RequestBuilder;
 pub use response::Response;
@@ -329,7 +370,7 @@ pub use tarry_jar::{Cookie, Jar, NewCookie, RejectReason, SameSite};
 pub use tarry_pool::{ClosedStats, HostStats, Stats, Timings};
 /// The connection pool's error, inside [`Error`]'s transport variants, and the phase of an
 /// exchange it names.
-pub use tarry_pool::{Error as PoolError, Phase};
+pub use tarry_pool::{Error as PoolError, Phase, Proxy, ProxyError, ProxyKind};
 #[cfg(feature = "tls")]
 pub use tarry_pool::{TlsSettings, TlsVersion};
 /// The HTTP/1.1 codec's error: how a server broke the protocol, or why a request could not

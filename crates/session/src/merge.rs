@@ -13,8 +13,8 @@
 //!   never go out in the URL itself). `no_auth` means none, which requests cannot say. An
 //!   `Authorization` header written by the caller is kept unless credentials are also set.
 //! - A caller's `Cookie` header and `Proxy-Authorization` are taken out of the header map:
-//!   the first is sent on same-origin hops only (next to the jar's cookies); the second is
-//!   never sent, since no proxy is in use and an origin must never see proxy credentials.
+//!   the first is sent on same-origin hops only (next to the jar's cookies); the second goes to
+//!   the proxy only, never to an origin.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -46,6 +46,9 @@ pub(crate) struct Prepared {
     pub(crate) authorization: Option<HeaderValue>,
     /// The caller's own `Cookie` header.
     pub(crate) raw_cookie: Option<HeaderValue>,
+    /// The caller's own `Proxy-Authorization` header, for the proxy.
+    pub(crate) proxy_authorization: Option<HeaderValue>,
+    pub(crate) proxy: crate::parts::ProxyChoice,
     /// Cookies for this request only.
     pub(crate) cookies: Vec<(String, String)>,
     pub(crate) body: Option<Bytes>,
@@ -104,21 +107,21 @@ pub(crate) fn merge_parsed(
     // Most requests change nothing in the session's headers: they are sent as they are, with
     // no copy to make and drop. One pass over the few names says whether any must come out;
     // three hashed lookups cost more than the pass.
-    let (headers, written_auth, raw_cookie) =
+    let (headers, written_auth, raw_cookie, proxy_authorization) =
         if edits.is_empty() && !defaults.headers.keys().any(special) {
-            (None, None, None)
+            (None, None, None, None)
         } else {
             let mut headers = merge_headers(&defaults.headers, &edits);
-            let (written_auth, raw_cookie) = if headers.keys().any(special) {
-                headers.remove(PROXY_AUTHORIZATION);
+            let taken = if headers.keys().any(special) {
                 (
                     take_last(&mut headers, &AUTHORIZATION),
                     take_joined_cookie(&mut headers),
+                    take_last(&mut headers, &PROXY_AUTHORIZATION),
                 )
             } else {
-                (None, None)
+                (None, None, None)
             };
-            (Some(headers), written_auth, raw_cookie)
+            (Some(headers), taken.0, taken.1, taken.2)
         };
 
     let auth = match parts.auth {
@@ -153,6 +156,8 @@ pub(crate) fn merge_parsed(
         headers,
         authorization,
         raw_cookie,
+        proxy_authorization,
+        proxy: parts.proxy,
         cookies: parts.cookies,
         body: parts.body,
         timeouts,

@@ -24,6 +24,18 @@ pub(crate) enum AuthChoice {
     Off,
 }
 
+/// Which proxy a request goes through.
+#[derive(Debug, Clone, Default)]
+pub(crate) enum ProxyChoice {
+    /// The session's, or the environment's, for each hop's URL.
+    #[default]
+    Session,
+    /// This one, for every hop.
+    Use(crate::Proxy),
+    /// None: straight to every origin.
+    Off,
+}
+
 /// A request's header edits.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct HeaderEdits {
@@ -109,6 +121,7 @@ pub(crate) struct Parts {
     pub(crate) max_redirects: Option<usize>,
     pub(crate) follow_redirects: Option<bool>,
     pub(crate) hooks: Option<Hooks>,
+    pub(crate) proxy: ProxyChoice,
     #[cfg(feature = "tls")]
     pub(crate) tls: Option<tarry_pool::TlsSettings>,
 }

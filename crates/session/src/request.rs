@@ -13,7 +13,7 @@ use url::Url;
 use crate::causes::BuildError;
 use crate::defaults::Hooks;
 use crate::into_url::{IntoMethod, IntoUrl};
-use crate::parts::{AuthChoice, Parts, header_pair};
+use crate::parts::{AuthChoice, Parts, ProxyChoice, header_pair};
 use crate::{Auth, Error, Response, Session};
 
 /// A request to send through a [`Session`]: from [`Session::get`] and its siblings.
@@ -321,6 +321,30 @@ impl RequestBuilder {
     /// [`Error::TooManyRedirects`](crate::Error::TooManyRedirects) (with 0, the first one).
     pub fn max_redirects(mut self, max: usize) -> Self {
         self.parts_mut().max_redirects = Some(max);
+        self
+    }
+
+    /// Sends this request, every hop of it, through the proxy at `url` instead of the
+    /// session's or the environment's (requests' `proxies=`). A URL that is not a proxy URL is
+    /// reported by `send`.
+    pub fn proxy(mut self, url: &str) -> Self {
+        match crate::Proxy::parse(url) {
+            Ok(proxy) => self.parts_mut().proxy = ProxyChoice::Use(proxy),
+            Err(e) => self.fail(BuildError::Pool(Box::new(e))),
+        }
+        self
+    }
+
+    /// [`proxy`](Self::proxy) with a proxy made already.
+    pub fn proxy_with(mut self, proxy: crate::Proxy) -> Self {
+        self.parts_mut().proxy = ProxyChoice::Use(proxy);
+        self
+    }
+
+    /// Sends this request straight to every origin, whatever the session or the environment
+    /// says about proxies.
+    pub fn no_proxy(mut self) -> Self {
+        self.parts_mut().proxy = ProxyChoice::Off;
         self
     }
 

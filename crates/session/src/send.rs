@@ -18,7 +18,7 @@ use url::Url;
 
 use crate::causes::BuildError;
 use crate::merge::{self, merge_parsed};
-use crate::parts::Parts;
+use crate::parts::{Parts, ProxyChoice};
 use crate::redirect::{self, Next};
 use crate::url_cache::request_target;
 use crate::{Error, Response, Session};
@@ -86,6 +86,7 @@ pub(crate) async fn send(
     // The first hop's URL, kept once a redirect happens: credentials and the caller's own
     // cookies are judged against it.
     let mut original: Option<Url> = None;
+    let mut first_proxy: Option<crate::Proxy> = None;
     let mut body_dropped = false;
     let mut credentials_ok = true;
     let mut raw_cookie_ok = true;
@@ -123,6 +124,25 @@ pub(crate) async fn send(
         }
         .with_extra(&per_hop);
 
+        // The proxy is chosen again for every hop's URL (requests' `rebuild_proxies`); the
+        // caller's Proxy-Authorization goes only to the proxy the first hop went through.
+        let hop_proxy = choose_proxy(&session, &prepared.proxy, defaults, &hop_url);
+        if original.is_none() {
+            first_proxy = hop_proxy.clone();
+        }
+        let proxied;
+        let options = match hop_proxy {
+            None => options,
+            Some(proxy) => {
+                let own = prepared.proxy_authorization.as_ref();
+                let proxy = match own.filter(|_| first_proxy.as_ref() == Some(&proxy)) {
+                    Some(value) => proxy.with_authorization(value.clone()),
+                    None => proxy,
+                };
+                proxied = options.clone().proxy(proxy);
+                &proxied
+            }
+        };
         let started = Instant::now();
         let pool = session.pool();
         let sent = pool.send_parts(parts, body.clone().unwrap_or_default(), options);
@@ -175,6 +195,28 @@ pub(crate) async fn send(
         headers = Some(merge::hop_headers(defaults, &prepared.edits, !body_dropped));
         hop_url = Arc::new(next_url);
         hop_method = next_method;
+    }
+}
+
+/// The proxy for a hop to `url`: the request's, else the session's, else the environment's
+/// when the session trusts it.
+fn choose_proxy(
+    session: &Session,
+    choice: &ProxyChoice,
+    defaults: &crate::Defaults,
+    url: &Url,
+) -> Option<crate::Proxy> {
+    match choice {
+        ProxyChoice::Off => None,
+        ProxyChoice::Use(proxy) => Some(proxy.clone()),
+        ProxyChoice::Session => defaults
+            .proxies
+            .select(url)
+            .or_else(|| {
+                let env = session.inner.env_proxies.as_ref();
+                env.filter(|_| defaults.trust_env)?.select(url)
+            })
+            .cloned(),
     }
 }
 

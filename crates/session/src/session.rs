@@ -46,6 +46,9 @@ pub(crate) struct Inner {
     pub(crate) jar: Arc<Jar>,
     pub(crate) defaults: RwLock<Arc<Snapshot>>,
     pub(crate) closed: AtomicBool,
+    /// The environment's proxies, read when the session was built (`None`: none set, or
+    /// the session does not trust the environment).
+    pub(crate) env_proxies: Option<crate::Proxies>,
     /// The TLS settings the pool was built with: requests under them need no settings of
     /// their own, and reuse the pool's remembered routes.
     #[cfg(feature = "tls")]

@@ -139,4 +139,36 @@ impl Session {
     pub fn set_tls(&self, settings: crate::TlsSettings) {
         self.configure(|d| d.tls = settings);
     }
+
+    /// Sends requests that `key` names (`"http"`, `"https"`, `"all"`, or a scheme and host)
+    /// through the proxy at `url`: requests' `s.proxies[key] = url`. See
+    /// [`Proxies`](crate::Proxies).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Builder`] when the key or the URL is not valid; nothing changes then.
+    pub fn set_proxy(&self, key: &str, url: &str) -> Result<(), Error> {
+        let mut proxies = self.defaults().proxies.clone();
+        proxies.set(key, url)?;
+        self.configure(|d| d.proxies = proxies);
+        Ok(())
+    }
+
+    /// Stops using the proxy set for `key`.
+    pub fn remove_proxy(&self, key: &str) {
+        self.configure(|d| d.proxies.remove(key));
+    }
+
+    /// Hosts that bypass the session's proxies, in `NO_PROXY` syntax (see
+    /// [`NoProxy`](crate::NoProxy)).
+    pub fn set_no_proxy(&self, list: &str) {
+        let no_proxy = crate::NoProxy::parse(list);
+        self.configure(|d| d.proxies.set_no_proxy(no_proxy));
+    }
+
+    /// Whether the environment's proxies are used where the session names none (requests'
+    /// `s.trust_env`). They were read when the session was built.
+    pub fn set_trust_env(&self, trust: bool) {
+        self.configure(|d| d.trust_env = trust);
+    }
 }

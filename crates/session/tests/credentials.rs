@@ -65,14 +65,12 @@ async fn send(request: tarry_session::RequestBuilder) -> Result<Response, Error>
         .expect("the client returned within the guard")
 }
 
-/// SES-03, handled deliberately: tarry has no proxy support, so there is no proxy that proxy
-/// credentials could be for. A `Proxy-Authorization` the caller sets (session default or per
-/// request) is therefore never sent at all: not to the origin the request names, not on a
-/// same-origin redirect, and not to another origin after a cross-origin one. (reqwest and
-/// requests only strip it on a cross-origin redirect, and requests' `rebuild_proxies` once
-/// re-added it: CVE-2023-32681; never sending it leaves nothing to re-add.) The catalogue's
-/// CONNECT sketch, where the proxy sees the credentials on each CONNECT and the origins never
-/// do, is to be tested when proxy support lands.
+/// SES-03, without a proxy: a `Proxy-Authorization` the caller sets (session default or per
+/// request) is meant for a proxy, and with no proxy in use it is sent nowhere: not to the
+/// origin the request names, not on a same-origin redirect, and not to another origin after a
+/// cross-origin one. (reqwest and requests only strip it on a cross-origin redirect, and
+/// requests' `rebuild_proxies` once re-added it: CVE-2023-32681.) Through a proxy it goes to
+/// the proxy alone: `tests/proxies.rs`.
 #[tokio::test]
 async fn ses_03_proxy_authorization_never_reaches_an_origin() {
     let b = start_origin(|_| ok());

@@ -588,8 +588,9 @@ fn caller_cookie_headers_are_taken_out_and_joined() {
 }
 
 #[test]
-fn proxy_authorization_is_never_sent() {
-    // From the session's headers and from the request's (SES-03).
+fn proxy_authorization_is_taken_out_for_the_proxy_alone() {
+    // From the session's headers and from the request's (SES-03): never in the origin's
+    // fields, kept for a proxy, the request's winning.
     let parts = Parts {
         headers: request_headers(&[("Proxy-Authorization", "Basic cmVxOnI="), ("x-a", "1")]),
         ..Parts::default()
@@ -599,9 +600,11 @@ fn proxy_authorization_is_never_sent() {
     assert!(!p.fields().contains_key(PROXY_AUTHORIZATION));
     assert_eq!(listed(p.fields()), strings(&[("x-a", "1")]));
     assert_eq!(p.authorization, None);
+    assert_eq!(p.proxy_authorization, Some(value("Basic cmVxOnI=")));
 
     let p = prepare(&defaults, URL, Parts::default());
     assert!(p.fields().is_empty(), "{:?}", p.fields());
+    assert_eq!(p.proxy_authorization, Some(value("Basic c2VzczpzCg==")));
 }
 
 // ---------------------------------------------------------------- body
