@@ -29,6 +29,13 @@
 //! - **Connecting:** DNS through tokio or a resolve override (curl's `--resolve`, several
 //!   addresses allowed), addresses raced with a head start (happy eyeballs, RFC 8305),
 //!   `TCP_NODELAY`, a connect timeout per attempt.
+//! - **Proxies** ([`Proxy`], per request with [`SendOptions::proxy`]): `http://` requests
+//!   forwarded in absolute form to an HTTP proxy (plain or TLS) with its credentials, over
+//!   connections every origin behind that proxy shares; other requests through a `CONNECT`
+//!   tunnel (TLS to the origin inside it, verified as ever) or a SOCKS5 proxy (`socks5h`
+//!   lets the proxy resolve). A proxy's refusal is a typed [`ProxyError`]; bytes after a
+//!   granted tunnel are refused, never handed to TLS. Keys name the proxy and its
+//!   credentials, so connections are never shared across proxies or identities.
 //! - **TLS** (feature `tls`, on by default): rustls with the ring provider; webpki-roots or
 //!   custom roots, client certificates, a minimum version, SNI from the host (none for IP
 //!   literals), ALPN `http/1.1`. Each distinct [`TlsSettings`] value gets one shared

@@ -309,3 +309,43 @@ async fn every_socks5_reply_code_is_a_typed_error() {
         );
     }
 }
+
+/// An `https://` proxy: TLS to the proxy, its certificate verified with the pool's own
+/// settings, then the request forwarded in absolute form with the proxy's credentials.
+#[cfg(feature = "tls")]
+#[tokio::test]
+async fn an_https_proxy_is_spoken_to_over_verified_tls() {
+    let proxy = tarry_testkit::TlsScriptedServer::builder(&["127.0.0.1"])
+        .repeating(Script::answer_all(OK))
+        .unwrap();
+    let pool = Pool::builder()
+        .add_root_certificates_pem(proxy.ca_pem().as_bytes())
+        .unwrap()
+        .without_builtin_roots()
+        .build();
+    let p = Proxy::parse(&format!("https://u:p@127.0.0.1:{}", proxy.port())).unwrap();
+    let options = SendOptions::new().proxy(p);
+    for _ in 0..2 {
+        assert_eq!(
+            get(&pool, "http://a.test/tls", &options).await.unwrap(),
+            "ok"
+        );
+    }
+    assert_eq!(proxy.accepts(), 1);
+    let request = text(&proxy.requests()[0][0]);
+    assert!(
+        request.starts_with("GET http://a.test/tls HTTP/1.1\r\n"),
+        "{request}"
+    );
+    assert!(
+        request.contains("proxy-authorization: Basic dTpw\r\n"),
+        "{request}"
+    );
+    assert_eq!(pool.stats().tls_full, 1);
+
+    // A pool that does not trust the proxy's certificate refuses it.
+    let err = get(&Pool::new(), "http://a.test/tls", &options)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Io(Phase::Tls, _)), "{err:?}");
+}
