@@ -44,7 +44,8 @@ struct Args {
     /// Seconds of untimed sending before each round of each cell.
     #[arg(long, default_value_t = 0.15)]
     warmup: f64,
-    /// Only these scenarios (comma-separated): seq, tasks16, body64k, https, https-fresh.
+    /// Only these scenarios (comma-separated): seq, tasks16, body64k, https, https-fresh,
+    /// proxy, proxy-tunnel.
     #[arg(long, value_delimiter = ',')]
     only: Vec<String>,
     /// Only these clients (comma-separated), e.g. for a profile: raw, tarry-pool,
@@ -140,7 +141,14 @@ fn run(args: &Args) -> Result<(), Error> {
             fresh: scenario.fresh(),
             body_size: scenario.body_size(),
             ca_pem: servers.ca_pem.clone(),
+            proxy: scenario.proxied().then_some(servers.proxy),
         };
+        // Only the clients that can go through a proxy, in the proxy scenarios.
+        let clients: Vec<Peer> = clients
+            .iter()
+            .copied()
+            .filter(|peer| peer.supports(scenario))
+            .collect();
         let plan = Plan {
             warmup,
             limit,

@@ -17,6 +17,10 @@ pub(crate) enum Scenario {
     Https,
     /// A new TCP connection and TLS handshake per request, resumed where the peer can.
     HttpsFresh,
+    /// One request at a time through an HTTP proxy that forwards it, kept alive, 13 B.
+    ProxyForward,
+    /// One request at a time through a `CONNECT` tunnel with TLS inside, kept alive, 13 B.
+    ProxyTunnel,
 }
 
 /// The body of every scenario but [`Scenario::Body64K`].
@@ -25,12 +29,14 @@ pub(crate) const SMALL_BODY: usize = 13;
 pub(crate) const LARGE_BODY: usize = 64 * 1024;
 
 impl Scenario {
-    pub(crate) const ALL: [Scenario; 5] = [
+    pub(crate) const ALL: [Scenario; 7] = [
         Scenario::Sequential,
         Scenario::Tasks16,
         Scenario::Body64K,
         Scenario::Https,
         Scenario::HttpsFresh,
+        Scenario::ProxyForward,
+        Scenario::ProxyTunnel,
     ];
 
     pub(crate) fn label(self) -> &'static str {
@@ -40,6 +46,8 @@ impl Scenario {
             Scenario::Body64K => "http keep-alive, 64 KiB",
             Scenario::Https => "https keep-alive, 13 B",
             Scenario::HttpsFresh => "https fresh, resumed",
+            Scenario::ProxyForward => "http keep-alive via a proxy, 13 B",
+            Scenario::ProxyTunnel => "https keep-alive via CONNECT, 13 B",
         }
     }
 
@@ -51,6 +59,8 @@ impl Scenario {
             Scenario::Body64K => "body64k",
             Scenario::Https => "https",
             Scenario::HttpsFresh => "https-fresh",
+            Scenario::ProxyForward => "proxy",
+            Scenario::ProxyTunnel => "proxy-tunnel",
         }
     }
 
@@ -69,7 +79,15 @@ impl Scenario {
     }
 
     pub(crate) fn tls(self) -> bool {
-        matches!(self, Scenario::Https | Scenario::HttpsFresh)
+        matches!(
+            self,
+            Scenario::Https | Scenario::HttpsFresh | Scenario::ProxyTunnel
+        )
+    }
+
+    /// Whether the requests go through the servers' proxy.
+    pub(crate) fn proxied(self) -> bool {
+        matches!(self, Scenario::ProxyForward | Scenario::ProxyTunnel)
     }
 
     /// A connection per request instead of one kept alive.
@@ -80,7 +98,11 @@ impl Scenario {
     /// tarry's target: its req/s as a share of the raw floor's.
     pub(crate) fn target(self) -> f64 {
         match self {
-            Scenario::Sequential | Scenario::Body64K | Scenario::Https => 0.85,
+            Scenario::Sequential
+            | Scenario::Body64K
+            | Scenario::Https
+            | Scenario::ProxyForward
+            | Scenario::ProxyTunnel => 0.85,
             Scenario::Tasks16 => 0.75,
             Scenario::HttpsFresh => 0.90,
         }
@@ -97,6 +119,15 @@ pub(crate) struct Target {
     pub(crate) body_size: usize,
     /// The run's CA (PEM), the only root any peer trusts.
     pub(crate) ca_pem: String,
+    /// The proxy every request goes through, when the scenario has one.
+    pub(crate) proxy: Option<SocketAddr>,
+}
+
+impl Target {
+    /// The proxy's URL, when there is one.
+    pub(crate) fn proxy_url(&self) -> Option<String> {
+        self.proxy.map(|addr| format!("http://{addr}"))
+    }
 }
 
 impl Target {

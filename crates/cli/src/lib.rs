@@ -27,4 +27,5 @@
 #![deny(missing_docs)]
 #![doc(test(attr(deny(warnings))))]
 
+mod proxy;
 pub mod server;

@@ -35,6 +35,10 @@ pub struct Servers {
     pub http: SocketAddr,
     /// The HTTPS server; its certificate is for [`HOST`].
     pub https: SocketAddr,
+    /// An HTTP proxy in front of both: it forwards absolute-form requests over kept-alive
+    /// connections and opens `CONNECT` tunnels, to these servers only (the target's host must
+    /// be [`HOST`] or 127.0.0.1; the port says which server).
+    pub proxy: SocketAddr,
     /// The CA that signed the HTTPS server's certificate (PEM); trust it and nothing else.
     pub ca_pem: String,
     stop: Option<oneshot::Sender<()>>,
@@ -53,9 +57,11 @@ impl Servers {
         };
         let failed = |e: std::io::Error| Error(format!("cannot listen on 127.0.0.1: {e}"));
         let (plain, tls) = (bind().map_err(failed)?, bind().map_err(failed)?);
-        let (http, https) = (
+        let relay = bind().map_err(failed)?;
+        let (http, https, proxy) = (
             plain.local_addr().map_err(failed)?,
             tls.local_addr().map_err(failed)?,
+            relay.local_addr().map_err(failed)?,
         );
         let mut response =
             format!("HTTP/1.1 200 OK\r\nContent-Length: {body_size}\r\n\r\n").into_bytes();
@@ -72,10 +78,20 @@ impl Servers {
                     return;
                 };
                 runtime.block_on(async move {
-                    let (Ok(plain), Ok(tls)) =
-                        (TcpListener::from_std(plain), TcpListener::from_std(tls))
-                    else {
+                    let (Ok(plain), Ok(tls), Ok(relay)) = (
+                        TcpListener::from_std(plain),
+                        TcpListener::from_std(tls),
+                        TcpListener::from_std(relay),
+                    ) else {
                         return;
+                    };
+                    let relay_loop = async move {
+                        loop {
+                            if let Ok((tcp, _)) = relay.accept().await {
+                                let _ = tcp.set_nodelay(true);
+                                tokio::spawn(crate::proxy::relay(tcp));
+                            }
+                        }
                     };
                     let acceptor = tokio_rustls::TlsAcceptor::from(config);
                     let plain_loop = {
@@ -106,6 +122,7 @@ impl Servers {
                     tokio::select! {
                         () = plain_loop => {}
                         () = tls_loop => {}
+                        () = relay_loop => {}
                         _ = stopped => {}
                     }
                 });
@@ -114,6 +131,7 @@ impl Servers {
         Ok(Servers {
             http,
             https,
+            proxy,
             ca_pem,
             stop: Some(stop),
             thread: Some(thread),

@@ -88,15 +88,14 @@ impl Inner {
         uri: &http::Uri,
         options: &SendOptions,
     ) -> Result<(PoolKey, Route), Error> {
-        let memorable = Trust::own_settings(options)
-            && options.resolve_to.is_empty()
-            && options.proxy.is_none();
-        if memorable && let Some(found) = crate::route_memo::recall(self.id, uri) {
+        let memorable = Trust::own_settings(options) && options.resolve_to.is_empty();
+        let proxy = options.proxy.as_ref();
+        if memorable && let Some(found) = crate::route_memo::recall(self.id, uri, proxy) {
             return Ok(found);
         }
         let (key, route) = self.work_out_route(uri, options)?;
         if memorable {
-            crate::route_memo::remember(self.id, uri, &key, &route);
+            crate::route_memo::remember(self.id, uri, proxy, &key, &route);
         }
         Ok((key, route))
     }

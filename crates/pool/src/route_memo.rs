@@ -4,8 +4,8 @@
 //! addresses, the TLS settings' number, and a hash over all of them) cost about a tenth of a
 //! kept-alive exchange, yet clients send to the same origin again and again. Nothing a route
 //! depends on changes during a pool's life except the request's own options, so a request with
-//! the pool's settings (no per-request TLS settings or resolve override) and the very same
-//! scheme and authority text as the last one has the very same route.
+//! the pool's settings (no per-request TLS settings or resolve override), the same proxy (or
+//! none), and the very same scheme and authority text as the last one has the very same route.
 //!
 //! Per thread rather than per pool, for the reason the session's URL memory is: tasks on many
 //! threads never take turns at a lock for it, nor write to memory another thread reads. A pool
@@ -30,6 +30,7 @@ pub(crate) fn pool_id() -> u64 {
 struct Memo {
     pool: u64,
     https: bool,
+    proxy: Option<crate::Proxy>,
     authority: Box<str>,
     key: PoolKey,
     route: Route,
@@ -40,7 +41,11 @@ thread_local! {
 }
 
 /// The remembered route of pool `pool` for `uri`, if this thread's last one was for it.
-pub(crate) fn recall(pool: u64, uri: &http::Uri) -> Option<(PoolKey, Route)> {
+pub(crate) fn recall(
+    pool: u64,
+    uri: &http::Uri,
+    proxy: Option<&crate::Proxy>,
+) -> Option<(PoolKey, Route)> {
     let https = match uri.scheme_str() {
         Some("http") => false,
         Some("https") => true,
@@ -50,13 +55,22 @@ pub(crate) fn recall(pool: u64, uri: &http::Uri) -> Option<(PoolKey, Route)> {
     LAST.with(|last| {
         let last = last.borrow();
         let memo = last.as_ref()?;
-        (memo.pool == pool && memo.https == https && *memo.authority == *authority)
-            .then(|| (memo.key.clone(), memo.route.clone()))
+        let same = memo.pool == pool
+            && memo.https == https
+            && *memo.authority == *authority
+            && memo.proxy.as_ref() == proxy;
+        same.then(|| (memo.key.clone(), memo.route.clone()))
     })
 }
 
 /// Remembers that `uri` routes to `key` and `route` in pool `pool`.
-pub(crate) fn remember(pool: u64, uri: &http::Uri, key: &PoolKey, route: &Route) {
+pub(crate) fn remember(
+    pool: u64,
+    uri: &http::Uri,
+    proxy: Option<&crate::Proxy>,
+    key: &PoolKey,
+    route: &Route,
+) {
     let Some(authority) = uri.authority() else {
         return;
     };
@@ -65,6 +79,7 @@ pub(crate) fn remember(pool: u64, uri: &http::Uri, key: &PoolKey, route: &Route)
         *last.borrow_mut() = Some(Memo {
             pool,
             https,
+            proxy: proxy.cloned(),
             authority: authority.as_str().into(),
             key: key.clone(),
             route: route.clone(),

@@ -28,8 +28,17 @@ use crate::{NoProxy, Proxy};
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct Proxies {
-    by_key: Vec<(String, Proxy)>,
+    by_key: Vec<(Key, Proxy)>,
     no_proxy: Option<NoProxy>,
+}
+
+/// A key of the dict, taken apart: `http`, `https` or `all`, and a host and port for a key
+/// by origin.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Key {
+    scheme: Box<str>,
+    host: Option<Box<str>>,
+    port: Option<u16>,
 }
 
 impl Proxies {
@@ -103,13 +112,26 @@ impl Proxies {
         {
             return None;
         }
-        let find = |key: &str| self.by_key.iter().find(|(k, _)| k == key).map(|(_, p)| p);
-        find(&format!("{scheme}://{host}:{port}"))
-            .or_else(|| find(&format!("{scheme}://{host}")))
-            .or_else(|| find(scheme))
-            .or_else(|| find(&format!("all://{host}:{port}")))
-            .or_else(|| find(&format!("all://{host}")))
-            .or_else(|| find("all"))
+        // Most specific first; compared in place, so that choosing allocates nothing.
+        let find = |scheme: &str, host: Option<&str>, port: Option<u16>| {
+            self.by_key
+                .iter()
+                .find(|(k, _)| {
+                    let same_host = match (k.host.as_deref(), host) {
+                        (None, None) => true,
+                        (Some(theirs), Some(ours)) => theirs.eq_ignore_ascii_case(ours),
+                        _ => false,
+                    };
+                    *k.scheme == *scheme && k.port == port && same_host
+                })
+                .map(|(_, p)| p)
+        };
+        find(scheme, Some(host), Some(port))
+            .or_else(|| find(scheme, Some(host), None))
+            .or_else(|| find(scheme, None, None))
+            .or_else(|| find("all", Some(host), Some(port)))
+            .or_else(|| find("all", Some(host), None))
+            .or_else(|| find("all", None, None))
     }
 
     /// The proxies the environment names, read through `var` (the process environment, or
@@ -154,7 +176,12 @@ impl Proxies {
                 variable: name,
                 reason: e.to_string(),
             })?;
-            proxies.by_key.push((key.to_owned(), proxy));
+            let key = Key {
+                scheme: key.into(),
+                host: None,
+                port: None,
+            };
+            proxies.by_key.push((key, proxy));
         }
         let no_proxy = read("no_proxy", "NO_PROXY").map(|(_, list)| NoProxy::parse(&list));
         proxies.no_proxy = Some(no_proxy.unwrap_or_default());
@@ -162,12 +189,16 @@ impl Proxies {
     }
 }
 
-/// `http`, `https`, `all`, or `scheme://host[:port]`, lowercase and without a trailing dot or
-/// a path; `None` for anything else.
-fn normalize_key(key: &str) -> Option<String> {
+/// `http`, `https`, `all`, or `scheme://host[:port]` taken apart, lowercase, without a
+/// trailing dot or a path; `None` for anything else.
+fn normalize_key(key: &str) -> Option<Key> {
     let key = key.trim().to_ascii_lowercase();
     let Some((scheme, rest)) = key.split_once("://") else {
-        return matches!(key.as_str(), "http" | "https" | "all").then_some(key);
+        return matches!(key.as_str(), "http" | "https" | "all").then(|| Key {
+            scheme: key.into(),
+            host: None,
+            port: None,
+        });
     };
     if !matches!(scheme, "http" | "https" | "all") {
         return None;
@@ -175,7 +206,7 @@ fn normalize_key(key: &str) -> Option<String> {
     let rest = rest.strip_suffix('/').unwrap_or(rest);
     let (host, port) = match rest.rsplit_once(':') {
         Some((host, port)) if !host.ends_with(':') && port.parse::<u16>().is_ok() => {
-            (host, Some(port))
+            (host, port.parse().ok())
         }
         _ => (rest, None),
     };
@@ -186,9 +217,10 @@ fn normalize_key(key: &str) -> Option<String> {
     if host.is_empty() || host.contains(['/', '?', '#', '@']) {
         return None;
     }
-    Some(match port {
-        Some(port) => format!("{scheme}://{host}:{port}"),
-        None => format!("{scheme}://{host}"),
+    Some(Key {
+        scheme: scheme.into(),
+        host: Some(host.into()),
+        port,
     })
 }
 

@@ -59,6 +59,18 @@ impl Peer {
         }
     }
 
+    /// Whether this client is measured in `scenario`: hyper-util's legacy client has no proxy
+    /// support of its own, and ureq speaks to an HTTP proxy through `CONNECT` only, so it has
+    /// no forwarding to measure.
+    pub(crate) fn supports(self, scenario: crate::scenario::Scenario) -> bool {
+        use crate::scenario::Scenario;
+        match (self, scenario) {
+            (Peer::HyperUtil, s) => !s.proxied(),
+            (Peer::Ureq, Scenario::ProxyForward) => false,
+            _ => true,
+        }
+    }
+
     pub(crate) fn is_tarry(self) -> bool {
         matches!(self, Peer::TarryPool | Peer::TarrySession)
     }

@@ -29,6 +29,9 @@ enum Stream {
 /// One task's raw floor.
 pub(crate) struct Raw {
     addr: SocketAddr,
+    /// Through a proxy: the port to ask a `CONNECT` tunnel for (HTTPS), or 0 when the
+    /// proxy forwards the request (HTTP).
+    tunnel_to: Option<u16>,
     tls: Option<TlsConnector>,
     /// `None` when every exchange opens its own connection.
     kept: Option<Stream>,
@@ -51,7 +54,14 @@ impl Raw {
             None
         };
         let port = target.addr.port();
-        let request = format!("GET / HTTP/1.1\r\nhost: {HOST}:{port}\r\n\r\n").into_bytes();
+        // A forwarding proxy takes the target in absolute form.
+        let forwarded = target.proxy.is_some() && !target.tls;
+        let path = if forwarded {
+            format!("http://{HOST}:{port}/")
+        } else {
+            "/".to_owned()
+        };
+        let request = format!("GET {path} HTTP/1.1\r\nhost: {HOST}:{port}\r\n\r\n").into_bytes();
         let head_len = format!(
             "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n",
             target.body_size
@@ -60,7 +70,8 @@ impl Raw {
         let mut workers = Vec::with_capacity(tasks);
         for _ in 0..tasks {
             let mut raw = Raw {
-                addr: target.addr,
+                addr: target.proxy.unwrap_or(target.addr),
+                tunnel_to: target.proxy.filter(|_| target.tls).map(|_| port),
                 tls: tls.clone(),
                 kept: None,
                 request: request.clone(),
@@ -77,8 +88,18 @@ impl Raw {
     }
 
     async fn connect(&self) -> Result<Stream, Error> {
-        let tcp = TcpStream::connect(self.addr).await?;
+        let mut tcp = TcpStream::connect(self.addr).await?;
         tcp.set_nodelay(true)?;
+        if let Some(port) = self.tunnel_to {
+            let connect = format!("CONNECT {HOST}:{port} HTTP/1.1\r\nhost: {HOST}:{port}\r\n\r\n");
+            tcp.write_all(connect.as_bytes()).await?;
+            let granted = b"HTTP/1.1 200 Connection established\r\n\r\n";
+            let mut answer = vec![0; granted.len()];
+            tcp.read_exact(&mut answer).await?;
+            if answer != granted {
+                return Err(Error::new("the proxy did not grant the tunnel"));
+            }
+        }
         Ok(match &self.tls {
             None => Stream::Plain(tcp),
             Some(tls) => {

@@ -23,6 +23,9 @@ impl Reqwest {
             .resolve(HOST, target.addr)
             .no_proxy()
             .http1_only();
+        if let Some(url) = target.proxy_url() {
+            builder = builder.proxy(reqwest::Proxy::all(url)?);
+        }
         if target.fresh {
             builder = builder.pool_max_idle_per_host(0);
         }

@@ -5,7 +5,7 @@
 use bytes::Bytes;
 use http::{Request, Uri};
 use tarry_cli::server::HOST;
-use tarry_pool::Pool;
+use tarry_pool::{Pool, Proxy, SendOptions};
 use tarry_session::{Session, TlsSettings};
 
 use crate::error::Error;
@@ -17,6 +17,7 @@ use crate::scenario::Target;
 pub(crate) struct TarryPool {
     pool: Pool,
     uri: Uri,
+    options: SendOptions,
 }
 
 impl TarryPool {
@@ -28,9 +29,14 @@ impl TarryPool {
         if target.fresh {
             builder = builder.max_idle_per_host(0);
         }
+        let options = match target.proxy_url() {
+            Some(url) => SendOptions::new().proxy(Proxy::parse(&url)?),
+            None => SendOptions::new(),
+        };
         let one = TarryPool {
             pool: builder.build(),
             uri: target.url().parse()?,
+            options,
         };
         Ok(vec![one; tasks])
     }
@@ -39,7 +45,10 @@ impl TarryPool {
 impl Worker for TarryPool {
     async fn exchange(&mut self) -> Result<usize, Error> {
         let request = Request::get(self.uri.clone()).body(())?;
-        let response = self.pool.send(request, Bytes::new()).await?;
+        let response = self
+            .pool
+            .send_with(request, Bytes::new(), &self.options)
+            .await?;
         if response.status() != 200 {
             return Err(Error::new(format!("status {}", response.status())));
         }
@@ -65,6 +74,9 @@ impl TarrySession {
                 .resolve(HOST, target.addr.port(), target.addr);
         if target.fresh {
             builder = builder.max_idle_per_host(0);
+        }
+        if let Some(url) = target.proxy_url() {
+            builder = builder.proxy("all", &url);
         }
         let one = TarrySession {
             session: builder.build()?,

@@ -35,7 +35,8 @@ impl Resolver for Loopback {
         _: NextTimeout,
     ) -> Result<ResolvedSocketAddrs, ureq::Error> {
         match (uri.host(), uri.port_u16()) {
-            (Some(HOST), Some(port)) => {
+            // The bench's name, and the proxy's address when there is one.
+            (Some(HOST | "127.0.0.1"), Some(port)) => {
                 let mut addrs = self.empty();
                 addrs.push(SocketAddr::from((Ipv4Addr::LOCALHOST, port)));
                 Ok(addrs)
@@ -64,9 +65,13 @@ impl Ureq {
             .unversioned_rustls_crypto_provider(crate::tls::provider())
             .build();
         let idle = if target.fresh { 0 } else { IDLE_PER_HOST };
+        let proxy = match target.proxy_url() {
+            Some(url) => Some(ureq::Proxy::new(&url)?),
+            None => None,
+        };
         let config = Agent::config_builder()
             .tls_config(tls)
-            .proxy(None)
+            .proxy(proxy)
             .max_idle_connections(idle)
             .max_idle_connections_per_host(idle)
             .build();
