@@ -45,7 +45,7 @@ struct Args {
     #[arg(long, default_value_t = 0.15)]
     warmup: f64,
     /// Only these scenarios (comma-separated): seq, tasks16, body64k, https, https-fresh,
-    /// proxy, proxy-tunnel.
+    /// proxy, proxy-tunnel, proxy-tunnel-fresh.
     #[arg(long, value_delimiter = ',')]
     only: Vec<String>,
     /// Only these clients (comma-separated), e.g. for a profile: raw, tarry-pool,

@@ -21,6 +21,8 @@ pub(crate) enum Scenario {
     ProxyForward,
     /// One request at a time through a `CONNECT` tunnel with TLS inside, kept alive, 13 B.
     ProxyTunnel,
+    /// A new tunnel (proxy connect, `CONNECT`, TLS handshake, resumed) per request, 13 B.
+    ProxyTunnelFresh,
 }
 
 /// The body of every scenario but [`Scenario::Body64K`].
@@ -29,7 +31,7 @@ pub(crate) const SMALL_BODY: usize = 13;
 pub(crate) const LARGE_BODY: usize = 64 * 1024;
 
 impl Scenario {
-    pub(crate) const ALL: [Scenario; 7] = [
+    pub(crate) const ALL: [Scenario; 8] = [
         Scenario::Sequential,
         Scenario::Tasks16,
         Scenario::Body64K,
@@ -37,6 +39,7 @@ impl Scenario {
         Scenario::HttpsFresh,
         Scenario::ProxyForward,
         Scenario::ProxyTunnel,
+        Scenario::ProxyTunnelFresh,
     ];
 
     pub(crate) fn label(self) -> &'static str {
@@ -48,6 +51,7 @@ impl Scenario {
             Scenario::HttpsFresh => "https fresh, resumed",
             Scenario::ProxyForward => "http keep-alive via a proxy, 13 B",
             Scenario::ProxyTunnel => "https keep-alive via CONNECT, 13 B",
+            Scenario::ProxyTunnelFresh => "https fresh via CONNECT, resumed",
         }
     }
 
@@ -61,6 +65,7 @@ impl Scenario {
             Scenario::HttpsFresh => "https-fresh",
             Scenario::ProxyForward => "proxy",
             Scenario::ProxyTunnel => "proxy-tunnel",
+            Scenario::ProxyTunnelFresh => "proxy-tunnel-fresh",
         }
     }
 
@@ -81,18 +86,24 @@ impl Scenario {
     pub(crate) fn tls(self) -> bool {
         matches!(
             self,
-            Scenario::Https | Scenario::HttpsFresh | Scenario::ProxyTunnel
+            Scenario::Https
+                | Scenario::HttpsFresh
+                | Scenario::ProxyTunnel
+                | Scenario::ProxyTunnelFresh
         )
     }
 
     /// Whether the requests go through the servers' proxy.
     pub(crate) fn proxied(self) -> bool {
-        matches!(self, Scenario::ProxyForward | Scenario::ProxyTunnel)
+        matches!(
+            self,
+            Scenario::ProxyForward | Scenario::ProxyTunnel | Scenario::ProxyTunnelFresh
+        )
     }
 
     /// A connection per request instead of one kept alive.
     pub(crate) fn fresh(self) -> bool {
-        self == Scenario::HttpsFresh
+        matches!(self, Scenario::HttpsFresh | Scenario::ProxyTunnelFresh)
     }
 
     /// tarry's target: its req/s as a share of the raw floor's.
@@ -104,7 +115,7 @@ impl Scenario {
             | Scenario::ProxyForward
             | Scenario::ProxyTunnel => 0.85,
             Scenario::Tasks16 => 0.75,
-            Scenario::HttpsFresh => 0.90,
+            Scenario::HttpsFresh | Scenario::ProxyTunnelFresh => 0.90,
         }
     }
 }

@@ -149,6 +149,11 @@ impl PoolKey {
         self.0.port
     }
 
+    /// The proxy this key's connections go through, if any.
+    pub(crate) fn proxy(&self) -> Option<&crate::Proxy> {
+        self.0.proxy.as_ref()
+    }
+
     /// The proxy whose connection forwards this key's requests, if it is one: they are then
     /// written in absolute form, with the proxy's credentials.
     pub(crate) fn forwarded_by(&self) -> Option<&crate::Proxy> {

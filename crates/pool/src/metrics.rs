@@ -141,6 +141,9 @@ pub(crate) struct Counters {
     lifetime: AtomicU64,
     cancelled: AtomicU64,
     shutdown: AtomicU64,
+    /// The counters of the proxy this scope's connections go through: each event counts
+    /// there too.
+    via: Option<Arc<Counters>>,
 }
 
 impl Counters {
@@ -161,6 +164,9 @@ impl Counters {
             Event::Closed(Close::Shutdown) => &self.shutdown,
         };
         counter.fetch_add(1, Ordering::Relaxed);
+        if let Some(via) = &self.via {
+            via.add(event);
+        }
     }
 
     /// The counters, with the gauges left at zero for the caller to fill in.
@@ -188,8 +194,12 @@ impl Counters {
 }
 
 /// An origin: what per-host counters are kept by (connections with other TLS settings or
-/// routes to the same origin count together).
-type Origin = (&'static str, String, u16);
+/// resolve overrides to the same origin count together), and the proxy they go through, if
+/// any. A proxy's own counters are kept under the scheme `proxy`.
+type Origin = (&'static str, String, u16, Option<(String, u16)>);
+
+/// The scheme a proxy's own counters are kept under.
+const PROXY: &str = "proxy";
 
 /// The pool's totals and its origins' counters.
 #[derive(Debug, Default)]
@@ -202,11 +212,26 @@ impl Metrics {
     /// The counters of `key`'s origin, to be carried by its connections.
     pub(crate) fn origin(&self, key: &PoolKey) -> Arc<Counters> {
         let mut origins = self.origins.lock().unwrap_or_else(|p| p.into_inner());
-        let origin = (key.scheme(), key.host().to_owned(), key.port());
+        let proxy = key.proxy().map(|p| (p.host().to_owned(), p.port()));
+        let origin = (
+            key.scheme(),
+            key.host().to_owned(),
+            key.port(),
+            proxy.clone(),
+        );
         if let Some(found) = origins.get(&origin) {
             return Arc::clone(found);
         }
-        let counters = Arc::new(Counters::default());
+        let via = proxy.map(|(host, port)| {
+            let entry = origins
+                .entry((PROXY, host, port, None))
+                .or_insert_with(|| Arc::new(Counters::default()));
+            Arc::clone(entry)
+        });
+        let counters = Arc::new(Counters {
+            via,
+            ..Counters::default()
+        });
         if origins.len() < MAX_ORIGINS {
             origins.insert(origin, Arc::clone(&counters));
         }
@@ -228,11 +253,21 @@ impl Metrics {
         self.total.snapshot()
     }
 
-    /// The counters of `(scheme, host, port)`; zero for an origin never seen.
+    /// The counters of `(scheme, host, port)`, directly and through every proxy; zero for an
+    /// origin never seen.
     pub(crate) fn of(&self, scheme: &'static str, host: &str, port: u16) -> Stats {
         let origins = self.origins.lock().unwrap_or_else(|p| p.into_inner());
         origins
-            .get(&(scheme, host.to_owned(), port))
+            .iter()
+            .filter(|((s, h, p, _), _)| (*s, h.as_str(), *p) == (scheme, host, port))
+            .fold(Stats::default(), |sum, (_, c)| add(sum, c.snapshot()))
+    }
+
+    /// The counters of every connection through the proxy at `host:port`.
+    pub(crate) fn of_proxy(&self, host: &str, port: u16) -> Stats {
+        let origins = self.origins.lock().unwrap_or_else(|p| p.into_inner());
+        origins
+            .get(&(PROXY, host.to_owned(), port, None))
             .map_or_else(Stats::default, |c| c.snapshot())
     }
 }
@@ -269,5 +304,28 @@ impl Drop for CloseGuard<'_> {
         if self.armed {
             self.metrics.count(self.host, Event::Closed(self.reason));
         }
+    }
+}
+
+/// The counters of `a` and `b` together (the gauges are the caller's).
+fn add(a: Stats, b: Stats) -> Stats {
+    let (x, y) = (a.closed, b.closed);
+    Stats {
+        opened: a.opened + b.opened,
+        reused: a.reused + b.reused,
+        retried: a.retried + b.retried,
+        tls_full: a.tls_full + b.tls_full,
+        tls_resumed: a.tls_resumed + b.tls_resumed,
+        closed: ClosedStats {
+            idle_timeout: x.idle_timeout + y.idle_timeout,
+            stale: x.stale + y.stale,
+            limit: x.limit + y.limit,
+            not_reusable: x.not_reusable + y.not_reusable,
+            error: x.error + y.error,
+            lifetime: x.lifetime + y.lifetime,
+            cancelled: x.cancelled + y.cancelled,
+            shutdown: x.shutdown + y.shutdown,
+        },
+        ..Stats::default()
     }
 }

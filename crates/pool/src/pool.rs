@@ -134,6 +134,24 @@ impl Pool {
         })
     }
 
+    /// The connections through `proxy` (any credentials), forwarding or tunnelling: opened,
+    /// reused and closed through it, and open, idle and waiting now.
+    pub fn proxy_stats(&self, proxy: &crate::Proxy) -> Stats {
+        let same = |k: &PoolKey| {
+            k.proxy()
+                .is_some_and(|p| (p.host(), p.port()) == (proxy.host(), proxy.port()))
+        };
+        let (open, waiting) = self.inner.slots.counts_where(same);
+        let idle = self.inner.idle().idle_where(same);
+        Stats {
+            open,
+            idle,
+            in_use: open.saturating_sub(idle),
+            waiting,
+            ..self.inner.metrics.of_proxy(proxy.host(), proxy.port())
+        }
+    }
+
     /// Sends `request` with `body` and returns the response once its head has arrived; the
     /// body streams from [`Response`], and the connection returns to the pool when it ends.
     ///

@@ -109,6 +109,14 @@ async fn a_tunnel_is_asked_for_with_connect_and_the_origin_never_sees_the_proxy_
         assert_eq!(body, "ok");
     }
     assert_eq!(proxy.accepts(), 1, "the tunnel is kept alive and reused");
+    let through =
+        pool.proxy_stats(&Proxy::parse(&format!("http://127.0.0.1:{}", proxy.port())).unwrap());
+    assert_eq!((through.opened, through.reused), (1, 1), "{through:?}");
+    // The origin's own counters include the tunnelled connection.
+    let origin = pool
+        .host_stats(&"http://origin.test:8080/".parse().unwrap())
+        .unwrap();
+    assert_eq!(origin.opened, 1);
     let requests: Vec<String> = proxy.requests()[0].iter().map(text).collect();
     assert!(
         requests[0].starts_with("CONNECT origin.test:8080 HTTP/1.1\r\nHost: origin.test:8080\r\n"),

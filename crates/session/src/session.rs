@@ -171,6 +171,11 @@ impl Session {
             .map_err(|e| Error::from_pool(&url, e, None))
     }
 
+    /// The counters of the connections through `proxy`, forwarding or tunnelling.
+    pub fn proxy_stats(&self, proxy: &crate::Proxy) -> Stats {
+        self.inner.pool.proxy_stats(proxy)
+    }
+
     pub(crate) fn pool(&self) -> &Pool {
         &self.inner.pool
     }

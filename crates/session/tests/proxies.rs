@@ -8,7 +8,7 @@
 //! `skipped:` and pass, except under `CI=true`, where they fail.
 
 use tarry_session::{Error, Session};
-use tarry_testkit::{Script, ScriptedServer, Step, TlsScriptedServer};
+use tarry_testkit::{Script, ScriptedServer, Step};
 
 const OK: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
 
@@ -111,8 +111,11 @@ async fn tinyproxy_with_basic_auth_wants_the_credentials_of_the_proxy_url() {
     assert!(err.to_string().contains("407"), "{err}");
 }
 
+#[cfg(feature = "tls")]
 #[tokio::test]
 async fn https_goes_through_a_connect_tunnel_with_the_origin_verified_inside() {
+    use tarry_testkit::TlsScriptedServer;
+
     let (Some(proxy), Some(log)) = (var("TARRY_TINYPROXY_URL"), var("TARRY_TINYPROXY_LOG")) else {
         return;
     };
@@ -131,6 +134,8 @@ async fn https_goes_through_a_connect_tunnel_with_the_origin_verified_inside() {
         assert_eq!(r.text().await.unwrap(), "ok");
     }
     assert_eq!(origin.accepts(), 1, "one tunnel, kept alive");
+    let through = s.proxy_stats(&tarry_session::Proxy::parse(&proxy).unwrap());
+    assert_eq!((through.opened, through.reused), (1, 2), "{through:?}");
     let tunnels = logged(&log, &format!("CONNECT 127.0.0.1:{}", origin.port()));
     assert_eq!(
         tunnels, 1,
