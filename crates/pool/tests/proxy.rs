@@ -357,3 +357,58 @@ async fn an_https_proxy_is_spoken_to_over_verified_tls() {
         .unwrap_err();
     assert!(matches!(err, Error::Io(Phase::Tls, _)), "{err:?}");
 }
+
+/// TLS to the origin inside TLS to an `https://` proxy: a proxy that terminates TLS, answers
+/// `CONNECT` and relays bytes to a TLS origin; both certificates are verified, each for its own
+/// name.
+#[cfg(feature = "tls")]
+#[tokio::test]
+async fn tls_to_the_origin_runs_inside_tls_to_an_https_proxy() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let ca = tarry_testkit::TestCa::new("nested test CA");
+    let origin = tarry_testkit::TlsScriptedServer::serving(ca.leaf(&["origin.test"]))
+        .repeating(Script::answer_all(OK))
+        .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(
+        ca.leaf(&["127.0.0.1"]).server_config(),
+    ));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let proxy_port = listener.local_addr().unwrap().port();
+    let origin_addr = origin.addr();
+    // A one-connection TLS proxy: it reads a CONNECT head, grants it, and relays.
+    tokio::spawn(async move {
+        let (tcp, _) = listener.accept().await.unwrap();
+        let mut tls = acceptor.accept(tcp).await.unwrap();
+        let mut head = Vec::new();
+        while !head.ends_with(b"\r\n\r\n") {
+            let mut byte = [0u8; 1];
+            if tls.read(&mut byte).await.unwrap() == 0 {
+                return;
+            }
+            head.push(byte[0]);
+        }
+        assert!(head.starts_with(b"CONNECT origin.test:443 HTTP/1.1\r\n"));
+        tls.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
+            .await
+            .unwrap();
+        let mut to_origin = tokio::net::TcpStream::connect(origin_addr).await.unwrap();
+        let _ = tokio::io::copy_bidirectional(&mut tls, &mut to_origin).await;
+    });
+    let pool = Pool::builder()
+        .add_root_certificates_pem(ca.pem().as_bytes())
+        .unwrap()
+        .without_builtin_roots()
+        .build();
+    let p = Proxy::parse(&format!("https://127.0.0.1:{proxy_port}")).unwrap();
+    let options = SendOptions::new().proxy(p);
+    for _ in 0..2 {
+        let body = get(&pool, "https://origin.test/inner", &options)
+            .await
+            .unwrap();
+        assert_eq!(body, "ok");
+    }
+    assert_eq!(origin.sni(), [Some("origin.test".to_owned())]);
+    let stats = pool.stats();
+    assert_eq!((stats.opened, stats.reused), (1, 1), "{stats:?}");
+}
