@@ -61,6 +61,9 @@ pub enum Error {
     PoolClosed,
     /// The server broke HTTP/1.1 (framing, limits, malformed head).
     Protocol(Phase, tarry_wire::Error),
+    /// Reading the request body from its stream, reader or file failed; the request was
+    /// cut short and its connection closed.
+    RequestBody(io::Error),
     /// A proxy URL or its credentials could not be used.
     InvalidProxy(&'static str),
     /// The proxy refused or broke the tunnel.
@@ -86,6 +89,7 @@ impl fmt::Display for Error {
             }
             Error::Protocol(phase, e) => write!(f, "{phase}: {e}"),
             Error::InvalidProxy(why) => write!(f, "invalid proxy: {why}"),
+            Error::RequestBody(e) => write!(f, "reading the request body: {e}"),
             Error::Proxy(e) => write!(f, "{}: {e}", Phase::Proxy),
             Error::ClosedBeforeResponse { retried: false } => {
                 f.write_str("connection closed before the response head")
@@ -108,6 +112,7 @@ impl std::error::Error for Error {
             },
             Error::Protocol(_, e) => Some(e),
             Error::Proxy(e) => Some(e),
+            Error::RequestBody(e) => Some(e),
             _ => None,
         }
     }

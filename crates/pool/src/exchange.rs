@@ -31,6 +31,7 @@ use crate::key::PoolKey;
 use crate::lifecycle::CheckIn;
 use crate::metrics::CloseGuard;
 use crate::options::Timeouts;
+use crate::request_body::Body as Payload;
 use crate::{Error, Response};
 
 /// Bodies up to this size go out with the head in one write; larger ones in pieces this big.
@@ -69,7 +70,7 @@ pub(crate) async fn attempt(
     back: CheckIn,
     mut conn: Connection,
     request: RequestParts<'_>,
-    body: &Bytes,
+    body: &mut Payload,
     key: PoolKey,
     t: Timeouts,
 ) -> Result<Response, (Failure, Slot)> {
@@ -154,19 +155,20 @@ async fn exchange_head(
     (io, clock): (&mut Io, &mut Clock),
     (mut buf, out): (BytesMut, &mut Vec<u8>),
     (request, form): (RequestParts<'_>, TargetForm),
-    body: &Bytes,
+    body: &mut Payload,
     (t, limits): (Timeouts, tarry_wire::Limits),
     total_deadline: Option<Instant>,
 ) -> Result<(ResponseHead, AfterResponse, BytesMut), Failure> {
-    let framing = if body.is_empty()
-        && !matches!(
-            *request.method(),
-            Method::POST | Method::PUT | Method::PATCH
-        ) {
-        RequestBody::None
-    } else {
-        RequestBody::Sized(body.len() as u64)
+    let with_content = matches!(
+        *request.method(),
+        Method::POST | Method::PUT | Method::PATCH
+    );
+    let framing = match (body.in_memory(), body.length()) {
+        (Some(bytes), _) if bytes.is_empty() && !with_content => RequestBody::None,
+        (_, Some(length)) => RequestBody::Sized(length),
+        (_, None) => RequestBody::Chunked,
     };
+    let inline = body.in_memory().filter(|b| b.len() <= PIECE);
     let within_total = |at: Instant| total_deadline.map_or(at, |total| total.min(at));
     // The connection's buffers from its last exchange, when it had one: on a kept-alive
     // connection, no allocation. The read buffer takes back the allocation the last body
@@ -174,15 +176,16 @@ async fn exchange_head(
     buf.reserve(8 * 1024);
     // Written from the caller's fields, which are not copied; room for a typical head and a
     // body that goes out with it.
-    out.reserve(HEAD_ROOM + body.len().min(PIECE));
+    out.reserve(HEAD_ROOM + inline.map_or(0, Bytes::len));
     let head = Call::write_request(request, framing, form, out);
     let call = match head.map_err(wire(Phase::Write))?.with_limits(limits) {
         AfterHead::RecvResponse(call) => {
             first_write(io, out).await?;
             call
         }
-        AfterHead::SendBody(mut call) if body.len() <= PIECE => {
-            call.write(body, out).map_err(wire(Phase::Write))?;
+        AfterHead::SendBody(mut call) if inline.is_some() => {
+            let bytes = body.in_memory().map_or(&[][..], |b| &b[..]);
+            call.write(bytes, out).map_err(wire(Phase::Write))?;
             let call = call.finish(out).map_err(wire(Phase::Write))?;
             first_write(io, out).await?;
             call
@@ -316,47 +319,95 @@ async fn await_100(
     }
 }
 
-/// Sends a large body in pieces, each bounded by `gap` and the total deadline, while watching
-/// the socket: a final response before the end stops the upload.
+/// Sends a body too large to go with the head, or one read as it goes (a stream, a reader, a
+/// file), in pieces, each write bounded by `gap` and the total deadline, while watching the
+/// socket: a final response before the end stops the upload. A piece is written before the
+/// next is read, so memory stays bounded by a piece.
 async fn upload(
     io: &mut Io,
     mut call: Call<SendBody>,
-    body: &Bytes,
+    body: &mut Payload,
     buf: &mut BytesMut,
     gap: Duration,
     total: Option<Instant>,
 ) -> Result<Call<RecvResponse>, Failure> {
-    let mut out = Vec::with_capacity(PIECE);
-    let mut sent = 0;
+    let mut out = Vec::with_capacity(PIECE + 32);
+    let mut scratch = BytesMut::new();
     // The server stopped talking (half-closed): keep sending, and let the head read find out.
     let mut peer_done = false;
-    while sent < body.len() {
-        let end = (sent + PIECE).min(body.len());
-        out.clear();
-        call.write(&body[sent..end], &mut out)
-            .map_err(wire(Phase::Write))?;
-        sent = end;
-        let mut piece = &out[..];
-        while !piece.is_empty() {
-            let until = Instant::now() + gap;
-            let until = total.map_or(until, |t| t.min(until));
-            let watched = timeout_at(until, send_watching(io, &mut piece, buf, &mut peer_done));
-            match watched.await {
-                Err(_) => return Err(fail(Error::Timeout(Phase::Write), buf.is_empty())),
-                Ok(Err(e)) => return Err(fail(Error::Io(Phase::Write, e), buf.is_empty())),
-                Ok(Ok(Watched::Sent)) => {}
-                Ok(Ok(Watched::Heard)) => loop {
-                    match call.read_early(buf).map_err(wire(Phase::Head))? {
-                        EarlyEvent::Interim { consumed, .. } => buf.advance(consumed),
-                        EarlyEvent::Final => return Ok(call.abandon()),
-                        // Partial (a head still arriving): keep sending meanwhile.
-                        _ => break,
-                    }
-                },
+    let mut memory = body.in_memory().cloned();
+    loop {
+        let piece = match &mut memory {
+            // In memory: in pieces, so that an early answer is heard between them.
+            Some(rest) if rest.is_empty() => break,
+            Some(rest) => rest.split_to(rest.len().min(PIECE)),
+            // Read from the caller's source at its own pace, within the total deadline only.
+            None => {
+                let next = body.next_piece(&mut scratch);
+                let next = match total {
+                    Some(at) => timeout_at(at, next)
+                        .await
+                        .map_err(|_| fail(Error::Timeout(Phase::Write), buf.is_empty()))?,
+                    None => next.await,
+                };
+                match next {
+                    Ok(Some(piece)) => piece,
+                    Ok(None) => break,
+                    Err(e) => return Err(fail(Error::RequestBody(e), buf.is_empty())),
+                }
             }
+        };
+        out.clear();
+        call.write(&piece, &mut out).map_err(wire(Phase::Write))?;
+        if push(io, &mut call, &out, buf, (gap, total), &mut peer_done).await? {
+            return Ok(call.abandon());
         }
     }
-    call.finish(&mut Vec::new()).map_err(wire(Phase::Write))
+    out.clear();
+    let call = call.finish(&mut out).map_err(wire(Phase::Write))?;
+    // The end of a chunked body (the last chunk); nothing for a sized one.
+    let mut end = &out[..];
+    while !end.is_empty() {
+        let until = Instant::now() + gap;
+        let until = total.map_or(until, |t| t.min(until));
+        match timeout_at(until, send_watching(io, &mut end, buf, &mut peer_done)).await {
+            Err(_) => return Err(fail(Error::Timeout(Phase::Write), buf.is_empty())),
+            Ok(Err(e)) => return Err(fail(Error::Io(Phase::Write, e), buf.is_empty())),
+            Ok(Ok(_)) => {}
+        }
+    }
+    Ok(call)
+}
+
+/// Writes `piece` while watching for an early answer; `true` when a final response came
+/// before the body was done (the rest is then not sent).
+async fn push(
+    io: &mut Io,
+    call: &mut Call<SendBody>,
+    mut piece: &[u8],
+    buf: &mut BytesMut,
+    (gap, total): (Duration, Option<Instant>),
+    peer_done: &mut bool,
+) -> Result<bool, Failure> {
+    while !piece.is_empty() {
+        let until = Instant::now() + gap;
+        let until = total.map_or(until, |t| t.min(until));
+        let watched = timeout_at(until, send_watching(io, &mut piece, buf, peer_done));
+        match watched.await {
+            Err(_) => return Err(fail(Error::Timeout(Phase::Write), buf.is_empty())),
+            Ok(Err(e)) => return Err(fail(Error::Io(Phase::Write, e), buf.is_empty())),
+            Ok(Ok(Watched::Sent)) => {}
+            Ok(Ok(Watched::Heard)) => loop {
+                match call.read_early(buf).map_err(wire(Phase::Head))? {
+                    EarlyEvent::Interim { consumed, .. } => buf.advance(consumed),
+                    EarlyEvent::Final => return Ok(true),
+                    // Partial (a head still arriving): keep sending meanwhile.
+                    _ => break,
+                }
+            },
+        }
+    }
+    Ok(false)
 }
 
 enum Watched {

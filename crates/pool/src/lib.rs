@@ -123,6 +123,7 @@ mod metrics;
 mod options;
 mod pool;
 mod proxy;
+mod request_body;
 mod route_memo;
 mod secure;
 mod slots;
@@ -139,6 +140,7 @@ pub use metrics::{ClosedStats, HostStats, Stats};
 pub use options::SendOptions;
 pub use pool::Pool;
 pub use proxy::{Proxy, ProxyKind};
+pub use request_body::Body;
 /// The codec's limits, for [`PoolBuilder::response_limits`].
 pub use tarry_wire::Limits;
 /// A request head borrowed from the caller, for [`Pool::send_parts`], and header fields

@@ -4,7 +4,6 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use bytes::Bytes;
 use http::{Method, Request};
 
 use crate::builder::PoolBuilder;
@@ -12,7 +11,7 @@ use crate::connection::Slot;
 use crate::key::PoolKey;
 use crate::lifecycle::{CheckIn, Inner};
 use crate::metrics::{Close, Event};
-use crate::{Error, HostStats, RequestParts, Response, SendOptions, Stats};
+use crate::{Body, Error, HostStats, RequestParts, Response, SendOptions, Stats};
 
 /// The longest the sweep task sleeps.
 const SWEEP_INTERVAL: Duration = Duration::from_secs(1);
@@ -158,7 +157,11 @@ impl Pool {
     /// A request that fails on a reused connection before any byte of the response arrived
     /// (the server closed it while it idled) is sent once more on a fresh connection if its
     /// method is idempotent, or if the socket took no byte of it. Never otherwise.
-    pub async fn send(&self, request: Request<()>, body: Bytes) -> Result<Response, Error> {
+    pub async fn send(
+        &self,
+        request: Request<()>,
+        body: impl Into<Body>,
+    ) -> Result<Response, Error> {
         self.send_with(request, body, &SendOptions::default()).await
     }
 
@@ -166,10 +169,10 @@ impl Pool {
     pub async fn send_with(
         &self,
         request: Request<()>,
-        body: Bytes,
+        body: impl Into<Body>,
         options: &SendOptions,
     ) -> Result<Response, Error> {
-        self.send_parts(RequestParts::from(&request), body, options)
+        self.send_parts(RequestParts::from(&request), body.into(), options)
             .await
     }
 
@@ -209,9 +212,10 @@ impl Pool {
     pub async fn send_parts(
         &self,
         request: RequestParts<'_>,
-        body: Bytes,
+        body: impl Into<Body>,
         options: &SendOptions,
     ) -> Result<Response, Error> {
+        let mut body = body.into();
         if self.inner.closed.load(Ordering::Acquire) {
             return Err(Error::PoolClosed);
         }
@@ -245,14 +249,28 @@ impl Pool {
             }
             let back = CheckIn::new(&self.inner);
             let attempt =
-                crate::exchange::attempt(back, conn, request, &body, key.clone(), timeouts);
+                crate::exchange::attempt(back, conn, request, &mut body, key.clone(), timeouts);
             match attempt.await {
                 Ok(mut response) => {
                     response.reused = reused;
                     response.retried = retried;
                     return Ok(response);
                 }
-                Err((f, slot)) if f.before_response && reused && (idempotent || f.unsent) => {
+                // A body read from a one-time source goes again only if none of it was read,
+                // or if it can be made again.
+                Err((f, slot))
+                    if f.before_response
+                        && reused
+                        && (idempotent || f.unsent)
+                        && (body.can_resend() || body.is_replayable()) =>
+                {
+                    if !body.can_resend() {
+                        match body.replay() {
+                            Some(Ok(again)) => body = again,
+                            Some(Err(e)) => return Err(Error::RequestBody(e)),
+                            None => return Err(f.error),
+                        }
+                    }
                     let host = self.inner.metrics.origin(&key);
                     self.inner.count(&host, Event::Closed(Close::Stale));
                     self.inner.count(&host, Event::Retried);

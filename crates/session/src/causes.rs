@@ -176,6 +176,10 @@ pub enum RedirectError {
         /// The target.
         location: Box<Url>,
     },
+    /// A 307 or 308 asks for the body again, and it was read from a one-time source (a
+    /// stream, a reader) that cannot be sent twice; requests raises `UnrewindableBodyError`.
+    /// Give the body a way to reopen itself (`Body::reopen_with`) to follow such redirects.
+    BodyNotReplayable,
     /// The redirect leaves https for http, and the session is https-only.
     LeavesHttps {
         /// The target.
@@ -199,6 +203,9 @@ impl fmt::Display for RedirectError {
                 )
             }
             RedirectError::NoHost { location } => write!(f, "Location {location} has no host"),
+            RedirectError::BodyNotReplayable => f.write_str(
+                "it asks for the request body again, which was read from a stream and cannot be sent twice",
+            ),
             RedirectError::LeavesHttps { location } => write!(
                 f,
                 "Location {location} leaves https, and the session is https-only"

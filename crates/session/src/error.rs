@@ -92,6 +92,15 @@ pub enum Error {
         /// The pool's error, with its phase.
         source: PoolError,
     },
+    /// The request body could not be sent as it should: its stream, reader or file failed, or
+    /// yielded more or fewer bytes than its announced length. The request was cut short and
+    /// its connection closed.
+    Body {
+        /// The URL of the request.
+        url: Url,
+        /// The pool's error: the source's `io::Error`, or the codec's length error.
+        source: PoolError,
+    },
     /// The server broke HTTP/1.1: a malformed head, bad framing, a limit exceeded.
     Protocol {
         /// The URL of the request.
@@ -142,6 +151,7 @@ impl Error {
             Error::Builder { url, .. } => url.as_ref(),
             Error::Connect { url, .. }
             | Error::Proxy { url, .. }
+            | Error::Body { url, .. }
             | Error::Tls { url, .. }
             | Error::Timeout { url, .. }
             | Error::Transport { url, .. }
@@ -194,8 +204,9 @@ impl Error {
         match self {
             Error::Connect { source, .. }
             | Error::Tls { source, .. }
+            | Error::Body { source, .. }
             | Error::Transport { source, .. } => match source {
-                PoolError::Io(_, e) => Some(e.kind()),
+                PoolError::Io(_, e) | PoolError::RequestBody(e) => Some(e.kind()),
                 _ => None,
             },
             Error::Decode {
@@ -216,6 +227,11 @@ impl Error {
     pub fn is_connect(&self) -> bool {
         matches!(self, Error::Connect { .. } | Error::Tls { .. })
             || matches!(self, Error::Timeout { timeout, .. } if *timeout == TimeoutKind::Connect)
+    }
+
+    /// Whether the request body could not be sent as it should.
+    pub fn is_body(&self) -> bool {
+        matches!(self, Error::Body { .. })
     }
 
     /// Whether a proxy refused or broke the tunnel.
@@ -330,6 +346,7 @@ impl fmt::Display for Error {
             } => write!(f, "invalid request to {url}: {reason}"),
             Error::Connect { url, source }
             | Error::Proxy { url, source }
+            | Error::Body { url, source }
             | Error::Tls { url, source }
             | Error::Transport { url, source } => write!(f, "{url}: {source}"),
             Error::Timeout {
@@ -366,6 +383,7 @@ impl std::error::Error for Error {
             Error::Builder { reason, .. } => Some(reason),
             Error::Connect { source, .. }
             | Error::Proxy { source, .. }
+            | Error::Body { source, .. }
             | Error::Tls { source, .. }
             | Error::Transport { source, .. } => Some(source),
             Error::Protocol { source, .. } => Some(source),

@@ -367,7 +367,7 @@ pub use tarry_jar::Error as CookieError;
 pub use tarry_jar::{Cookie, Jar, NewCookie, RejectReason, SameSite};
 
 /// The pool's counters and timings.
-pub use tarry_pool::{ClosedStats, HostStats, Stats, Timings};
+pub use tarry_pool::{Body, ClosedStats, HostStats, Stats, Timings};
 /// The connection pool's error, inside [`Error`]'s transport variants, and the phase of an
 /// exchange it names.
 pub use tarry_pool::{Error as PoolError, Phase, Proxy, ProxyError, ProxyKind};

@@ -19,7 +19,6 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::Bytes;
 use http::header::{AUTHORIZATION, CONTENT_TYPE, COOKIE, PROXY_AUTHORIZATION};
 use http::{HeaderMap, HeaderName, HeaderValue, Method};
 use url::Url;
@@ -51,7 +50,7 @@ pub(crate) struct Prepared {
     pub(crate) proxy: crate::parts::ProxyChoice,
     /// Cookies for this request only.
     pub(crate) cookies: Vec<(String, String)>,
-    pub(crate) body: Option<Bytes>,
+    pub(crate) body: Option<crate::Body>,
     pub(crate) timeouts: crate::Timeouts,
     pub(crate) follow_redirects: bool,
     pub(crate) max_redirects: usize,

@@ -5,7 +5,6 @@
 
 use std::time::Duration;
 
-use bytes::Bytes;
 use http::{HeaderName, HeaderValue};
 
 use crate::Auth;
@@ -114,7 +113,7 @@ pub(crate) struct Parts {
     /// Cookies for this request only, by name (a later one of a name replaces the earlier).
     pub(crate) cookies: Vec<(String, String)>,
     pub(crate) auth: AuthChoice,
-    pub(crate) body: Option<Bytes>,
+    pub(crate) body: Option<crate::Body>,
     pub(crate) connect_timeout: Option<Option<Duration>>,
     pub(crate) read_timeout: Option<Option<Duration>>,
     pub(crate) timeout: Option<Option<Duration>>,

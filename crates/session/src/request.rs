@@ -254,8 +254,13 @@ impl RequestBuilder {
         self
     }
 
-    /// The body, sent as it is (no `Content-Type` is implied).
-    pub fn body(mut self, body: impl Into<Bytes>) -> Self {
+    /// The body, sent as it is (no `Content-Type` is implied): bytes, or a [`Body`](crate::Body)
+    /// read as it is sent (a stream, a reader, a file), with `Content-Length` when its length
+    /// is known and chunked otherwise. A body read from a one-time source is not sent twice:
+    /// a 307 or 308 redirect that asks for it again is
+    /// [`RedirectError::BodyNotReplayable`](crate::RedirectError::BodyNotReplayable), unless
+    /// the body can reopen itself (files do).
+    pub fn body(mut self, body: impl Into<crate::Body>) -> Self {
         let parts = self.parts_mut();
         parts.body = Some(body.into());
         parts.headers.body_type = None;
@@ -267,7 +272,7 @@ impl RequestBuilder {
         match serde_json::to_vec(value) {
             Ok(body) => {
                 let parts = self.parts_mut();
-                parts.body = Some(body.into());
+                parts.body = Some(Bytes::from(body).into());
                 parts.headers.body_type = Some(HeaderValue::from_static("application/json"));
             }
             Err(e) => self.fail(BuildError::Json(e)),
@@ -282,7 +287,7 @@ impl RequestBuilder {
             form.append_pair(k.as_ref(), v.as_ref());
         }
         let parts = self.parts_mut();
-        parts.body = Some(form.finish().into());
+        parts.body = Some(Bytes::from(form.finish()).into());
         parts.headers.body_type = Some(HeaderValue::from_static(
             "application/x-www-form-urlencoded",
         ));

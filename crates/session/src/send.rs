@@ -88,6 +88,8 @@ pub(crate) async fn send(
     let mut original: Option<Url> = None;
     let mut first_proxy: Option<crate::Proxy> = None;
     let mut body_dropped = false;
+    // Whether a one-time body went with an earlier hop.
+    let mut body_taken = false;
     let mut credentials_ok = true;
     let mut raw_cookie_ok = true;
     let mut history: Vec<Response> = Vec::new();
@@ -145,7 +147,25 @@ pub(crate) async fn send(
         };
         let started = Instant::now();
         let pool = session.pool();
-        let sent = pool.send_parts(parts, body.clone().unwrap_or_default(), options);
+        // A body that can be made again is, so that a 307 or 308 can send it once more; a
+        // one-time body (a stream) goes with this hop and is gone.
+        let hop_body = match body.as_mut().map(crate::Body::replay) {
+            Some(Some(again)) => again.map_err(|e| {
+                Error::from_pool(&hop_url, tarry_pool::Error::RequestBody(e), deadline)
+            })?,
+            Some(None) => body.take().unwrap_or_default(),
+            None if body_taken => {
+                return Err(Error::Redirect {
+                    url: history
+                        .last()
+                        .map_or_else(|| (*hop_url).clone(), |r| r.url().clone()),
+                    reason: crate::RedirectError::BodyNotReplayable,
+                });
+            }
+            None => crate::Body::empty(),
+        };
+        body_taken |= !hop_body.is_replayable() && hop_body.length() != Some(0);
+        let sent = pool.send_parts(parts, hop_body, options);
         let inner = sent
             .await
             .map_err(|e| Error::from_pool(&hop_url, e, deadline))?;
@@ -191,6 +211,7 @@ pub(crate) async fn send(
         if drop_body {
             body = None;
             body_dropped = true;
+            body_taken = false;
         }
         headers = Some(merge::hop_headers(defaults, &prepared.edits, !body_dropped));
         hop_url = Arc::new(next_url);

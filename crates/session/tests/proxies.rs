@@ -48,7 +48,9 @@ async fn json(r: tarry_session::Response) -> serde_json::Value {
 // ---------------------------------------------------------------- real proxies
 
 /// tinyproxy forwards one request per client connection and then closes it: each request
-/// shows in its log, and the session opens a fresh connection for the next without an error.
+/// shows in its log, and the session opens a fresh connection for the next without an error
+/// (the close may reach it only as it reuses the connection: then the request is sent again
+/// on a fresh one, once, which is the pool's safe retry).
 #[tokio::test]
 async fn http_requests_are_forwarded_by_tinyproxy() {
     let (Some(proxy), Some(log), Some(httpbin)) = (
@@ -71,7 +73,8 @@ async fn http_requests_are_forwarded_by_tinyproxy() {
     }
     let logged = logged(&log, &format!("GET {httpbin}/get?{tag}="));
     assert_eq!(logged, 5, "every request went through the proxy");
-    assert_eq!(s.stats().retried, 0, "{:?}", s.stats());
+    let stats = s.stats();
+    assert!(stats.opened >= 5 && stats.retried <= 5, "{stats:?}");
 }
 
 #[tokio::test]
