@@ -22,3 +22,4 @@ mod responses;
 mod security;
 mod seed;
 mod timeouts;
+mod uploads;
