@@ -230,6 +230,12 @@ impl Body {
         matches!(self.source, Source::Bytes(_)) || !self.touched
     }
 
+    /// Reads the next piece of the body, or `None` at its end: for a body wrapped in another
+    /// (a part of a multipart form). `scratch` is the buffer a reader is read into.
+    pub async fn read_piece(&mut self, scratch: &mut BytesMut) -> io::Result<Option<Bytes>> {
+        self.next_piece(scratch).await
+    }
+
     /// The next piece of the body, or `None` at its end.
     pub(crate) async fn next_piece(&mut self, scratch: &mut BytesMut) -> io::Result<Option<Bytes>> {
         self.touched = true;

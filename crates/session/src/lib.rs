@@ -329,6 +329,7 @@ mod defaults;
 mod error;
 mod into_url;
 mod merge;
+pub mod multipart;
 mod no_proxy;
 mod parts;
 mod proxies;

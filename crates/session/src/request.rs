@@ -280,6 +280,21 @@ impl RequestBuilder {
         self
     }
 
+    /// A `multipart/form-data` body (requests' `files=` and `data=`), with its
+    /// `Content-Type` unless a header says otherwise. See [`multipart::Form`](crate::multipart::Form).
+    pub fn multipart(mut self, form: crate::multipart::Form) -> Self {
+        let (content_type, body) = form.into_body();
+        let parts = self.parts_mut();
+        parts.body = Some(body);
+        match HeaderValue::try_from(content_type) {
+            Ok(value) => parts.headers.body_type = Some(value),
+            Err(_) => self.fail(BuildError::HeaderValue {
+                name: "content-type".to_owned(),
+            }),
+        }
+        self
+    }
+
     /// A form body (`application/x-www-form-urlencoded`) from name and value pairs.
     pub fn form<K: AsRef<str>, V: AsRef<str>>(mut self, pairs: &[(K, V)]) -> Self {
         let mut form = url::form_urlencoded::Serializer::new(String::new());

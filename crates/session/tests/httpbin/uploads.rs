@@ -97,3 +97,57 @@ async fn a_307_that_asks_again_for_a_streamed_body_is_a_typed_error() {
         .unwrap();
     assert_eq!(json(r).await["data"], "again");
 }
+
+/// requests' `files=` with `data=`: httpbin parses the form back into its `form` and `files`.
+#[tokio::test]
+async fn a_multipart_form_with_fields_and_files_is_parsed_back_by_httpbin() {
+    use tarry_session::multipart::{Form, Part};
+
+    let Some(b) = httpbin() else { return };
+    let path = std::env::temp_dir().join(format!("tarry-form-{}.txt", std::process::id()));
+    std::fs::write(&path, "from disk\n").unwrap();
+    let form = Form::new()
+        .text("title", "holiday")
+        .text("naïve \"quoted\"", "ünïcode")
+        .part("memo", Part::bytes(&b"in memory"[..]).file_name("memo.txt"))
+        .file("upload", &path)
+        .unwrap()
+        .part(
+            "streamed",
+            Part::stream(stream_of(&["from ", "a stream"])).file_name("s.bin"),
+        );
+    let r = Session::new()
+        .post(format!("{b}/post"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let seen = json(r).await;
+    assert_eq!(seen["form"]["title"], "holiday", "{seen}");
+    // Werkzeug undoes the browsers' escaping: the name comes back as it was given.
+    assert_eq!(seen["form"]["naïve \"quoted\""], "ünïcode", "{seen}");
+    assert_eq!(seen["files"]["memo"], "in memory", "{seen}");
+    assert_eq!(seen["files"]["upload"], "from disk\n", "{seen}");
+    assert_eq!(seen["files"]["streamed"], "from a stream", "{seen}");
+    let content_type = seen["headers"]["Content-Type"].as_str().unwrap_or_default();
+    assert!(
+        content_type.starts_with("multipart/form-data; boundary="),
+        "{content_type}"
+    );
+    // A stream part has no length: the form goes chunked.
+    assert_eq!(seen["headers"]["Transfer-Encoding"], "chunked");
+
+    // Without a stream, the form has a length and follows a 307.
+    let form = Form::new().text("a", "1").file("upload", &path).unwrap();
+    let r = Session::new()
+        .post(redirect_to(&b, "/post", 307))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.history().len(), 1);
+    let seen = json(r).await;
+    assert_eq!(seen["files"]["upload"], "from disk\n", "{seen}");
+    assert!(seen["headers"]["Content-Length"].is_string(), "{seen}");
+    std::fs::remove_file(&path).unwrap();
+}
