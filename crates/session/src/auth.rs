@@ -18,6 +18,16 @@ pub enum Auth {
     },
     /// `Bearer` (RFC 6750): a token sent as it is.
     Bearer(String),
+    /// `Digest` (RFC 7616; MD5, MD5-sess, SHA-256, SHA-256-sess, `qop=auth` and `auth-int`):
+    /// nothing is sent until the origin challenges; then the request is sent once more with
+    /// the answer, and later requests to that origin answer its last challenge at once
+    /// (requests' `HTTPDigestAuth`).
+    Digest {
+        /// The user name.
+        user: String,
+        /// The password.
+        password: String,
+    },
 }
 
 impl Auth {
@@ -34,6 +44,22 @@ impl Auth {
         Auth::Bearer(token.into())
     }
 
+    /// Digest credentials.
+    pub fn digest(user: impl Into<String>, password: impl Into<String>) -> Auth {
+        Auth::Digest {
+            user: user.into(),
+            password: password.into(),
+        }
+    }
+
+    /// User and password of Digest credentials.
+    pub(crate) fn digest_credentials(&self) -> Option<(&str, &str)> {
+        match self {
+            Auth::Digest { user, password } => Some((user, password)),
+            _ => None,
+        }
+    }
+
     /// The `Authorization` header value, or `None` when it cannot be a header value (a token
     /// with a line break, say).
     pub(crate) fn header_value(&self) -> Option<HeaderValue> {
@@ -44,6 +70,8 @@ impl Auth {
                 format!("Basic {encoded}")
             }
             Auth::Bearer(token) => format!("Bearer {token}"),
+            // Answered per challenge, never sent ahead.
+            Auth::Digest { .. } => return None,
         };
         let mut value = HeaderValue::try_from(text).ok()?;
         value.set_sensitive(true);
@@ -60,6 +88,11 @@ impl fmt::Debug for Auth {
                 .field("password", &"<hidden>")
                 .finish(),
             Auth::Bearer(_) => f.write_str("Bearer(<hidden>)"),
+            Auth::Digest { user, .. } => f
+                .debug_struct("Digest")
+                .field("user", user)
+                .field("password", &"<hidden>")
+                .finish(),
         }
     }
 }

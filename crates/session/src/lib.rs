@@ -326,6 +326,7 @@ mod charset;
 mod cookies;
 mod decode;
 mod defaults;
+mod digest;
 mod error;
 mod into_url;
 mod merge;

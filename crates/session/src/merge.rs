@@ -45,6 +45,8 @@ pub(crate) struct Prepared {
     pub(crate) authorization: Option<HeaderValue>,
     /// The caller's own `Cookie` header.
     pub(crate) raw_cookie: Option<HeaderValue>,
+    /// Digest credentials (user, password): answered per challenge, never sent ahead.
+    pub(crate) digest: Option<(String, String)>,
     /// The caller's own `Proxy-Authorization` header, for the proxy.
     pub(crate) proxy_authorization: Option<HeaderValue>,
     pub(crate) proxy: crate::parts::ProxyChoice,
@@ -128,7 +130,12 @@ pub(crate) fn merge_parsed(
         AuthChoice::Off => None,
         AuthChoice::Session => defaults.auth.clone().or(url_auth),
     };
+    let digest = auth
+        .as_ref()
+        .and_then(Auth::digest_credentials)
+        .map(|(user, password)| (user.to_owned(), password.to_owned()));
     let authorization = match auth {
+        Some(auth) if auth.digest_credentials().is_some() => None,
         Some(auth) => Some(
             auth.header_value()
                 .ok_or_else(|| Error::builder(Some(&url), BuildError::Credentials))?,
@@ -156,6 +163,7 @@ pub(crate) fn merge_parsed(
         authorization,
         raw_cookie,
         proxy_authorization,
+        digest,
         proxy: parts.proxy,
         cookies: parts.cookies,
         body: parts.body,

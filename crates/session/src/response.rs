@@ -128,6 +128,11 @@ impl Response {
         (!values.is_empty()).then(|| values.join(", "))
     }
 
+    /// The URL as shared with the hop that fetched it.
+    pub(crate) fn shared_url(&self) -> Arc<Url> {
+        Arc::clone(&self.url)
+    }
+
     /// The URL this response came from: the last hop of a redirect chain.
     pub fn url(&self) -> &Url {
         &self.url

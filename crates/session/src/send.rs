@@ -11,12 +11,13 @@
 use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
-use http::header::{AUTHORIZATION, COOKIE, SET_COOKIE};
-use http::{HeaderValue, Method};
+use http::header::{AUTHORIZATION, COOKIE, SET_COOKIE, WWW_AUTHENTICATE};
+use http::{HeaderValue, Method, StatusCode};
 use tarry_pool::RequestParts;
 use url::Url;
 
 use crate::causes::BuildError;
+use crate::digest::{Challenge, DigestState};
 use crate::merge::{self, merge_parsed};
 use crate::parts::{Parts, ProxyChoice};
 use crate::redirect::{self, Next};
@@ -93,6 +94,8 @@ pub(crate) async fn send(
     let mut credentials_ok = true;
     let mut raw_cookie_ok = true;
     let mut history: Vec<Response> = Vec::new();
+    // Digest challenges answered on this hop.
+    let mut digest_tries = 0u8;
     loop {
         let same_origin = original
             .as_ref()
@@ -110,6 +113,20 @@ pub(crate) async fn send(
         let mut per_hop = Vec::new();
         if let (true, Some(value)) = (credentials_ok, &prepared.authorization) {
             per_hop.push((AUTHORIZATION, value.clone()));
+        }
+        // Digest: the answer to this origin's last challenge, when there is one.
+        if let (true, Some(credentials)) = (credentials_ok, &prepared.digest) {
+            let answer = digest_answer(
+                &session,
+                &hop_url,
+                credentials,
+                &hop_method,
+                &target,
+                body.as_ref(),
+            );
+            if let Some(value) = answer {
+                per_hop.push((AUTHORIZATION, value));
+            }
         }
         let own = (prepared.cookies.as_slice(), &prepared.raw_cookie);
         let cookie = cookie_header(&session, own, &hop_url, same_origin, raw_cookie_ok);
@@ -183,6 +200,24 @@ pub(crate) async fn send(
         for hook in &prepared.hooks.0 {
             hook(&response);
         }
+        // A Digest challenge is answered by sending the hop once more: once, and once again
+        // only when the server says the nonce went stale. A body read from a one-time source
+        // that went with the first try cannot go again: the 401 is the answer then.
+        if let (true, Some(_)) = (credentials_ok, &prepared.digest)
+            && response.status() == StatusCode::UNAUTHORIZED
+            && digest_tries < 2
+            && !body_taken
+        {
+            let challenges = response.headers().get_all(WWW_AUTHENTICATE);
+            let challenge = Challenge::best(challenges.iter().map(HeaderValue::as_bytes));
+            if let Some(challenge) = challenge.filter(|c| digest_tries == 0 || c.stale) {
+                remember_challenge(&session, response.url(), challenge);
+                digest_tries += 1;
+                hop_url = response.shared_url();
+                continue;
+            }
+        }
+        digest_tries = 0;
         let next = next.map_err(|reason| Error::Redirect {
             url: response.url().clone(),
             reason,
@@ -217,6 +252,49 @@ pub(crate) async fn send(
         hop_url = Arc::new(next_url);
         hop_method = next_method;
     }
+}
+
+/// The origin `url` is on, as the Digest state is kept by.
+fn origin_of(url: &Url) -> (String, String, u16) {
+    (
+        url.scheme().to_owned(),
+        url.host_str().unwrap_or_default().to_owned(),
+        url.port_or_known_default().unwrap_or(0),
+    )
+}
+
+/// The `Authorization` answering the last Digest challenge of `url`'s origin, if it has
+/// sent one; the body is hashed for `auth-int` when it is in memory.
+fn digest_answer(
+    session: &Session,
+    url: &Url,
+    (user, password): &(String, String),
+    method: &Method,
+    target: &http::Uri,
+    body: Option<&crate::Body>,
+) -> Option<HeaderValue> {
+    let mut states = session
+        .inner
+        .digest
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
+    if states.is_empty() {
+        return None;
+    }
+    let state = states.get_mut(&origin_of(url))?;
+    let uri = target.path_and_query().map_or("/", |p| p.as_str());
+    let body = body.and_then(crate::Body::as_bytes).map(|b| &b[..]);
+    state.authorize((user, password), method.as_str(), uri, body)
+}
+
+/// Keeps `challenge` as the one `url`'s origin answers from now on.
+fn remember_challenge(session: &Session, url: &Url, challenge: Challenge) {
+    let mut states = session
+        .inner
+        .digest
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
+    states.insert(origin_of(url), DigestState::new(challenge));
 }
 
 /// The proxy for a hop to `url`: the request's, else the session's, else the environment's

@@ -46,6 +46,11 @@ pub(crate) struct Inner {
     pub(crate) jar: Arc<Jar>,
     pub(crate) defaults: RwLock<Arc<Snapshot>>,
     pub(crate) closed: AtomicBool,
+    /// Digest authentication state per origin (scheme, host, port): the last challenge and
+    /// how often its nonce was used, so that later requests answer before being asked.
+    pub(crate) digest: std::sync::Mutex<
+        std::collections::HashMap<(String, String, u16), crate::digest::DigestState>,
+    >,
     /// The environment's proxies, read when the session was built (`None`: none set, or
     /// the session does not trust the environment).
     pub(crate) env_proxies: Option<crate::Proxies>,

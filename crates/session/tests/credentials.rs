@@ -111,10 +111,12 @@ async fn ses_03_proxy_authorization_never_reaches_an_origin() {
     }
 }
 
-/// SES-12, handled deliberately: tarry answers no challenges (no Digest, no NTLM), so there is
-/// no per-origin auth state to leak and no retry to loop. A server that answers every request
-/// with `401` and a Digest challenge gets exactly one request, and the 401 is the response.
-/// Credentials are sent pre-emptively (Basic, as requests does) and left as configured:
+/// SES-12: a challenge is answered only with Digest credentials the caller gave (see
+/// `tests/digest.rs`: once per request, once more for a stale nonce, and on the origin that
+/// challenged only). With other credentials nothing answers it, so there is no per-origin auth
+/// state to leak and no retry to loop: a server that answers every request with `401` and a
+/// Digest challenge gets exactly one request, and the 401 is the response. Basic and Bearer
+/// credentials are sent pre-emptively (as requests does) and left as configured:
 /// session-wide ones go to every origin the caller names, a challenge adds nothing, and
 /// credentials given for one request to `a.test` never reach `b.test` through a redirect or
 /// afterwards.
@@ -259,7 +261,8 @@ fn cases() -> Vec<Case> {
     ]
 }
 
-/// SES-13: tarry parses no challenges (see SES-12), so a pathological `WWW-Authenticate` only
+/// SES-13: without Digest credentials tarry parses no challenge (see SES-12), so a
+/// pathological `WWW-Authenticate` only
 /// meets the head parser's limits: within them the 401 comes back with the value byte for
 /// byte; past them (64 KiB of head, 100 fields by default) the error is typed, and with the
 /// limits raised (`SessionBuilder::response_limits`) the same heads are plain 401s. Either way the

@@ -14,6 +14,7 @@
 
 mod concurrency;
 mod cookies;
+mod digest;
 mod harness;
 mod merging;
 mod pooling;
