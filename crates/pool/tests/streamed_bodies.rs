@@ -262,3 +262,35 @@ proptest! {
         prop_assert_eq!(dechunk(&raw), want);
     }
 }
+
+/// `Expect: 100-continue` with a stream: the head goes alone; a final answer before the
+/// go-ahead means no byte of the body is ever read from its source.
+#[tokio::test]
+async fn a_final_answer_to_expect_continue_leaves_the_stream_unread() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    struct Watched(Arc<AtomicBool>);
+    impl futures_core::Stream for Watched {
+        type Item = std::io::Result<Bytes>;
+        fn poll_next(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+            self.0.store(true, Ordering::Relaxed);
+            Poll::Ready(Some(Ok(Bytes::from_static(b"never"))))
+        }
+    }
+    let server = ScriptedServer::repeating(Script::new([
+        Step::ReadAny,
+        Step::write("HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n"),
+        Step::HoldOpen,
+    ]))
+    .unwrap();
+    let read = Arc::new(AtomicBool::new(false));
+    let request = Request::put(server.url("/big"))
+        .header("expect", "100-continue")
+        .body(())
+        .unwrap();
+    let body = Body::from_stream(Watched(Arc::clone(&read)));
+    let response = Pool::new().send(request, body).await.unwrap();
+    assert_eq!(response.status(), 401);
+    assert!(!read.load(Ordering::Relaxed), "the stream was read");
+}

@@ -239,6 +239,61 @@
 //! # }
 //! ```
 //!
+//! ## Uploads: streams, files, forms
+//!
+//! [`RequestBuilder::body`] takes bytes, or a [`Body`] read as it is sent: from a stream of
+//! chunks, a reader or a file, with `Content-Length` when its length is known and chunked
+//! otherwise, one piece in memory at a time (requests' `data=` with a generator or a file).
+//! [`RequestBuilder::multipart`] sends a [`multipart::Form`] (requests' `files=`).
+//!
+//! ```
+//! # include!("doc_server.rs");
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let httpbin = doc_server().await;
+//! use tarry_session::multipart::{Form, Part};
+//! use tarry_session::{Body, Session};
+//!
+//! let s = Session::new();
+//! // Read as it is sent: of unknown length, so chunked.
+//! let reader = tokio::io::repeat(b'x').take(1_000_000);
+//! # use tokio::io::AsyncReadExt;
+//! let r = s.post(format!("{httpbin}/upload")).body(Body::from_reader(reader)).send().await?;
+//! let seen: serde_json::Value = r.json().await?;
+//! assert_eq!((seen["received"].as_u64(), seen["chunked"].as_bool()), (Some(1_000_000), Some(true)));
+//!
+//! // A form with a field and a file part.
+//! let form = Form::new()
+//!     .text("title", "holiday")
+//!     .part("photo", Part::bytes(&b"\x89PNG..."[..]).file_name("beach.png"));
+//! let r = s.post(format!("{httpbin}/upload")).multipart(form).send().await?;
+//! let seen: serde_json::Value = r.json().await?;
+//! assert!(seen["type"].as_str().unwrap().starts_with("multipart/form-data; boundary="));
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! ## Digest authentication
+//!
+//! [`Auth::digest`] answers an origin's Digest challenge (MD5, SHA-256, their `-sess` forms,
+//! `qop=auth` and `auth-int`) by sending the request once more, and answers the same
+//! challenge at once on later requests to that origin, so they take one round trip. The
+//! answer goes to the origin that challenged, never to another.
+//!
+//! ```
+//! # include!("doc_server.rs");
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), tarry_session::Error> {
+//! # let httpbin = doc_server().await;
+//! use tarry_session::{Auth, Session};
+//!
+//! let s = Session::builder().auth(Auth::digest("user", "pass")).build()?;
+//! let r = s.get(format!("{httpbin}/digest")).send().await?;
+//! assert_eq!(r.status(), 200);
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! ## Proxies
 //!
 //! HTTP proxies (plain or over TLS) forward `http://` requests and tunnel `https://` ones with
