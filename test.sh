@@ -344,18 +344,27 @@ step "load tests in release: soak of 200,000 requests, 10,000 cancellations, exh
 TARRY_LOAD_REQUESTS=200000 cargo test --release --locked -p tarry-tests --test load -- --nocapture 2>&1 |
     tee -a "$log" | grep -E '^(soak|cancel):|^test |test result|panicked|failed'
 
-step "tarry-jar without default features (no embedded suffix list, no JSON)"
+# Feature combinations, listed rather than a full powerset: each optional piece alone on top
+# of the minimal build (clippy: it compiles and lints clean), the minimal builds tested, and
+# everything together tested. Doc examples use the default features, so the minimal builds
+# run unit and integration tests only.
+step "tarry-jar: no default features, each feature alone, all features"
 cargo clippy -p tarry-jar --no-default-features --all-targets --locked -- -D warnings
-cargo test -p tarry-jar --no-default-features --locked 2>&1 | tee -a "$log"
-
-step "tarry-jar and tarry-session with the cookie feature (the cookie crate's cookies in and out)"
-cargo clippy -p tarry-jar -p tarry-session --features tarry-jar/cookie,tarry-session/cookie --all-targets --locked -- -D warnings
+for feature in public-suffix json cookie; do
+    cargo clippy -p tarry-jar --no-default-features --features "$feature" --all-targets --locked -- -D warnings
+done
+cargo test -p tarry-jar --no-default-features --locked --lib --tests 2>&1 | tee -a "$log"
 cargo test -p tarry-jar --all-features --locked 2>&1 | tee -a "$log"
-cargo test -p tarry-session --features cookie --locked --test api 2>&1 | tee -a "$log"
 
-step "tarry-session without default features (no TLS, no brotli)"
+step "tarry-session: minimal, minimal + blocking, each feature alone, all features"
 cargo clippy -p tarry-session --no-default-features --all-targets --locked -- -D warnings
-cargo test -p tarry-session --no-default-features --locked 2>&1 | tee -a "$log"
+for feature in tls gzip brotli json charset public-suffix multipart blocking cookie; do
+    cargo clippy -p tarry-session --no-default-features --features "$feature" --all-targets --locked -- -D warnings
+done
+cargo clippy -p tarry-session --all-features --all-targets --locked -- -D warnings
+cargo test -p tarry-session --no-default-features --locked --lib --tests 2>&1 | tee -a "$log"
+cargo test -p tarry-session --no-default-features --features blocking --locked --lib --tests 2>&1 | tee -a "$log"
+cargo test -p tarry-session --all-features --locked --lib --test api --test blocking 2>&1 | tee -a "$log"
 
 step "tarry-pool without TLS (plain HTTP only)"
 cargo clippy -p tarry-pool --no-default-features --all-targets --locked -- -D warnings

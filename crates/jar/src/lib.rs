@@ -92,13 +92,16 @@
 //!
 //! # Features
 //!
-//! - `public-suffix` (default): refuse public suffixes as a `Domain` from the list embedded in
-//!   the `psl` crate; without it, only single-label domains are refused, unless the jar is
-//!   given its own [`PublicSuffixList`].
-//! - `json` (default): save and load the jar as JSON (serde). `cookies.txt` needs no feature.
-//! - `cookie`: conversions with the `cookie` crate (0.18): `From<&Cookie>` for
-//!   `cookie::Cookie`, and `Jar::add_for`, which adds a `cookie::Cookie` as if a URL had set
-//!   it.
+//! | feature | default | what it brings | what it costs |
+//! |---|---|---|---|
+//! | `public-suffix` | on | every public suffix refused as a `Domain`, from the list embedded in the `psl` crate | COST_PSL |
+//! | `json` | on | `Jar::save_json` and `Jar::load_json`: the jar as a versioned JSON document | COST_JSON |
+//! | `cookie` | off | `From<&Cookie>` for `cookie::Cookie` (0.18), and `Jar::add_for`, which adds a `cookie::Cookie` as if a URL had set it | the `cookie` and `time` crates |
+//!
+//! Without `public-suffix` a jar still refuses an IP literal as a `Domain`, every single-label
+//! domain and a short built-in list of the most common suffixes ([`CommonSuffixes`], which
+//! says what that loses); a jar can also be given a complete list of its own
+//! ([`JarBuilder::public_suffix_list`]). The Netscape `cookies.txt` format needs no feature.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![doc(test(attr(deny(warnings))))]
@@ -132,4 +135,4 @@ pub use pair::cookie_pair;
 pub use path::path_match;
 #[cfg(feature = "public-suffix")]
 pub use suffix::EmbeddedList;
-pub use suffix::PublicSuffixList;
+pub use suffix::{CommonSuffixes, PublicSuffixList};

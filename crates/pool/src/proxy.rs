@@ -282,7 +282,10 @@ mod tests {
             (ProxyKind::Http, "proxy.test", 3128)
         );
         assert!(p.forwards_http() && p.credentials().is_none());
+        #[cfg(feature = "tls")]
         assert_eq!(Proxy::parse("https://p.test").unwrap().port(), 443);
+        #[cfg(not(feature = "tls"))]
+        assert!(Proxy::parse("https://p.test").is_err());
         assert_eq!(Proxy::parse("http://p.test").unwrap().port(), 80);
         let s = Proxy::parse("socks5://[::1]:9050").unwrap();
         assert_eq!(

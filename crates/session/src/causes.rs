@@ -98,6 +98,7 @@ pub enum BuildError {
     /// token).
     Credentials,
     /// The JSON body could not be serialized.
+    #[cfg(feature = "json")]
     Json(serde_json::Error),
     /// A TLS setting could not be used (a PEM document without a certificate or key), or the
     /// pool refused the request's URL.
@@ -118,6 +119,12 @@ pub enum BuildError {
     /// `Transfer-Encoding` header set by hand (framing comes from the body), a control byte
     /// in a header value.
     Refused(ProtocolError),
+    /// A blocking call was made from inside an async runtime, whose thread it would stall.
+    #[cfg(feature = "blocking")]
+    InsideRuntime,
+    /// The blocking session's runtime could not start (the system refused an event queue).
+    #[cfg(feature = "blocking")]
+    Runtime(std::io::Error),
 }
 
 impl fmt::Display for BuildError {
@@ -128,6 +135,7 @@ impl fmt::Display for BuildError {
             BuildError::Method { method } => write!(f, "{method:?} is not a valid method"),
             BuildError::Cookie { name, reason } => write!(f, "cookie {name:?}: {reason}"),
             BuildError::Credentials => f.write_str("the credentials cannot be written in a header"),
+            #[cfg(feature = "json")]
             BuildError::Json(e) => write!(f, "cannot serialize the JSON body: {e}"),
             BuildError::Pool(e) => write!(f, "{e}"),
             BuildError::ProxyKey { key } => write!(
@@ -138,6 +146,12 @@ impl fmt::Display for BuildError {
                 write!(f, "the environment variable {variable}: {reason}")
             }
             BuildError::Refused(e) => write!(f, "{e}"),
+            #[cfg(feature = "blocking")]
+            BuildError::InsideRuntime => f.write_str(
+                "a blocking call inside an async runtime would stall it; use the async session",
+            ),
+            #[cfg(feature = "blocking")]
+            BuildError::Runtime(e) => write!(f, "cannot start the blocking runtime: {e}"),
         }
     }
 }
@@ -145,9 +159,12 @@ impl fmt::Display for BuildError {
 impl std::error::Error for BuildError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
+            #[cfg(feature = "json")]
             BuildError::Json(e) => Some(e),
             BuildError::Pool(e) => Some(&**e),
             BuildError::Refused(e) => Some(e),
+            #[cfg(feature = "blocking")]
+            BuildError::Runtime(e) => Some(e),
             _ => None,
         }
     }
@@ -240,6 +257,7 @@ pub enum DecodeError {
         limit: usize,
     },
     /// The body is not JSON of the requested shape.
+    #[cfg(feature = "json")]
     Json(serde_json::Error),
 }
 
@@ -253,6 +271,7 @@ impl fmt::Display for DecodeError {
             DecodeError::TooLarge { limit } => {
                 write!(f, "the body is larger than the limit of {limit} bytes")
             }
+            #[cfg(feature = "json")]
             DecodeError::Json(e) => write!(f, "invalid JSON: {e}"),
         }
     }
@@ -262,6 +281,7 @@ impl std::error::Error for DecodeError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             DecodeError::Corrupt(e) => Some(e),
+            #[cfg(feature = "json")]
             DecodeError::Json(e) => Some(e),
             _ => None,
         }

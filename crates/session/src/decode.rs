@@ -1,5 +1,6 @@
-//! Content decoding: gzip, deflate (zlib-wrapped or raw) and, with the `brotli` feature, br;
-//! stacked encodings undone in reverse order.
+//! Content decoding: with the `gzip` feature gzip and deflate (zlib-wrapped or raw), with the
+//! `brotli` feature br; stacked encodings undone in reverse order. A coding this build cannot
+//! undo leaves the body as it came, and is not advertised in `Accept-Encoding`.
 //!
 //! A few kilobytes of deflate can claim gigabytes, and two stacked encodings multiply that
 //! (WIRE-24). So input goes through in small slices, the output of each is counted against a
@@ -7,18 +8,33 @@
 //! within the budget plus what one slice can expand to. A few bits of brotli can copy 16 MiB,
 //! so brotli's output is refused past the budget while one slice is being decoded. Chains
 //! longer than [`MAX_CODINGS`] are refused outright.
+//!
+//! A build with neither feature keeps this module's shape with no stage that can exist, so
+//! the compiler sees code it can never reach; that is the point, and is allowed.
+#![cfg_attr(
+    not(any(feature = "gzip", feature = "brotli")),
+    allow(unused, unreachable_code, dead_code)
+)]
 
 use std::io::{self, Write};
 
 use crate::causes::DecodeError;
+#[cfg(feature = "gzip")]
 use flate2::write::{DeflateDecoder, MultiGzDecoder, ZlibDecoder};
 
 /// The `Accept-Encoding` a session sends by default: what it can decode.
-#[cfg(feature = "brotli")]
+#[cfg(all(feature = "gzip", feature = "brotli"))]
 pub(crate) const ACCEPT_ENCODING: &str = "gzip, deflate, br";
 /// The `Accept-Encoding` a session sends by default: what it can decode.
-#[cfg(not(feature = "brotli"))]
+#[cfg(all(feature = "gzip", not(feature = "brotli")))]
 pub(crate) const ACCEPT_ENCODING: &str = "gzip, deflate";
+/// The `Accept-Encoding` a session sends by default: what it can decode.
+#[cfg(all(not(feature = "gzip"), feature = "brotli"))]
+pub(crate) const ACCEPT_ENCODING: &str = "br";
+/// The `Accept-Encoding` a session sends by default: no coding at all, since without it a
+/// server may pick any (RFC 9110 §12.5.3).
+#[cfg(not(any(feature = "gzip", feature = "brotli")))]
+pub(crate) const ACCEPT_ENCODING: &str = "identity";
 
 /// Encodings undone at most, stacked (urllib3 allows five; real servers use one).
 pub(crate) const MAX_CODINGS: usize = 3;
@@ -30,7 +46,9 @@ const SLICE: usize = 1024;
 /// One content coding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Coding {
+    #[cfg(feature = "gzip")]
     Gzip,
+    #[cfg(feature = "gzip")]
     Deflate,
     #[cfg(feature = "brotli")]
     Brotli,
@@ -48,9 +66,19 @@ pub(crate) fn codings<'a>(
             let token = token.trim_ascii();
             let coding =
                 if token.eq_ignore_ascii_case(b"gzip") || token.eq_ignore_ascii_case(b"x-gzip") {
-                    Coding::Gzip
+                    #[cfg(feature = "gzip")]
+                    {
+                        Coding::Gzip
+                    }
+                    #[cfg(not(feature = "gzip"))]
+                    return Ok(None);
                 } else if token.eq_ignore_ascii_case(b"deflate") {
-                    Coding::Deflate
+                    #[cfg(feature = "gzip")]
+                    {
+                        Coding::Deflate
+                    }
+                    #[cfg(not(feature = "gzip"))]
+                    return Ok(None);
                 } else if token.eq_ignore_ascii_case(b"br") {
                     #[cfg(feature = "brotli")]
                     {
@@ -74,11 +102,18 @@ pub(crate) fn codings<'a>(
 
 /// A decoder for one coding, writing into a `Vec` that is emptied after every step.
 enum Stage {
+    #[cfg(feature = "gzip")]
     Gzip(MultiGzDecoder<Vec<u8>>),
     /// Deflate before its first two bytes have told zlib-wrapped from raw.
+    #[cfg(feature = "gzip")]
     Deflate(Vec<u8>),
+    #[cfg(feature = "gzip")]
     Zlib(ZlibDecoder<Vec<u8>>),
+    #[cfg(feature = "gzip")]
     Raw(DeflateDecoder<Vec<u8>>),
+    /// A build that decodes nothing has no stages; this keeps the matches below whole.
+    #[cfg(not(any(feature = "gzip", feature = "brotli")))]
+    Never(std::convert::Infallible),
     #[cfg(feature = "brotli")]
     Brotli(Option<Box<brotli_decompressor::DecompressorWriter<Capped>>>),
 }
@@ -131,7 +166,9 @@ impl Stage {
     #[cfg_attr(not(feature = "brotli"), allow(unused_variables))]
     fn new(coding: Coding, limit: usize) -> Stage {
         match coding {
+            #[cfg(feature = "gzip")]
             Coding::Gzip => Stage::Gzip(MultiGzDecoder::new(Vec::new())),
+            #[cfg(feature = "gzip")]
             Coding::Deflate => Stage::Deflate(Vec::new()),
             #[cfg(feature = "brotli")]
             Coding::Brotli => {
@@ -148,9 +185,15 @@ impl Stage {
 
     fn write(&mut self, input: &[u8]) -> io::Result<()> {
         match self {
+            #[cfg(not(any(feature = "gzip", feature = "brotli")))]
+            Stage::Never(never) => match *never {},
+            #[cfg(feature = "gzip")]
             Stage::Gzip(d) => d.write_all(input),
+            #[cfg(feature = "gzip")]
             Stage::Zlib(d) => d.write_all(input),
+            #[cfg(feature = "gzip")]
             Stage::Raw(d) => d.write_all(input),
+            #[cfg(feature = "gzip")]
             Stage::Deflate(head) => {
                 head.extend_from_slice(input);
                 if head.len() < 2 {
@@ -178,35 +221,43 @@ impl Stage {
     /// Ends the input; returns the last output, and an error if the stream was cut short.
     fn finish(&mut self) -> io::Result<Vec<u8>> {
         match self {
-            Stage::Gzip(d) => d.try_finish()?,
-            Stage::Zlib(d) => d.try_finish()?,
-            Stage::Raw(d) => d.try_finish()?,
-            Stage::Deflate(head) if head.is_empty() => {}
-            Stage::Deflate(_) => return Err(io::ErrorKind::UnexpectedEof.into()),
+            #[cfg(not(any(feature = "gzip", feature = "brotli")))]
+            Stage::Never(never) => match *never {},
+            #[cfg(feature = "gzip")]
+            Stage::Gzip(d) => d.try_finish().map(|()| std::mem::take(d.get_mut())),
+            #[cfg(feature = "gzip")]
+            Stage::Zlib(d) => d.try_finish().map(|()| std::mem::take(d.get_mut())),
+            #[cfg(feature = "gzip")]
+            Stage::Raw(d) => d.try_finish().map(|()| std::mem::take(d.get_mut())),
+            #[cfg(feature = "gzip")]
+            Stage::Deflate(head) if head.is_empty() => Ok(Vec::new()),
+            #[cfg(feature = "gzip")]
+            Stage::Deflate(_) => Err(io::ErrorKind::UnexpectedEof.into()),
             #[cfg(feature = "brotli")]
-            Stage::Brotli(d) => {
-                let Some(writer) = d.take() else {
-                    return Ok(Vec::new());
-                };
-                return match writer.into_inner() {
-                    Ok(capped) => Ok(capped.out),
-                    Err(capped) if capped.over => Err(io::Error::other(OverLimit)),
-                    Err(_) => Err(io::Error::new(
-                        io::ErrorKind::UnexpectedEof,
-                        "truncated brotli stream",
-                    )),
-                };
-            }
+            Stage::Brotli(d) => match d.take().map(|writer| writer.into_inner()) {
+                None => Ok(Vec::new()),
+                Some(Ok(capped)) => Ok(capped.out),
+                Some(Err(capped)) if capped.over => Err(io::Error::other(OverLimit)),
+                Some(Err(_)) => Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    "truncated brotli stream",
+                )),
+            },
         }
-        Ok(self.take())
     }
 
     /// The output so far, leaving the stage's buffer empty.
     fn take(&mut self) -> Vec<u8> {
         match self {
+            #[cfg(not(any(feature = "gzip", feature = "brotli")))]
+            Stage::Never(never) => match *never {},
+            #[cfg(feature = "gzip")]
             Stage::Gzip(d) => std::mem::take(d.get_mut()),
+            #[cfg(feature = "gzip")]
             Stage::Zlib(d) => std::mem::take(d.get_mut()),
+            #[cfg(feature = "gzip")]
             Stage::Raw(d) => std::mem::take(d.get_mut()),
+            #[cfg(feature = "gzip")]
             Stage::Deflate(_) => Vec::new(),
             #[cfg(feature = "brotli")]
             Stage::Brotli(Some(d)) => std::mem::take(&mut d.get_mut().out),
@@ -309,5 +360,17 @@ impl Decoder {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "gzip"))]
 mod tests;
+
+#[cfg(all(test, not(feature = "gzip")))]
+#[test]
+fn without_the_gzip_feature_gzip_and_deflate_pass_through() {
+    for field in ["gzip", "deflate", "x-gzip", "identity, gzip"] {
+        assert!(
+            matches!(codings([field.as_bytes()].into_iter()), Ok(None)),
+            "{field}"
+        );
+    }
+    assert!(!ACCEPT_ENCODING.contains("gzip"));
+}

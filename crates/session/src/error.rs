@@ -314,6 +314,11 @@ impl Error {
                 url: Some(url),
                 reason: BuildError::Pool(Box::new(e)),
             },
+            e @ (PoolError::RequestBody(_)
+            | PoolError::Protocol(
+                Phase::Write,
+                ProtocolError::BodyTooLong { .. } | ProtocolError::BodyTooShort { .. },
+            )) => Error::Body { url, source: e },
             PoolError::Protocol(Phase::Write, e) => Error::Builder {
                 url: Some(url),
                 reason: BuildError::Refused(e),

@@ -375,6 +375,8 @@
 #![doc(test(attr(deny(warnings))))]
 
 mod auth;
+#[cfg(feature = "blocking")]
+pub mod blocking;
 mod builder;
 mod causes;
 mod charset;
@@ -385,6 +387,7 @@ mod digest;
 mod error;
 mod into_url;
 mod merge;
+#[cfg(feature = "multipart")]
 pub mod multipart;
 mod no_proxy;
 mod parts;

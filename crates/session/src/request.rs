@@ -268,6 +268,7 @@ impl RequestBuilder {
     }
 
     /// A JSON body, with `Content-Type: application/json` unless a header says otherwise.
+    #[cfg(feature = "json")]
     pub fn json<T: serde::Serialize + ?Sized>(mut self, value: &T) -> Self {
         match serde_json::to_vec(value) {
             Ok(body) => {
@@ -282,6 +283,7 @@ impl RequestBuilder {
 
     /// A `multipart/form-data` body (requests' `files=` and `data=`), with its
     /// `Content-Type` unless a header says otherwise. See [`multipart::Form`](crate::multipart::Form).
+    #[cfg(feature = "multipart")]
     pub fn multipart(mut self, form: crate::multipart::Form) -> Self {
         let (content_type, body) = form.into_body();
         let parts = self.parts_mut();

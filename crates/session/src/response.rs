@@ -284,6 +284,7 @@ impl Response {
     }
 
     /// The body parsed as JSON into `T`.
+    #[cfg(feature = "json")]
     pub async fn json<T: serde::de::DeserializeOwned>(self) -> Result<T, Error> {
         let url = (*self.url).clone();
         let body = self.bytes().await?;

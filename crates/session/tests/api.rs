@@ -644,3 +644,62 @@ async fn cookies_of_the_cookie_crate_go_in_and_come_out() {
         ("lang", "en", Some("/"))
     );
 }
+
+#[tokio::test]
+async fn a_body_that_fails_or_lies_about_its_length_is_a_body_error() {
+    let server = echo();
+    let s = Session::new();
+    let failing = futures_stream(vec![
+        Ok(bytes::Bytes::from_static(b"first piece")),
+        Err(std::io::Error::other("the source broke")),
+    ]);
+    let e = s
+        .post(server.url("/broken"))
+        .body(tarry_session::Body::from_stream(failing))
+        .send()
+        .await
+        .unwrap_err();
+    assert!(e.is_body(), "{e:?}");
+    assert!(chain(&e).contains("the source broke"), "{}", chain(&e));
+
+    for (announced, actual) in [(10u64, 5usize), (5, 10)] {
+        let stream = futures_stream(vec![Ok(bytes::Bytes::from(vec![b'x'; actual]))]);
+        let body = tarry_session::Body::from_stream(stream).with_length(announced);
+        let e = s
+            .post(server.url("/lies"))
+            .body(body)
+            .send()
+            .await
+            .unwrap_err();
+        assert!(e.is_body(), "{announced} announced, {actual} sent: {e:?}");
+    }
+}
+
+/// A stream of the given items, in order.
+fn futures_stream(
+    items: Vec<std::io::Result<bytes::Bytes>>,
+) -> impl futures_core::Stream<Item = std::io::Result<bytes::Bytes>> + Send + 'static {
+    struct Items(std::vec::IntoIter<std::io::Result<bytes::Bytes>>);
+    impl futures_core::Stream for Items {
+        type Item = std::io::Result<bytes::Bytes>;
+        fn poll_next(
+            mut self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Option<Self::Item>> {
+            std::task::Poll::Ready(self.0.next())
+        }
+    }
+    Items(items.into_iter())
+}
+
+/// An error and its sources, joined.
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        out.push_str(": ");
+        out.push_str(&s.to_string());
+        source = s.source();
+    }
+    out
+}

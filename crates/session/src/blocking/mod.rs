@@ -1,0 +1,201 @@
+//! The session without `async`: for programs with a plain `fn main` and no runtime of their
+//! own (the `blocking` feature).
+//!
+//! ```
+//! # include!("../doc_server.rs");
+//! # fn main() -> Result<(), tarry_session::Error> {
+//! # let server = tokio::runtime::Runtime::new().unwrap();
+//! # let httpbin = server.block_on(doc_server());
+//! use std::io::Read;
+//! use tarry_session::blocking::Session;
+//!
+//! let s = Session::new();
+//! s.set_header("x-team", "tarry")?;
+//! let r = s.get(format!("{httpbin}/cookies/set/flavour/ginger")).send()?;
+//! assert_eq!(r.text()?, r#"{"cookies":{"flavour":"ginger"}}"#);
+//!
+//! let mut body = String::new();
+//! s.get(format!("{httpbin}/headers")).send()?.read_to_string(&mut body).unwrap();
+//! assert!(body.contains(r#""x-team":"tarry""#));
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! It is the async [`Session`](crate::Session) driven from the caller's thread, so it has
+//! the same settings, jar, pool, limits and errors. Everything that configures a session
+//! (the `set_*` methods, [`jar`](crate::Session::jar), [`stats`](crate::Session::stats)) is
+//! reached through `Deref`; only the calls that wait differ.
+//!
+//! # How it waits, and why this way
+//!
+//! Each session owns a current-thread tokio runtime, shared by its clones. A call runs the
+//! request on the calling thread inside that runtime. One thread at a time owns the runtime's
+//! I/O driver: the first to wait drives the sockets for everyone, and the others are woken
+//! when their answer is in. A sequential program thus never switches thread: the request is
+//! written, and the response read, by the thread that asked. The alternative reqwest takes,
+//! one runtime thread fed by channels, costs two thread switches per request; measured
+//! on the peers benchmark (`benches/peers`, scenario `sequential`), this design keeps the
+//! blocking session within a few percent of the async one (see `docs/benchmarks.md`).
+//!
+//! A blocking call made from inside an async runtime would stall that runtime's thread; it
+//! is refused with [`BuildError::InsideRuntime`](crate::BuildError::InsideRuntime) instead.
+//!
+//! Work the pool does in the background (draining a body that was dropped unread so its
+//! connection can be reused, closing idle connections at their deadline) runs while some
+//! thread is inside a call, so read bodies to their end for the best reuse.
+
+mod request;
+mod response;
+
+use std::ops::Deref;
+use std::sync::Arc;
+
+pub use request::RequestBuilder;
+pub use response::Response;
+
+use crate::{Error, IntoMethod, IntoUrl, SessionBuilder};
+
+/// A [`Session`](crate::Session) whose calls block the calling thread. Clones share
+/// everything, and any number of threads may use one at once.
+#[derive(Clone, Debug)]
+pub struct Session {
+    inner: crate::Session,
+    runtime: Shared,
+}
+
+/// The runtime of a session and its clones, or why it could not start (reported by every
+/// call, since making a session cannot fail).
+type Shared = Arc<std::io::Result<tokio::runtime::Runtime>>;
+
+impl Default for Session {
+    fn default() -> Self {
+        Session::new()
+    }
+}
+
+impl Session {
+    /// A session with the same defaults as [`crate::Session::new`].
+    pub fn new() -> Session {
+        Session::from_async(crate::Session::new())
+    }
+
+    /// The builder of async sessions; finish it with
+    /// [`build_blocking`](SessionBuilder::build_blocking).
+    pub fn builder() -> SessionBuilder {
+        SessionBuilder::default()
+    }
+
+    /// A blocking face for `session`: both share settings, jar and connections.
+    pub fn from_async(session: crate::Session) -> Session {
+        Session {
+            inner: session,
+            runtime: Arc::new(runtime()),
+        }
+    }
+
+    /// The async session behind this one.
+    pub fn as_async(&self) -> &crate::Session {
+        &self.inner
+    }
+
+    /// A request with any method.
+    pub fn request(&self, method: impl IntoMethod, url: impl IntoUrl) -> RequestBuilder {
+        RequestBuilder::new(self.inner.request(method, url), self.runtime.clone())
+    }
+
+    /// A `GET` request.
+    pub fn get(&self, url: impl IntoUrl) -> RequestBuilder {
+        self.request(http::Method::GET, url)
+    }
+
+    /// A `POST` request.
+    pub fn post(&self, url: impl IntoUrl) -> RequestBuilder {
+        self.request(http::Method::POST, url)
+    }
+
+    /// A `PUT` request.
+    pub fn put(&self, url: impl IntoUrl) -> RequestBuilder {
+        self.request(http::Method::PUT, url)
+    }
+
+    /// A `PATCH` request.
+    pub fn patch(&self, url: impl IntoUrl) -> RequestBuilder {
+        self.request(http::Method::PATCH, url)
+    }
+
+    /// A `DELETE` request.
+    pub fn delete(&self, url: impl IntoUrl) -> RequestBuilder {
+        self.request(http::Method::DELETE, url)
+    }
+
+    /// A `HEAD` request.
+    pub fn head(&self, url: impl IntoUrl) -> RequestBuilder {
+        self.request(http::Method::HEAD, url)
+    }
+
+    /// An `OPTIONS` request.
+    pub fn options(&self, url: impl IntoUrl) -> RequestBuilder {
+        self.request(http::Method::OPTIONS, url)
+    }
+
+    /// Closes the idle connections now, politely.
+    ///
+    /// # Errors
+    ///
+    /// [`BuildError::InsideRuntime`](crate::BuildError::InsideRuntime) when called from
+    /// inside an async runtime.
+    pub fn close(&self) -> Result<(), Error> {
+        block_on(&self.runtime, None, self.inner.close())
+    }
+}
+
+impl Deref for Session {
+    type Target = crate::Session;
+
+    fn deref(&self) -> &crate::Session {
+        &self.inner
+    }
+}
+
+impl SessionBuilder {
+    /// The blocking session, or the first setting that could not be used.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Builder`] naming that setting.
+    pub fn build_blocking(self) -> Result<Session, Error> {
+        self.build().map(Session::from_async)
+    }
+}
+
+/// The runtime of one blocking session: a single thread's worth of scheduler, with sockets
+/// and timers, driven by whichever caller is waiting.
+fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .enable_time()
+        .build()
+}
+
+/// Runs `future` to its end on this thread, unless this thread is already inside a runtime.
+fn block_on<T>(
+    runtime: &Shared,
+    url: Option<&url::Url>,
+    future: impl Future<Output = T>,
+) -> Result<T, Error> {
+    let refuse = |reason| Error::Builder {
+        url: url.cloned(),
+        reason,
+    };
+    let runtime = match &**runtime {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            let e = std::io::Error::new(e.kind(), e.to_string());
+            return Err(refuse(crate::BuildError::Runtime(e)));
+        }
+    };
+    if tokio::runtime::Handle::try_current().is_ok() {
+        return Err(refuse(crate::BuildError::InsideRuntime));
+    }
+    Ok(runtime.block_on(future))
+}
