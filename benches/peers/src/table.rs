@@ -54,8 +54,34 @@ fn thousands(x: f64) -> String {
     out
 }
 
-/// tarry's verdict on a row: its share against the scenario's target.
+/// The blocking session's target: this share of the async session's throughput in the same
+/// scenario.
+const BLOCKING_OF_ASYNC: f64 = 0.90;
+
+/// tarry's verdict on a row: its share against the scenario's target; for the blocking
+/// session, its throughput against the async session's.
 fn verdict(rows: &[Row], row: &Row) -> String {
+    if row.peer == Peer::TarryBlocking {
+        let session = rows
+            .iter()
+            .find(|r| r.scenario == row.scenario && r.peer == Peer::TarrySession);
+        return match session {
+            Some(session) => {
+                let of = row.cell.per_second() / session.cell.per_second();
+                let mark = if of >= BLOCKING_OF_ASYNC {
+                    "met"
+                } else {
+                    "MISSED"
+                };
+                format!(
+                    "{:.0}% of async, ≥{:.0}% {mark}",
+                    of * 100.0,
+                    BLOCKING_OF_ASYNC * 100.0
+                )
+            }
+            None => String::new(),
+        };
+    }
     match share(rows, row) {
         Some(s) if row.peer.is_tarry() => {
             let mark = if s >= row.scenario.target() {

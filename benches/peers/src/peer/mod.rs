@@ -20,6 +20,7 @@ pub(crate) enum Peer {
     Raw,
     TarryPool,
     TarrySession,
+    TarryBlocking,
     Reqwest,
     HyperUtil,
     Ureq,
@@ -27,10 +28,11 @@ pub(crate) enum Peer {
 
 impl Peer {
     /// The raw floor first: every other row is a share of it.
-    pub(crate) const ALL: [Peer; 6] = [
+    pub(crate) const ALL: [Peer; 7] = [
         Peer::Raw,
         Peer::TarryPool,
         Peer::TarrySession,
+        Peer::TarryBlocking,
         Peer::Reqwest,
         Peer::HyperUtil,
         Peer::Ureq,
@@ -41,6 +43,7 @@ impl Peer {
             Peer::Raw => "raw floor",
             Peer::TarryPool => "tarry-pool",
             Peer::TarrySession => "tarry-session",
+            Peer::TarryBlocking => "tarry-session blocking",
             Peer::Reqwest => "reqwest 0.12",
             Peer::HyperUtil => "hyper-util 0.1",
             Peer::Ureq => "ureq 3",
@@ -53,6 +56,7 @@ impl Peer {
             Peer::Raw => "raw",
             Peer::TarryPool => "tarry-pool",
             Peer::TarrySession => "tarry-session",
+            Peer::TarryBlocking => "tarry-blocking",
             Peer::Reqwest => "reqwest",
             Peer::HyperUtil => "hyper-util",
             Peer::Ureq => "ureq",
@@ -72,7 +76,10 @@ impl Peer {
     }
 
     pub(crate) fn is_tarry(self) -> bool {
-        matches!(self, Peer::TarryPool | Peer::TarrySession)
+        matches!(
+            self,
+            Peer::TarryPool | Peer::TarrySession | Peer::TarryBlocking
+        )
     }
 
     /// One cell: this peer against `target`, as `plan` says.
@@ -86,6 +93,9 @@ impl Peer {
             }
             Peer::Reqwest => run_async(plan, |n| ready(reqwest::Reqwest::workers(target, n))),
             Peer::HyperUtil => run_async(plan, |n| ready(hyper::Hyper::workers(target, n))),
+            Peer::TarryBlocking => {
+                run_blocking(plan, tarry::TarryBlocking::workers(target, tasks.max(1))?)
+            }
             Peer::Ureq => run_blocking(plan, ureq::Ureq::workers(target, tasks.max(1))?),
         }
     }

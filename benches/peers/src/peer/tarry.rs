@@ -1,6 +1,7 @@
-//! tarry, twice: `tarry-pool` driven directly (a `Request` in, the body out) and the
-//! requests-style `tarry-session` on top of it. One client object per cell, cloned into every
-//! task; fresh means `max_idle_per_host(0)`, the pool's one `ClientConfig` resuming sessions.
+//! tarry, three ways: `tarry-pool` driven directly (a `Request` in, the body out), the
+//! requests-style `tarry-session` on top of it, and that session's blocking form on threads
+//! like ureq. One client object per cell, cloned into every task; fresh means
+//! `max_idle_per_host(0)`, the pool's one `ClientConfig` resuming sessions.
 
 use bytes::Bytes;
 use http::{Request, Uri};
@@ -9,7 +10,7 @@ use tarry_pool::{Pool, Proxy, SendOptions};
 use tarry_session::{Session, TlsSettings};
 
 use crate::error::Error;
-use crate::measure::Worker;
+use crate::measure::{BlockingWorker, Worker};
 use crate::scenario::Target;
 
 /// One task's handle on the shared pool.
@@ -65,6 +66,14 @@ pub(crate) struct TarrySession {
 
 impl TarrySession {
     pub(crate) fn workers(target: &Target, tasks: usize) -> Result<Vec<TarrySession>, Error> {
+        let one = TarrySession {
+            session: Self::session(target)?,
+            url: target.url(),
+        };
+        Ok(vec![one; tasks])
+    }
+
+    fn session(target: &Target) -> Result<Session, Error> {
         let tls = TlsSettings::new()
             .add_root_certificates_pem(target.ca_pem.as_bytes())?
             .without_builtin_roots();
@@ -78,11 +87,7 @@ impl TarrySession {
         if let Some(url) = target.proxy_url() {
             builder = builder.proxy("all", &url);
         }
-        let one = TarrySession {
-            session: builder.build()?,
-            url: target.url(),
-        };
-        Ok(vec![one; tasks])
+        Ok(builder.build()?)
     }
 }
 
@@ -93,5 +98,33 @@ impl Worker for TarrySession {
             return Err(Error::new(format!("status {}", response.status())));
         }
         Ok(response.bytes().await?.len())
+    }
+}
+
+/// One thread's handle on the shared blocking session.
+#[derive(Clone)]
+pub(crate) struct TarryBlocking {
+    session: tarry_session::blocking::Session,
+    url: String,
+}
+
+impl TarryBlocking {
+    pub(crate) fn workers(target: &Target, threads: usize) -> Result<Vec<TarryBlocking>, Error> {
+        let session = TarrySession::session(target)?;
+        let one = TarryBlocking {
+            session: tarry_session::blocking::Session::from_async(session),
+            url: target.url(),
+        };
+        Ok(vec![one; threads])
+    }
+}
+
+impl BlockingWorker for TarryBlocking {
+    fn exchange(&mut self) -> Result<usize, Error> {
+        let response = self.session.get(&self.url).send()?;
+        if response.status() != 200 {
+            return Err(Error::new(format!("status {}", response.status())));
+        }
+        Ok(response.bytes()?.len())
     }
 }
