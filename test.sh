@@ -358,7 +358,7 @@ cargo test -p tarry-jar --all-features --locked 2>&1 | tee -a "$log"
 
 step "tarry-session: minimal, minimal + blocking, each feature alone, all features"
 cargo clippy -p tarry-session --no-default-features --all-targets --locked -- -D warnings
-for feature in tls gzip brotli json charset public-suffix multipart blocking cookie; do
+for feature in tls gzip brotli json charset public-suffix multipart digest blocking cookie; do
     cargo clippy -p tarry-session --no-default-features --features "$feature" --all-targets --locked -- -D warnings
 done
 cargo clippy -p tarry-session --all-features --all-targets --locked -- -D warnings
@@ -386,8 +386,14 @@ step "peers bench (benches/peers): fmt and clippy, not run"
 cargo fmt --manifest-path benches/peers/Cargo.toml --check
 cargo clippy --manifest-path benches/peers/Cargo.toml --all-targets --locked -- -D warnings
 
+# The footprint programs (benches/footprint) are their own workspace too, with reqwest and
+# ureq: lint them, and leave the clean timed builds to `benches/footprint/run.sh`.
+step "footprint bench (benches/footprint): fmt and clippy, not run"
+cargo fmt --manifest-path benches/footprint/Cargo.toml --check
+cargo clippy --manifest-path benches/footprint/Cargo.toml --workspace --all-targets --locked -- -D warnings
+
 step "cargo doc -D warnings"
-RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --all-features --locked
 
 # ---------------------------------------------------------------- fuzzing
 step "fuzz crate: clippy and corpus replay (stable)"

@@ -143,13 +143,16 @@ async fn an_announced_length_goes_as_content_length_and_is_held_to() {
         ),
         "{err:?}"
     );
-    let before = server.accepts();
+    // The first connection carried the good body and the short one; the long one opened a
+    // second. The server counts an accept after the client's connect returns: wait for it.
+    let before = server.wait_accepts(2, Duration::from_secs(5));
+    assert_eq!(before, 2);
     let response = pool.send(post(&server), Body::from("fine")).await.unwrap();
     assert!(
         !response.reused(),
         "a connection with a cut-short body is never reused"
     );
-    assert_eq!(server.accepts(), before + 1);
+    assert_eq!(server.wait_accepts(3, Duration::from_secs(5)), 3);
 }
 
 #[tokio::test]

@@ -21,7 +21,8 @@ pub enum Auth {
     /// `Digest` (RFC 7616; MD5, MD5-sess, SHA-256, SHA-256-sess, `qop=auth` and `auth-int`):
     /// nothing is sent until the origin challenges; then the request is sent once more with
     /// the answer, and later requests to that origin answer its last challenge at once
-    /// (requests' `HTTPDigestAuth`).
+    /// (requests' `HTTPDigestAuth`). With the `digest` feature.
+    #[cfg(feature = "digest")]
     Digest {
         /// The user name.
         user: String,
@@ -45,6 +46,7 @@ impl Auth {
     }
 
     /// Digest credentials.
+    #[cfg(feature = "digest")]
     pub fn digest(user: impl Into<String>, password: impl Into<String>) -> Auth {
         Auth::Digest {
             user: user.into(),
@@ -55,6 +57,7 @@ impl Auth {
     /// User and password of Digest credentials.
     pub(crate) fn digest_credentials(&self) -> Option<(&str, &str)> {
         match self {
+            #[cfg(feature = "digest")]
             Auth::Digest { user, password } => Some((user, password)),
             _ => None,
         }
@@ -71,6 +74,7 @@ impl Auth {
             }
             Auth::Bearer(token) => format!("Bearer {token}"),
             // Answered per challenge, never sent ahead.
+            #[cfg(feature = "digest")]
             Auth::Digest { .. } => return None,
         };
         let mut value = HeaderValue::try_from(text).ok()?;
@@ -88,6 +92,7 @@ impl fmt::Debug for Auth {
                 .field("password", &"<hidden>")
                 .finish(),
             Auth::Bearer(_) => f.write_str("Bearer(<hidden>)"),
+            #[cfg(feature = "digest")]
             Auth::Digest { user, .. } => f
                 .debug_struct("Digest")
                 .field("user", user)

@@ -373,6 +373,7 @@ impl SessionBuilder {
                 defaults: RwLock::new(Arc::new(snapshot)),
                 closed: AtomicBool::new(false),
                 env_proxies,
+                #[cfg(feature = "digest")]
                 digest: std::sync::Mutex::default(),
                 #[cfg(feature = "tls")]
                 pool_tls,

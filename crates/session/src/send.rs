@@ -11,12 +11,15 @@
 use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
-use http::header::{AUTHORIZATION, COOKIE, SET_COOKIE, WWW_AUTHENTICATE};
+#[cfg(feature = "digest")]
+use http::header::WWW_AUTHENTICATE;
+use http::header::{AUTHORIZATION, COOKIE, SET_COOKIE};
 use http::{HeaderValue, Method, StatusCode};
 use tarry_pool::RequestParts;
 use url::Url;
 
 use crate::causes::BuildError;
+#[cfg(feature = "digest")]
 use crate::digest::{Challenge, DigestState};
 use crate::merge::{self, merge_parsed};
 use crate::parts::{Parts, ProxyChoice};
@@ -207,15 +210,11 @@ pub(crate) async fn send(
             && response.status() == StatusCode::UNAUTHORIZED
             && digest_tries < 2
             && !body_taken
+            && take_challenge(&session, &response, digest_tries)
         {
-            let challenges = response.headers().get_all(WWW_AUTHENTICATE);
-            let challenge = Challenge::best(challenges.iter().map(HeaderValue::as_bytes));
-            if let Some(challenge) = challenge.filter(|c| digest_tries == 0 || c.stale) {
-                remember_challenge(&session, response.url(), challenge);
-                digest_tries += 1;
-                hop_url = response.shared_url();
-                continue;
-            }
+            digest_tries += 1;
+            hop_url = response.shared_url();
+            continue;
         }
         digest_tries = 0;
         let next = next.map_err(|reason| Error::Redirect {
@@ -255,6 +254,7 @@ pub(crate) async fn send(
 }
 
 /// The origin `url` is on, as the Digest state is kept by.
+#[cfg(feature = "digest")]
 fn origin_of(url: &Url) -> (String, String, u16) {
     (
         url.scheme().to_owned(),
@@ -265,6 +265,7 @@ fn origin_of(url: &Url) -> (String, String, u16) {
 
 /// The `Authorization` answering the last Digest challenge of `url`'s origin, if it has
 /// sent one; the body is hashed for `auth-int` when it is in memory.
+#[cfg(feature = "digest")]
 fn digest_answer(
     session: &Session,
     url: &Url,
@@ -287,14 +288,41 @@ fn digest_answer(
     state.authorize((user, password), method.as_str(), uri, body)
 }
 
-/// Keeps `challenge` as the one `url`'s origin answers from now on.
-fn remember_challenge(session: &Session, url: &Url, challenge: Challenge) {
+/// Without the `digest` feature there are no Digest credentials to answer with.
+#[cfg(not(feature = "digest"))]
+fn digest_answer(
+    _: &Session,
+    _: &Url,
+    _: &(String, String),
+    _: &Method,
+    _: &http::Uri,
+    _: Option<&crate::Body>,
+) -> Option<HeaderValue> {
+    None
+}
+
+/// Keeps the best Digest challenge of a 401 as the one its origin answers from now on;
+/// whether there was one to answer (a stale nonce only, after the first try).
+#[cfg(feature = "digest")]
+fn take_challenge(session: &Session, response: &Response, tries: u8) -> bool {
+    let challenges = response.headers().get_all(WWW_AUTHENTICATE);
+    let challenge = Challenge::best(challenges.iter().map(HeaderValue::as_bytes));
+    let Some(challenge) = challenge.filter(|c| tries == 0 || c.stale) else {
+        return false;
+    };
     let mut states = session
         .inner
         .digest
         .lock()
         .unwrap_or_else(|p| p.into_inner());
-    states.insert(origin_of(url), DigestState::new(challenge));
+    states.insert(origin_of(response.url()), DigestState::new(challenge));
+    true
+}
+
+/// Without the `digest` feature there are no Digest credentials to answer with.
+#[cfg(not(feature = "digest"))]
+fn take_challenge(_: &Session, _: &Response, _: u8) -> bool {
+    false
 }
 
 /// The proxy for a hop to `url`: the request's, else the session's, else the environment's

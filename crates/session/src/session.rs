@@ -48,6 +48,7 @@ pub(crate) struct Inner {
     pub(crate) closed: AtomicBool,
     /// Digest authentication state per origin (scheme, host, port): the last challenge and
     /// how often its nonce was used, so that later requests answer before being asked.
+    #[cfg(feature = "digest")]
     pub(crate) digest: std::sync::Mutex<
         std::collections::HashMap<(String, String, u16), crate::digest::DigestState>,
     >,
