@@ -13,6 +13,9 @@ use tarry_session::{
 };
 use tarry_testkit::{Script, ScriptedServer, Step};
 
+mod support;
+use support::chain;
+
 const OK: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
 const SECOND: Duration = Duration::from_secs(1);
 
@@ -690,16 +693,4 @@ fn futures_stream(
         }
     }
     Items(items.into_iter())
-}
-
-/// An error and its sources, joined.
-fn chain(e: &dyn std::error::Error) -> String {
-    let mut out = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        out.push_str(": ");
-        out.push_str(&s.to_string());
-        source = s.source();
-    }
-    out
 }

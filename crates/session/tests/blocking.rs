@@ -10,6 +10,9 @@ use tarry_session::blocking::Session;
 use tarry_session::{BuildError, Error};
 use tarry_testkit::{Script, ScriptedServer, Step};
 
+mod support;
+use support::chain;
+
 /// A keep-alive server whose body names the request target, so each answer can be checked
 /// against the request that asked.
 fn echo_server() -> ScriptedServer {
@@ -132,18 +135,7 @@ fn a_failing_reader_fails_the_request_with_its_error() {
         .send()
         .unwrap_err();
     assert!(e.is_body(), "{e:?}");
-    assert!(format!("{e:#}").contains("disk on fire") || error_chain(&e).contains("disk on fire"));
-}
-
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut out = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        out.push_str(": ");
-        out.push_str(&s.to_string());
-        source = s.source();
-    }
-    out
+    assert!(chain(&e).contains("disk on fire"), "{}", chain(&e));
 }
 
 #[test]
