@@ -209,3 +209,15 @@ fn the_async_and_blocking_faces_share_settings_and_the_jar() {
     assert!(second.contains("x-face: blocking"), "{second}");
     assert!(second.contains("cookie: seen=yes"), "{second}");
 }
+
+#[test]
+fn a_blocking_session_dropped_inside_a_runtime_does_not_panic() {
+    let server = echo_server();
+    let s = Session::new();
+    s.get(server.url("/before")).send().unwrap().text().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async move { drop(s) });
+}

@@ -67,7 +67,20 @@ pub struct Session {
 
 /// The runtime of a session and its clones, or why it could not start (reported by every
 /// call, since making a session cannot fail).
-type Shared = Arc<std::io::Result<tokio::runtime::Runtime>>;
+type Shared = Arc<Owned>;
+
+/// A session's runtime, shut down without waiting when the last clone goes: dropping it
+/// inside an async runtime (a blocking session kept in async code) must not block there.
+#[derive(Debug)]
+struct Owned(Option<std::io::Result<tokio::runtime::Runtime>>);
+
+impl Drop for Owned {
+    fn drop(&mut self) {
+        if let Some(Ok(runtime)) = self.0.take() {
+            runtime.shutdown_background();
+        }
+    }
+}
 
 impl Default for Session {
     fn default() -> Self {
@@ -87,11 +100,15 @@ impl Session {
         SessionBuilder::default()
     }
 
-    /// A blocking face for `session`: both share settings, jar and connections.
+    /// A blocking face for `session`, sharing its settings, jar and pool. Send from one
+    /// face only: a connection opened by a blocking call is driven by this face's runtime,
+    /// so an async call that took it from the pool would wait on it until a blocking call
+    /// runs. To use both styles, build two sessions that share a jar
+    /// ([`SessionBuilder::jar`](crate::SessionBuilder::jar) with [`shared_jar`](crate::Session::shared_jar)).
     pub fn from_async(session: crate::Session) -> Session {
         Session {
             inner: session,
-            runtime: Arc::new(runtime()),
+            runtime: Arc::new(Owned(Some(runtime()))),
         }
     }
 
@@ -189,11 +206,17 @@ fn block_on<T>(
         url: url.cloned(),
         reason,
     };
-    let runtime = match &**runtime {
-        Ok(runtime) => runtime,
-        Err(e) => {
+    let runtime = match &runtime.0 {
+        Some(Ok(runtime)) => runtime,
+        Some(Err(e)) => {
             let e = std::io::Error::new(e.kind(), e.to_string());
             return Err(refuse(crate::BuildError::Runtime(e)));
+        }
+        // Only `Drop` takes it out, after the last clone is gone.
+        None => {
+            return Err(refuse(crate::BuildError::Runtime(
+                std::io::ErrorKind::NotFound.into(),
+            )));
         }
     };
     if tokio::runtime::Handle::try_current().is_ok() {
