@@ -389,7 +389,7 @@ cargo clippy --manifest-path benches/peers/Cargo.toml --all-targets --locked -- 
 # The footprint programs (benches/footprint) are their own workspace too, with reqwest and
 # ureq: lint them, and leave the clean timed builds to `benches/footprint/run.sh`.
 step "footprint bench (benches/footprint): fmt and clippy, not run"
-cargo fmt --manifest-path benches/footprint/Cargo.toml --check
+cargo fmt --manifest-path benches/footprint/Cargo.toml --all --check
 cargo clippy --manifest-path benches/footprint/Cargo.toml --workspace --all-targets --locked -- -D warnings
 
 step "cargo doc -D warnings"
