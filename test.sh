@@ -256,19 +256,28 @@ start_tinyproxy() {
         } >"$conf"
         tinyproxy -d -c "$conf" >>"$proxy_dir/$name.out" 2>&1 &
         local pid=$!
-        for _ in $(seq 50); do
-            if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-                proxy_pids+=("$pid")
-                proxy_port=$port
-                return 0
-            fi
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
+        if await_proxy "$pid" "$port"; then return 0; fi
     done
     echo "test.sh: tinyproxy did not start" >&2
+    return 1
+}
+
+# Waits (5 s at most) until proxy `$1` (a pid) accepts on 127.0.0.1 port `$2`: then records
+# it in proxy_pids and proxy_port. Otherwise stops it and fails, so the caller tries another
+# port (the process exits at once when its port is taken).
+await_proxy() {
+    local pid=$1 port=$2
+    for _ in $(seq 50); do
+        if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+            proxy_pids+=("$pid")
+            proxy_port=$port
+            return 0
+        fi
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
     return 1
 }
 
@@ -279,17 +288,7 @@ start_microsocks() {
         port=$((20000 + RANDOM % 12000))
         microsocks -i 127.0.0.1 -p "$port" "$@" >>"$proxy_dir/microsocks.out" 2>&1 &
         local pid=$!
-        for _ in $(seq 50); do
-            if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-                proxy_pids+=("$pid")
-                proxy_port=$port
-                return 0
-            fi
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
+        if await_proxy "$pid" "$port"; then return 0; fi
     done
     echo "test.sh: microsocks did not start" >&2
     return 1

@@ -21,6 +21,12 @@ fn through(server: &ScriptedServer, credentials: &str) -> SendOptions {
     SendOptions::new().proxy(Proxy::parse(&url).unwrap())
 }
 
+/// Through `server` as an HTTP proxy, asking it for a `CONNECT` tunnel even for `http://`.
+fn tunnelling(server: &ScriptedServer) -> SendOptions {
+    let url = format!("http://127.0.0.1:{}", server.port());
+    SendOptions::new().proxy(Proxy::parse(&url).unwrap().tunnel_http(true))
+}
+
 async fn get(pool: &Pool, url: &str, options: &SendOptions) -> Result<Bytes, Error> {
     let request = Request::get(url).body(()).unwrap();
     let response = pool.send_with(request, Bytes::new(), options).await?;
@@ -159,8 +165,7 @@ async fn a_refused_connect_is_a_typed_error_with_407_apart() {
             Step::Close,
         ]))
         .unwrap();
-        let p = Proxy::parse(&format!("http://127.0.0.1:{}", proxy.port())).unwrap();
-        let options = SendOptions::new().proxy(p.tunnel_http(true));
+        let options = tunnelling(&proxy);
         let err = get(&Pool::new(), "http://origin.test/", &options)
             .await
             .unwrap_err();
@@ -178,8 +183,7 @@ async fn proxy_03_bytes_after_the_tunnel_is_granted_are_a_desync_never_taken_for
         Step::HoldOpen,
     ]))
     .unwrap();
-    let p = Proxy::parse(&format!("http://127.0.0.1:{}", proxy.port())).unwrap();
-    let options = SendOptions::new().proxy(p.tunnel_http(true));
+    let options = tunnelling(&proxy);
     let err = get(&Pool::new(), "http://origin.test/", &options)
         .await
         .unwrap_err();
@@ -199,8 +203,7 @@ async fn a_proxy_that_closes_mid_tunnel_or_never_answers_fails_in_time() {
         Step::Close,
     ]))
     .unwrap();
-    let p = Proxy::parse(&format!("http://127.0.0.1:{}", proxy.port())).unwrap();
-    let options = SendOptions::new().proxy(p.tunnel_http(true));
+    let options = tunnelling(&proxy);
     let err = get(&Pool::new(), "http://origin.test/", &options)
         .await
         .unwrap_err();
@@ -209,10 +212,7 @@ async fn a_proxy_that_closes_mid_tunnel_or_never_answers_fails_in_time() {
     // Never answers CONNECT: the connect timeout bounds the tunnel's setup.
     let silent =
         ScriptedServer::repeating(Script::new([Step::ExpectRequest, Step::HoldOpen])).unwrap();
-    let p = Proxy::parse(&format!("http://127.0.0.1:{}", silent.port())).unwrap();
-    let options = SendOptions::new()
-        .proxy(p.tunnel_http(true))
-        .connect_timeout(Duration::from_millis(300));
+    let options = tunnelling(&silent).connect_timeout(Duration::from_millis(300));
     let started = std::time::Instant::now();
     let err = get(&Pool::new(), "http://origin.test/", &options)
         .await
