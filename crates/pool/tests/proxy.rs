@@ -237,17 +237,19 @@ fn socks(method: u8, auth_status: Option<u8>, reply: u8) -> ScriptedServer {
     ScriptedServer::repeating(Script::new(steps)).unwrap()
 }
 
+/// One GET of `url` on a fresh pool through the proxy on `127.0.0.1:port`, whose URL starts
+/// with `start` (a scheme and perhaps credentials: `socks5://user:pw@`).
+async fn get_through(start: &str, port: u16, url: &str) -> Result<Bytes, Error> {
+    let proxy = Proxy::parse(&format!("{start}127.0.0.1:{port}")).unwrap();
+    get(&Pool::new(), url, &SendOptions::new().proxy(proxy)).await
+}
+
 #[tokio::test]
 async fn socks5_with_and_without_credentials() {
     let server = socks(0, None, 0);
-    let p = Proxy::parse(&format!("socks5h://127.0.0.1:{}", server.port())).unwrap();
-    let body = get(
-        &Pool::new(),
-        "http://origin.test/",
-        &SendOptions::new().proxy(p),
-    )
-    .await
-    .unwrap();
+    let body = get_through("socks5h://", server.port(), "http://origin.test/")
+        .await
+        .unwrap();
     assert_eq!(body, "ok");
     let request = text(&server.requests()[0][0]);
     assert!(
@@ -256,39 +258,24 @@ async fn socks5_with_and_without_credentials() {
     );
 
     let server = socks(2, Some(0), 0);
-    let p = Proxy::parse(&format!("socks5://user:pw@127.0.0.1:{}", server.port())).unwrap();
-    let body = get(
-        &Pool::new(),
-        "http://127.0.0.1:9/",
-        &SendOptions::new().proxy(p),
-    )
-    .await
-    .unwrap();
+    let body = get_through("socks5://user:pw@", server.port(), "http://127.0.0.1:9/")
+        .await
+        .unwrap();
     assert_eq!(body, "ok");
 
     let server = socks(2, Some(1), 0);
-    let p = Proxy::parse(&format!("socks5://user:bad@127.0.0.1:{}", server.port())).unwrap();
-    let err = get(
-        &Pool::new(),
-        "http://origin.test/",
-        &SendOptions::new().proxy(p),
-    )
-    .await
-    .unwrap_err();
+    let err = get_through("socks5://user:bad@", server.port(), "http://origin.test/")
+        .await
+        .unwrap_err();
     assert!(
         matches!(err, Error::Proxy(ProxyError::SocksAuthenticationFailed)),
         "{err:?}"
     );
 
     let server = socks(0xff, None, 0);
-    let p = Proxy::parse(&format!("socks5h://127.0.0.1:{}", server.port())).unwrap();
-    let err = get(
-        &Pool::new(),
-        "http://origin.test/",
-        &SendOptions::new().proxy(p),
-    )
-    .await
-    .unwrap_err();
+    let err = get_through("socks5h://", server.port(), "http://origin.test/")
+        .await
+        .unwrap_err();
     assert!(
         matches!(err, Error::Proxy(ProxyError::SocksNoAcceptableMethod)),
         "{err:?}"
@@ -299,14 +286,9 @@ async fn socks5_with_and_without_credentials() {
 async fn every_socks5_reply_code_is_a_typed_error() {
     for code in 1..=8u8 {
         let server = socks(0, None, code);
-        let p = Proxy::parse(&format!("socks5h://127.0.0.1:{}", server.port())).unwrap();
-        let err = get(
-            &Pool::new(),
-            "http://origin.test/",
-            &SendOptions::new().proxy(p),
-        )
-        .await
-        .unwrap_err();
+        let err = get_through("socks5h://", server.port(), "http://origin.test/")
+            .await
+            .unwrap_err();
         assert!(
             matches!(&err, Error::Proxy(ProxyError::Socks { code: c }) if *c == code),
             "{code}: {err:?}"
