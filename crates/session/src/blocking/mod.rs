@@ -164,7 +164,9 @@ impl Session {
     /// [`BuildError::InsideRuntime`](crate::BuildError::InsideRuntime) when called from
     /// inside an async runtime.
     pub fn close(&self) -> Result<(), Error> {
-        block_on(&self.runtime, None, self.inner.close())
+        let runtime = enter(&self.runtime).map_err(|reason| refused(None, reason))?;
+        runtime.block_on(self.inner.close());
+        Ok(())
     }
 }
 
@@ -196,31 +198,29 @@ fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
         .build()
 }
 
-/// Runs `future` to its end on this thread, unless this thread is already inside a runtime.
-fn block_on<T>(
-    runtime: &Shared,
-    url: Option<&url::Url>,
-    future: impl Future<Output = T>,
-) -> Result<T, Error> {
-    let refuse = |reason| Error::Builder {
+/// The session's runtime, to run a call on this thread; refused when this thread is already
+/// inside a runtime, or when the runtime never started.
+fn enter(runtime: &Shared) -> Result<&tokio::runtime::Runtime, crate::BuildError> {
+    match &runtime.0 {
+        Some(Ok(_)) if tokio::runtime::Handle::try_current().is_ok() => {
+            Err(crate::BuildError::InsideRuntime)
+        }
+        Some(Ok(runtime)) => Ok(runtime),
+        Some(Err(e)) => Err(crate::BuildError::Runtime(std::io::Error::new(
+            e.kind(),
+            e.to_string(),
+        ))),
+        // Only `Drop` takes it out, after the last clone is gone.
+        None => Err(crate::BuildError::Runtime(
+            std::io::ErrorKind::NotFound.into(),
+        )),
+    }
+}
+
+/// The error of a call refused by [`enter`], about `url` when there is one.
+fn refused(url: Option<&url::Url>, reason: crate::BuildError) -> Error {
+    Error::Builder {
         url: url.cloned(),
         reason,
-    };
-    let runtime = match &runtime.0 {
-        Some(Ok(runtime)) => runtime,
-        Some(Err(e)) => {
-            let e = std::io::Error::new(e.kind(), e.to_string());
-            return Err(refuse(crate::BuildError::Runtime(e)));
-        }
-        // Only `Drop` takes it out, after the last clone is gone.
-        None => {
-            return Err(refuse(crate::BuildError::Runtime(
-                std::io::ErrorKind::NotFound.into(),
-            )));
-        }
-    };
-    if tokio::runtime::Handle::try_current().is_ok() {
-        return Err(refuse(crate::BuildError::InsideRuntime));
     }
-    Ok(runtime.block_on(future))
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use http::{HeaderName, HeaderValue};
 
-use super::{Response, Shared, block_on};
+use super::{Response, Shared, enter, refused};
 use crate::{Auth, Body, Error};
 
 /// A request of a blocking [`Session`](super::Session); each method does what the async
@@ -199,7 +199,9 @@ impl RequestBuilder {
     /// inside an async runtime.
     pub fn send(self) -> Result<Response, Error> {
         let RequestBuilder { inner, runtime } = self;
-        let response = block_on(&runtime, None, inner.send())??;
+        let response = enter(&runtime)
+            .map_err(|reason| refused(None, reason))?
+            .block_on(inner.send())?;
         Ok(Response::new(response, runtime))
     }
 }

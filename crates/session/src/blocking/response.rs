@@ -5,7 +5,7 @@ use std::ops::Deref;
 
 use bytes::{Buf, Bytes};
 
-use super::{Shared, block_on};
+use super::{Shared, enter, refused};
 use crate::Error;
 
 /// A response of a blocking [`Session`](super::Session). Its head (status, headers, URL,
@@ -43,8 +43,9 @@ impl Response {
         if !self.unread.is_empty() {
             return Ok(Some(std::mem::take(&mut self.unread)));
         }
-        let url = self.inner.url().clone();
-        block_on(&self.runtime, Some(&url), self.inner.chunk())?
+        // The URL is copied into the error only when the call is refused.
+        let runtime = enter(&self.runtime).map_err(|r| refused(Some(self.inner.url()), r))?;
+        runtime.block_on(self.inner.chunk())
     }
 
     /// The whole decoded body, at most the session's `max_body_size` bytes.
@@ -58,8 +59,9 @@ impl Response {
             runtime,
             unread,
         } = self;
-        let url = inner.url().clone();
-        let rest = block_on(&runtime, Some(&url), inner.bytes())??;
+        let rest = enter(&runtime)
+            .map_err(|r| refused(Some(inner.url()), r))?
+            .block_on(inner.bytes())?;
         if unread.is_empty() {
             return Ok(rest);
         }
