@@ -1,6 +1,9 @@
 //! Heap held per idle pooled connection, measured with a counting allocator: what a service
-//! that keeps many warm connections pays for each. Target for plain TCP: under 16 KiB
-//! (peers hold 27-35 KiB, see the shared peers reference). TLS is reported, not capped.
+//! that keeps many warm connections pays for each. With default settings an idle connection
+//! holds no buffers (they go back to the pool's spare sets) and no waker of the task that used
+//! it last. Measured here: about 1.2 KiB plain and 11.7 KiB TLS (4 KiB of which is rustls's
+//! own read buffer); hyper and reqwest hold 27-35 KiB. The bounds asserted sit above those
+//! figures, to catch a regression, not to restate them.
 //!
 //! Only this thread's allocations are counted; the client runs on a current-thread runtime
 //! here, the server (a `tarry-testkit` one) on its own thread.
@@ -96,21 +99,27 @@ fn heap_per_idle_connection(builder: PoolBuilder, addr: SocketAddr, scheme: &str
             http::Request::get(url).body(()).unwrap()
         };
         COUNTING.with(|c| c.set(true));
+        // Each request from a task of its own, as a service sends them. A finished task's
+        // memory lasts as long as a waker of it does, and this one's is large: its output (a
+        // 4 KiB array) lives in it. An idle connection must not keep a waker of the task that
+        // used it last, or each would hold that much more.
+        let fetch = |i: usize| {
+            let (pool, request) = (pool.clone(), get(i));
+            async move {
+                let task = tokio::spawn(async move {
+                    let response = pool.send(request, Bytes::new()).await.unwrap();
+                    let body = response.bytes().await.unwrap();
+                    (body, std::hint::black_box([7u8; 4096]))
+                });
+                let (body, output) = task.await.unwrap();
+                assert_eq!((&body[..], output[4095]), (&b"ok"[..], 7));
+            }
+        };
         // Warm up: the first connection also pays for the pool's one-time structures.
-        pool.send(get(0), Bytes::new())
-            .await
-            .unwrap()
-            .bytes()
-            .await
-            .unwrap();
+        fetch(0).await;
         let before = live();
         for i in 1..=HOSTS {
-            pool.send(get(i), Bytes::new())
-                .await
-                .unwrap()
-                .bytes()
-                .await
-                .unwrap();
+            fetch(i).await;
         }
         let after = live();
         COUNTING.with(|c| c.set(false));
@@ -124,28 +133,27 @@ fn heap_per_idle_connection(builder: PoolBuilder, addr: SocketAddr, scheme: &str
 }
 
 #[test]
-fn an_idle_plain_connection_holds_under_16_kib() {
+fn an_idle_plain_connection_holds_under_4_kib() {
     let server = server();
     let per = heap_per_idle_connection(Pool::builder(), server.addr(), "http");
     println!("heap per idle plain connection: {per} bytes");
     assert!(per > 0, "the measurement saw the connections ({per})");
-    assert!(per < 16 * 1024, "{per} bytes per idle plain connection");
+    assert!(per < 4 * 1024, "{per} bytes per idle plain connection");
 }
 
 #[test]
-fn an_idle_plain_connection_without_kept_buffers_holds_under_4_kib() {
-    // Kept buffers are most of an idle connection's heap; a pool for constrained memory
-    // frees them after each exchange.
+fn an_idle_connection_holds_no_buffers_by_default() {
+    // Freeing buffers after every exchange (`idle_buffer_limit(0)`) leaves an idle connection
+    // no smaller than the default does: by default its buffers are not its own either.
     let server = server();
     let addr = server.addr();
-    let kept = heap_per_idle_connection(Pool::builder(), addr, "http");
+    let default = heap_per_idle_connection(Pool::builder(), addr, "http");
     let lean = heap_per_idle_connection(Pool::builder().idle_buffer_limit(0), addr, "http");
-    println!("heap per idle plain connection without kept buffers: {lean} bytes");
+    println!("heap per idle plain connection: default {default} bytes, no kept buffers {lean}");
     assert!(lean > 0, "the measurement saw the connections ({lean})");
-    assert!(lean < 4 * 1024, "{lean} bytes per idle plain connection");
     assert!(
-        lean < kept,
-        "{lean} bytes without kept buffers, {kept} with"
+        default - lean < 512,
+        "{default} bytes by default, {lean} without kept buffers"
     );
 }
 
@@ -158,7 +166,7 @@ fn tls_server() -> TlsScriptedServer {
 }
 
 #[test]
-fn an_idle_tls_connection_is_reported() {
+fn an_idle_tls_connection_holds_under_16_kib() {
     let server = tls_server();
     let builder = Pool::builder()
         .add_root_certificates_pem(server.ca_pem().as_bytes())
@@ -166,10 +174,9 @@ fn an_idle_tls_connection_is_reported() {
         .without_builtin_roots();
     let per = heap_per_idle_connection(builder, server.addr(), "https");
     println!("heap per idle TLS connection: {per} bytes");
-    // rustls keeps per-connection state and record buffers; the check is only that the
-    // measurement saw them and that they stay in the same order of magnitude as peers'.
+    // rustls keeps its connection state, keys and a 4 KiB read buffer.
     assert!(
-        per > 1024 && per < 64 * 1024,
+        per > 1024 && per < 16 * 1024,
         "{per} bytes per idle TLS connection"
     );
 }

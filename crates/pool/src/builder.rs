@@ -135,10 +135,11 @@ impl PoolBuilder {
         self.expect_timeout = crate::deadline::capped(d);
         self
     }
-    /// The largest read or write buffer a connection keeps for its next exchange (default
-    /// 32 KiB). Kept buffers spare a kept-alive request its allocations (an 8 KiB read buffer
-    /// and the request head's) at the cost of that memory per idle connection; 0 frees both
-    /// after every exchange, for the smallest idle connections.
+    /// The largest read or write buffer kept for a later exchange (default 32 KiB). An
+    /// exchange gives its buffers back to the pool's spare sets when its connection goes idle,
+    /// and the next exchange takes a set from there, so a kept-alive request allocates none.
+    /// The spare sets number at most one more than the exchanges in flight: an idle
+    /// connection holds no buffers whatever this is. 0 frees both after every exchange.
     pub fn idle_buffer_limit(mut self, bytes: usize) -> Self {
         self.idle_buffer_limit = bytes;
         self

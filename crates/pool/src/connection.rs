@@ -4,7 +4,8 @@
 use std::future::Future;
 use std::io;
 use std::pin::Pin;
-use std::task::Poll;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Wake, Waker};
 
 use bytes::BytesMut;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -38,8 +39,8 @@ pub(crate) struct Open {
     pub(crate) opened_at: std::time::Instant,
     /// The counters of its origin.
     pub(crate) host: std::sync::Arc<crate::metrics::Counters>,
-    /// The buffers of its last exchange, kept for the next: a kept-alive request then
-    /// allocates none (see [`Buffers`]).
+    /// The buffers of the exchange it carries: given back to the pool's spare sets when it
+    /// goes idle, so that an idle connection holds none (see [`crate::spare`]).
     pub(crate) buffers: Buffers,
     /// The timer of its read deadlines (see [`Clock`]).
     pub(crate) clock: Clock,
@@ -53,14 +54,64 @@ pub(crate) struct Open {
 /// wheel finds the new deadline when the old one comes. Deadlines mostly move later from one
 /// exchange to the next, so a kept-alive exchange touches the wheel rarely.
 ///
-/// The timer stays in the wheel while its connection idles; if its deadline passes then, it
-/// wakes the task that last read, which finds nothing to do.
+/// The timer stays in the wheel while its connection idles. It is polled with a waker of the
+/// connection's own (a [`Relay`]) that passes a wake-up on to the task reading now, and
+/// [`idle`](Clock::idle) forgets that task: an idle connection must not keep a caller's
+/// finished task (and all the memory of its future) alive until its old deadline comes.
 ///
 /// A timer belongs to the runtime it was made in, and a pool may serve several runtimes: a
 /// read from another runtime gets a timer of its own, so that its deadline still comes even
 /// if the connection's first runtime is no longer driven.
 #[derive(Debug, Default)]
-pub(crate) struct Clock(Option<(tokio::runtime::Id, Pin<Box<tokio::time::Sleep>>)>);
+pub(crate) struct Clock(Option<Timer>);
+
+/// A timer, the runtime it belongs to, and the waker it is polled with.
+#[derive(Debug)]
+struct Timer {
+    made_in: tokio::runtime::Id,
+    sleep: Pin<Box<tokio::time::Sleep>>,
+    relay: Arc<Relay>,
+    /// `relay` as a waker, made once.
+    waker: Waker,
+}
+
+/// Passes a timer's wake-up on to the task that reads now, if any.
+#[derive(Debug, Default)]
+struct Relay(Mutex<Option<Waker>>);
+
+impl Relay {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<Waker>> {
+        // Holds only a waker, consistent after every call: a poisoned lock is still sound.
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The task to wake from now on.
+    fn set(&self, waker: &Waker) {
+        let mut slot = self.lock();
+        match &mut *slot {
+            Some(current) => current.clone_from(waker),
+            None => *slot = Some(waker.clone()),
+        }
+    }
+
+    fn forget(&self) {
+        let task = self.lock().take();
+        drop(task); // outside the lock: dropping a waker may free a whole task
+    }
+}
+
+impl Wake for Relay {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        let task = self.lock().take();
+        if let Some(task) = task {
+            task.wake();
+        }
+    }
+}
 
 impl Clock {
     /// Reads from `io` into `buf`, waiting until `deadline` at most: `Ok(None)` when the
@@ -74,13 +125,18 @@ impl Clock {
     ) -> io::Result<Option<usize>> {
         let runtime = tokio::runtime::Handle::current().id();
         let timer = match &mut self.0 {
-            Some((made_in, timer)) if *made_in == runtime => {
-                timer.as_mut().reset(deadline);
+            Some(timer) if timer.made_in == runtime => {
+                timer.sleep.as_mut().reset(deadline);
                 timer
             }
             slot => {
-                let timer = Box::pin(tokio::time::sleep_until(deadline));
-                &mut slot.insert((runtime, timer)).1
+                let relay = Arc::new(Relay::default());
+                slot.insert(Timer {
+                    made_in: runtime,
+                    sleep: Box::pin(tokio::time::sleep_until(deadline)),
+                    waker: Waker::from(Arc::clone(&relay)),
+                    relay,
+                })
             }
         };
         let mut read = std::pin::pin!(io.read_buf(buf));
@@ -88,13 +144,23 @@ impl Clock {
             if let Poll::Ready(result) = read.as_mut().poll(cx) {
                 return Poll::Ready(result.map(Some));
             }
-            timer.as_mut().poll(cx).map(|()| Ok(None))
+            // Set before the poll: a deadline that comes in between still reaches this task.
+            timer.relay.set(cx.waker());
+            let mut own = Context::from_waker(&timer.waker);
+            timer.sleep.as_mut().poll(&mut own).map(|()| Ok(None))
         })
         .await
     }
+
+    /// The connection goes idle: its timer no longer wakes the task that read last.
+    fn idle(&self) {
+        if let Some(timer) = &self.0 {
+            timer.relay.forget();
+        }
+    }
 }
 
-/// A connection's read and write buffers between exchanges.
+/// An exchange's read and write buffers, kept for the next exchange.
 ///
 /// The read buffer comes back empty when the exchange ended cleanly; the body handed to the
 /// caller may still share its allocation, which the next exchange takes back once the
@@ -108,6 +174,11 @@ pub(crate) struct Buffers {
 }
 
 impl Buffers {
+    /// Whether either buffer holds an allocation worth passing on.
+    pub(crate) fn has_capacity(&self) -> bool {
+        self.read.capacity() > 0 || self.write.capacity() > 0
+    }
+
     /// Keeps `read` (empty) for the next exchange if it holds at most `limit` bytes.
     pub(crate) fn keep_read(&mut self, mut read: BytesMut, limit: usize) {
         if read.capacity() <= limit {
@@ -152,6 +223,20 @@ impl std::ops::DerefMut for Connection {
 impl Connection {
     pub(crate) fn new(open: Open) -> Connection {
         Connection(Box::new(open))
+    }
+
+    /// Lets go of the last caller's task as the connection goes idle: its timer's waker, and
+    /// the socket's. A TLS stream reads ahead until the socket would block, so the socket
+    /// keeps the waker of the task that read last; a check for readability with a waker that
+    /// does nothing replaces it. Without this, each idle connection would keep a finished
+    /// task's memory alive until its next read.
+    pub(crate) fn forget_caller(&self) {
+        self.clock.idle();
+        let tcp = self.io.tcp();
+        // Unconstrained: a task out of its cooperative budget would be told "not yet" without
+        // the waker being replaced.
+        let check = tokio::task::unconstrained(std::future::poll_fn(|cx| tcp.poll_read_ready(cx)));
+        let _ = std::pin::pin!(check).poll(&mut Context::from_waker(Waker::noop()));
     }
 
     /// Closes the connection and keeps its place under the host's cap.

@@ -13,9 +13,10 @@
 //!   ([`RequestParts`]: a header map the caller keeps, such as a client's defaults, possibly
 //!   [`CheckedHeaders`] checked once, plus per-request fields), so nothing is copied per
 //!   request.
-//! - **Per request, on a kept-alive connection:** no allocation for buffers (a connection
-//!   keeps its own, up to [`PoolBuilder::idle_buffer_limit`]), no new timer (a connection
-//!   moves its one read-deadline timer), and the route (key, TLS configuration) remembered
+//! - **Per request, on a kept-alive connection:** no allocation for buffers (an exchange
+//!   takes a set another one gave back, up to [`PoolBuilder::idle_buffer_limit`] each; an
+//!   idle connection holds none), no new timer (a connection moves its one read-deadline
+//!   timer), and the route (key, TLS configuration) remembered
 //!   per thread from the pool's last request to the same origin.
 //! - **Reuse:** a connection goes back only when wire says the exchange ended cleanly and the
 //!   body was read to its end. A response dropped early is drained (a bounded amount within a
@@ -127,6 +128,7 @@ mod request_body;
 mod route_memo;
 mod secure;
 mod slots;
+mod spare;
 #[cfg(feature = "tls")]
 mod tls;
 #[cfg(feature = "tls")]

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use crate::builder::PoolBuilder;
-use crate::connection::{Buffers, Clock, Connection, Open, Setup};
+use crate::connection::{Clock, Connection, Open, Setup};
 use crate::connection::{Handoff, Slot, Slots};
 use crate::deadline::idle_deadline;
 use crate::idle::{Evicted, IdleStore};
@@ -17,11 +17,21 @@ use crate::metrics::{Close, CloseGuard, Counters, Event, Metrics};
 use crate::options::Timeouts;
 use crate::secure::{Route, Trust, Via};
 use crate::slots::Acquire;
+use crate::spare::Spare;
 use crate::{Error, SendOptions};
+
+/// What the pool keeps between exchanges, under one lock: idle connections and the spare
+/// buffers they gave up (a connection takes a set as it leaves the store, so the two move
+/// together).
+#[derive(Debug)]
+pub(crate) struct Kept {
+    pub(crate) conns: IdleStore<PoolKey, Connection, KeyHash>,
+    pub(crate) spare: Spare,
+}
 
 #[derive(Debug)]
 pub(crate) struct Inner {
-    pub(crate) idle: Mutex<IdleStore<PoolKey, Connection, KeyHash>>,
+    pub(crate) idle: Mutex<Kept>,
     pub(crate) slots: Arc<Slots>,
     pub(crate) config: PoolBuilder,
     /// One shared TLS configuration per distinct settings, so that sessions resume across
@@ -61,11 +71,14 @@ impl Drop for Waiting<'_> {
 impl Inner {
     pub(crate) fn new(config: PoolBuilder) -> Inner {
         Inner {
-            idle: Mutex::new(IdleStore::with_hasher(
-                config.max_idle_per_host,
-                config.max_idle_total,
-                KeyHash::default(),
-            )),
+            idle: Mutex::new(Kept {
+                conns: IdleStore::with_hasher(
+                    config.max_idle_per_host,
+                    config.max_idle_total,
+                    KeyHash::default(),
+                ),
+                spare: Spare::default(),
+            }),
             slots: Slots::new(config.max_connections_per_host),
             trust: Trust::new(&config),
             config,
@@ -76,7 +89,7 @@ impl Inner {
         }
     }
 
-    pub(crate) fn idle(&self) -> MutexGuard<'_, IdleStore<PoolKey, Connection, KeyHash>> {
+    pub(crate) fn idle(&self) -> MutexGuard<'_, Kept> {
         // The store is consistent after every call (each is a single push or pop), so a panic
         // elsewhere while it was locked leaves nothing half-done.
         self.idle.lock().unwrap_or_else(|p| p.into_inner())
@@ -141,7 +154,14 @@ impl Inner {
     }
 
     fn checkout(&self, key: &PoolKey) -> Option<Connection> {
-        let (conn, evicted) = self.idle().checkout(key, Instant::now());
+        let (conn, evicted) = {
+            let mut kept = self.idle();
+            let (mut conn, evicted) = kept.conns.checkout(key, Instant::now());
+            if let Some(conn) = &mut conn {
+                conn.buffers = kept.spare.take();
+            }
+            (conn, evicted)
+        };
         self.count_evicted(&evicted);
         // Evicted connections close as they drop here, outside no lock but this one's scope.
         conn
@@ -255,7 +275,7 @@ impl Inner {
             })),
             opened_at: started,
             host: counters,
-            buffers: Buffers::default(),
+            buffers: self.idle().spare.take(),
             clock: Clock::default(),
         }))
     }
@@ -283,6 +303,7 @@ impl Inner {
         conn: Connection,
         hint: Option<tarry_wire::KeepAlive>,
     ) {
+        conn.forget_caller();
         if self.closed.load(Ordering::Acquire) {
             self.count_close(&conn, Close::Shutdown);
             return; // dropped, so closed
@@ -306,10 +327,17 @@ impl Inner {
         let deadline = end_of_life.map_or(deadline, |end| deadline.min(end));
         // A waiter of this host gets the connection straight away; only without one does it
         // go idle.
-        let Some(conn) = self.slots.hand_over(&key, conn) else {
+        let Some(mut conn) = self.slots.hand_over(&key, conn) else {
             return;
         };
-        let evicted = self.idle().checkin(key, conn, now, deadline);
+        let buffers = std::mem::take(&mut conn.buffers);
+        let evicted = {
+            let mut kept = self.idle();
+            // Connections in use besides this one, which is not in the store yet.
+            let in_use = self.slots.open().saturating_sub(kept.conns.len() + 1);
+            kept.spare.put(buffers, in_use);
+            kept.conns.checkin(key, conn, now, deadline)
+        };
         self.count_evicted(&evicted);
     }
 }

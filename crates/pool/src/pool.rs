@@ -51,7 +51,7 @@ impl Pool {
     /// Counters and the idle count.
     pub fn stats(&self) -> Stats {
         let (open, waiting) = self.inner.slots.counts_where(|_| true);
-        let idle = self.inner.idle().len();
+        let idle = self.inner.idle().conns.len();
         Stats {
             open,
             idle,
@@ -67,7 +67,7 @@ impl Pool {
     /// idle connections as well, without the TLS goodbye.
     pub async fn close(&self) {
         self.inner.closed.store(true, Ordering::Release);
-        let idle = self.inner.idle().drain();
+        let idle = self.inner.idle().conns.drain();
         for (_, conn) in idle {
             self.inner.count_close(&conn, Close::Shutdown);
             conn.shutdown(Duration::from_millis(200)).await;
@@ -91,9 +91,9 @@ impl Pool {
                     Some(inner) if !inner.closed.load(Ordering::Acquire) => {
                         let now = Instant::now();
                         // Evicted connections close as this statement's temporaries drop.
-                        let evicted = inner.idle().purge(now);
+                        let evicted = inner.idle().conns.purge(now);
                         inner.count_evicted(&evicted);
-                        inner.idle().next_deadline()
+                        inner.idle().conns.next_deadline()
                     }
                     _ => return,
                 };
@@ -119,7 +119,7 @@ impl Pool {
             (k.scheme(), k.port(), k.host()) == (origin.scheme(), origin.port(), origin.host())
         };
         let (open, waiting) = self.inner.slots.counts_where(same);
-        let idle = self.inner.idle().idle_where(same);
+        let idle = self.inner.idle().conns.idle_where(same);
         let counters = self
             .inner
             .metrics
@@ -141,7 +141,7 @@ impl Pool {
                 .is_some_and(|p| (p.host(), p.port()) == (proxy.host(), proxy.port()))
         };
         let (open, waiting) = self.inner.slots.counts_where(same);
-        let idle = self.inner.idle().idle_where(same);
+        let idle = self.inner.idle().conns.idle_where(same);
         Stats {
             open,
             idle,

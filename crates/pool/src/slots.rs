@@ -8,6 +8,7 @@
 //! the hand-off skips it.
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
 use tokio::sync::oneshot;
@@ -46,6 +47,9 @@ impl<C> Default for Host<C> {
 pub(crate) struct Slots<C> {
     hosts: Mutex<HashMap<PoolKey, Host<C>, KeyHash>>,
     max_per_host: usize,
+    /// Open connections over all hosts: read without the lock, by a returning connection
+    /// that wants to know how many exchanges are still in flight.
+    open: AtomicUsize,
 }
 
 /// A counted place for one open connection of one host; freed on drop.
@@ -70,6 +74,7 @@ impl<C> Slots<C> {
         Arc::new(Slots {
             hosts: Mutex::new(HashMap::default()),
             max_per_host,
+            open: AtomicUsize::new(0),
         })
     }
 
@@ -90,12 +95,19 @@ impl<C> Slots<C> {
             })
     }
 
+    /// Open connections over all hosts, idle ones included. Changed under the lock, read
+    /// without it: a moment's staleness only moves a bound on spare buffers by one.
+    pub(crate) fn open(&self) -> usize {
+        self.open.load(Ordering::Relaxed)
+    }
+
     /// A slot for a new connection to `key`, or a place in its queue.
     pub(crate) fn acquire(self: &Arc<Self>, key: &PoolKey) -> Acquire<C> {
         let mut hosts = self.lock();
         let host = hosts.entry(key.clone()).or_default();
         if host.open < self.max_per_host {
             host.open += 1;
+            self.open.fetch_add(1, Ordering::Relaxed);
             return Acquire::Open(self.slot(key));
         }
         let (tx, rx) = oneshot::channel();
@@ -148,6 +160,7 @@ impl<C> Slots<C> {
                     Some(w) => w,
                     None => {
                         host.open -= 1;
+                        self.open.fetch_sub(1, Ordering::Relaxed);
                         if host.open == 0 {
                             hosts.remove(key);
                         }

@@ -304,8 +304,9 @@ impl SessionBuilder {
         self
     }
 
-    /// The largest read or write buffer a connection keeps for its next request (default
-    /// 32 KiB); 0 frees them after every request, for the smallest idle connections.
+    /// The largest read or write buffer kept for a later request (default 32 KiB); 0 frees
+    /// them after every request. Kept buffers are shared among the pool's exchanges, not
+    /// held by idle connections (at most one set more than the requests in flight).
     pub fn idle_buffer_limit(mut self, bytes: usize) -> Self {
         self.pool = self.pool.idle_buffer_limit(bytes);
         self
