@@ -9,17 +9,8 @@ pub(crate) enum Error {
     Usage(String),
     /// The embedded server could not start.
     Server(String),
-    /// A request failed; the benchmark measures only successful exchanges.
-    Request {
-        mode: String,
-        source: Box<tarry_session::Error>,
-    },
-    /// The server answered with an error status.
-    Status {
-        mode: String,
-        url: String,
-        status: u16,
-    },
+    /// Every request of a mode failed: nothing was measured. The first failure, in full.
+    Request { mode: String, first: String },
     /// Writing the plot failed.
     Plot(String),
 }
@@ -29,13 +20,7 @@ impl fmt::Display for Error {
         match self {
             Error::Usage(why) => f.write_str(why),
             Error::Server(why) => write!(f, "embedded server: {why}"),
-            Error::Request { mode, source } => write!(f, "{mode}: {source}"),
-            Error::Status { mode, url, status } => {
-                write!(
-                    f,
-                    "{mode}: {url} answered {status}; only successful answers are measured"
-                )
-            }
+            Error::Request { mode, first } => write!(f, "{mode}: {first}"),
             Error::Plot(why) => write!(f, "plot: {why}"),
         }
     }

@@ -17,9 +17,10 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use tarry_cli::server;
 use tarry_session::{Session, SessionBuilder, TlsSettings};
 
-use args::{BenchArgs, Cli, Command};
+use args::{BenchArgs, Cli, Command, ModeName};
+use clap::ValueEnum;
 use error::Error;
-use load::{Mode, Plan};
+use load::{Mode, Plan, Request};
 use report::{KEEP_ALIVE, Report};
 
 fn main() -> ExitCode {
@@ -35,10 +36,16 @@ fn main() -> ExitCode {
 }
 
 fn bench(args: BenchArgs) -> Result<(), Error> {
+    let connections = args.connections.unwrap_or(args.concurrency);
     let plan = Plan {
         requests: args.requests,
         duration: args.duration,
         concurrency: args.concurrency,
+        rate: args.rate,
+    };
+    let request = Request {
+        method: args.method.clone(),
+        body: request_body(&args)?,
     };
     let runtime = if plan.concurrency == 1 {
         // One task: a single thread, as a sequential client would run.
@@ -69,22 +76,40 @@ fn bench(args: BenchArgs) -> Result<(), Error> {
             (url_modes(url, &args)?, url.clone(), None)
         }
     };
+    if args.insecure {
+        eprintln!("tarry bench: WARNING: --insecure: certificates will NOT be verified");
+    }
 
     let progress = progress_bar(plan.requests * modes.len() as u64, args.json);
     let mut rows = Vec::new();
     let mut curves = Vec::new();
     for mode in &modes {
         progress.set_message(mode.label());
-        let outcome = runtime.block_on(load::drive(mode, plan, &progress))?;
-        rows.push(report::row(mode, &outcome));
-        curves.push((mode.label(), outcome.latency));
+        let outcome = runtime.block_on(load::drive(mode, &request, plan, &progress))?;
         runtime.block_on(mode.session.close());
+        let answered = outcome.requests + outcome.other_statuses.values().sum::<u64>();
+        if answered == 0
+            && let Some(first) = outcome.first_error
+        {
+            // Nothing to report: say why in one line.
+            progress.finish_and_clear();
+            return Err(Error::Request {
+                mode: mode.label(),
+                first,
+            });
+        }
+        rows.push(report::row(mode, &outcome, connections));
+        curves.push((mode.label(), outcome.latency));
     }
     progress.finish_and_clear();
 
     let report = Report {
         target,
+        method: request.method.to_string(),
+        insecure: args.insecure,
         concurrency: plan.concurrency,
+        connections,
+        rate: plan.rate,
         requests_per_mode: plan.requests,
         reuse_gain: report::gains(&rows),
         rows,
@@ -106,14 +131,93 @@ fn bench(args: BenchArgs) -> Result<(), Error> {
     Ok(())
 }
 
-/// A session for one mode: `fresh` keeps no idle connection, so every request opens one.
-fn session(base: SessionBuilder, fresh: bool) -> Result<Session, Error> {
-    let base = if fresh {
-        base.max_idle_per_host(0)
-    } else {
-        base
+/// The largest body `-D` reads: a benchmark's request, not a file transfer.
+const MAX_DATA_FILE: u64 = 256 * 1024 * 1024;
+
+fn request_body(args: &BenchArgs) -> Result<Option<bytes::Bytes>, Error> {
+    if let Some(text) = &args.data {
+        return Ok(Some(bytes::Bytes::from(text.clone())));
+    }
+    let Some(path) = &args.data_file else {
+        return Ok(None);
     };
-    base.build().map_err(|e| Error::Usage(e.to_string()))
+    let unreadable =
+        |e: std::io::Error| Error::Usage(format!("cannot read {}: {e}", path.display()));
+    let size = std::fs::metadata(path).map_err(unreadable)?.len();
+    if size > MAX_DATA_FILE {
+        return Err(Error::Usage(format!(
+            "{} holds {size} bytes; -D takes at most {MAX_DATA_FILE}",
+            path.display()
+        )));
+    }
+    Ok(Some(std::fs::read(path).map_err(unreadable)?.into()))
+}
+
+/// The settings every mode shares: connections, overrides, certificates, headers. `fresh`
+/// keeps no idle connection, so every request opens one.
+fn session(
+    base: SessionBuilder,
+    tls: TlsSettings,
+    args: &BenchArgs,
+    fresh: bool,
+) -> Result<Session, Error> {
+    let connections = args.connections.unwrap_or(args.concurrency);
+    let tls = if args.insecure {
+        tls.danger_accept_invalid_certificates()
+    } else {
+        tls
+    };
+    let mut base = base
+        .tls(tls)
+        .max_connections_per_host(usize::try_from(connections).unwrap_or(usize::MAX));
+    for (host, port, addr) in &args.resolve {
+        base = base.resolve(host, *port, *addr);
+    }
+    if fresh {
+        base = base.max_idle_per_host(0);
+    }
+    let session = base.build().map_err(|e| Error::Usage(e.to_string()))?;
+    for (name, value) in &args.headers {
+        session
+            .append_header(name.as_str(), value.as_str())
+            .map_err(|e| Error::Usage(e.to_string()))?;
+    }
+    Ok(session)
+}
+
+/// The modes `--modes` asks for, for `scheme`, in the order they are run and reported.
+fn wanted(scheme: &str, asked: &[ModeName]) -> Vec<(&'static str, Fresh)> {
+    let has = |m: ModeName| asked.contains(&m);
+    let mut modes = Vec::new();
+    if has(ModeName::KeepAlive) {
+        modes.push((KEEP_ALIVE, Fresh::No));
+    }
+    if scheme == "http" {
+        if has(ModeName::Fresh) {
+            modes.push(("fresh", Fresh::Plain));
+        }
+    } else {
+        if has(ModeName::Fresh) || has(ModeName::Resumed) {
+            modes.push(("fresh, resumed", Fresh::Resumed));
+        }
+        if has(ModeName::Fresh) || has(ModeName::Full) {
+            modes.push(("fresh, full handshake", Fresh::Full));
+        }
+    }
+    modes
+}
+
+/// How a mode opens its connections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fresh {
+    /// It keeps them alive.
+    No,
+    /// A new plain connection per request.
+    Plain,
+    /// A new TLS connection per request, resuming the session.
+    Resumed,
+    /// A new TLS connection per request, with a full handshake.
+    Full,
 }
 
 fn embedded_modes(
@@ -122,57 +226,28 @@ fn embedded_modes(
 ) -> Result<(Vec<Mode>, String), Error> {
     let http = format!("http://{}:{}/", server::HOST, servers.http.port());
     let https = format!("https://{}:{}/", server::HOST, servers.https.port());
-    let trust = |resumption: bool| {
-        TlsSettings::new()
-            .add_root_certificates_pem(servers.ca_pem.as_bytes())
-            .map(|t| t.without_builtin_roots().resumption(resumption))
-            .map_err(|e| Error::Server(e.to_string()))
-    };
-    let builder = |tls: TlsSettings| {
+    let trust = TlsSettings::new()
+        .add_root_certificates_pem(servers.ca_pem.as_bytes())
+        .map(TlsSettings::without_builtin_roots)
+        .map_err(|e| Error::Server(e.to_string()))?;
+    let builder = || {
         Session::builder()
-            .tls(tls)
             .resolve(server::HOST, servers.http.port(), servers.http)
             .resolve(server::HOST, servers.https.port(), servers.https)
             .connect_timeout(Duration::from_secs(5))
     };
-    let mode = |scheme, name, url: &str, session| Mode {
-        scheme,
-        name,
-        session,
-        url: url.to_owned(),
-    };
-    let modes = vec![
-        mode(
-            "http",
-            KEEP_ALIVE,
-            &http,
-            session(builder(trust(true)?), false)?,
-        ),
-        mode(
-            "http",
-            "fresh",
-            &http,
-            session(builder(trust(true)?), true)?,
-        ),
-        mode(
-            "https",
-            KEEP_ALIVE,
-            &https,
-            session(builder(trust(true)?), false)?,
-        ),
-        mode(
-            "https",
-            "fresh, resumed",
-            &https,
-            session(builder(trust(true)?), true)?,
-        ),
-        mode(
-            "https",
-            "fresh, full handshake",
-            &https,
-            session(builder(trust(false)?), true)?,
-        ),
-    ];
+    let mut modes = Vec::new();
+    for (scheme, url) in [("http", &http), ("https", &https)] {
+        for (name, fresh) in wanted(scheme, &args.modes) {
+            let tls = trust.clone().resumption(fresh != Fresh::Full);
+            modes.push(Mode {
+                scheme,
+                name,
+                session: session(builder(), tls, args, fresh != Fresh::No)?,
+                url: url.clone(),
+            });
+        }
+    }
     let target = format!(
         "embedded servers on 127.0.0.1 ({http} and {https}), {}-byte bodies",
         args.body_size
@@ -194,29 +269,33 @@ fn url_modes(url: &str, args: &BenchArgs) -> Result<Vec<Mode>, Error> {
             .add_root_certificates_pem(&pem)
             .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?;
     }
-    let builder = |tls: TlsSettings| Session::builder().tls(tls);
-    let mode = |name, session| Mode {
-        scheme,
-        name,
-        session,
-        url: url.to_owned(),
-    };
-    let mut modes = vec![
-        mode(KEEP_ALIVE, session(builder(tls.clone()), false)?),
-        mode(
-            if scheme == "https" {
-                "fresh, resumed"
-            } else {
-                "fresh"
-            },
-            session(builder(tls.clone()), true)?,
-        ),
-    ];
-    if scheme == "https" {
-        let full = tls.resumption(false);
-        modes.push(mode("fresh, full handshake", session(builder(full), true)?));
+    let modes = wanted(scheme, &args.modes)
+        .into_iter()
+        .map(|(name, fresh)| {
+            let tls = tls.clone().resumption(fresh != Fresh::Full);
+            Ok(Mode {
+                scheme,
+                name,
+                session: session(Session::builder(), tls, args, fresh != Fresh::No)?,
+                url: url.to_owned(),
+            })
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    if modes.is_empty() {
+        return Err(Error::Usage(format!(
+            "--modes {}: resumed and full are https modes; {url} is http",
+            names(&args.modes)
+        )));
     }
     Ok(modes)
+}
+
+fn names(modes: &[ModeName]) -> String {
+    modes
+        .iter()
+        .filter_map(|m| m.to_possible_value().map(|v| v.get_name().to_owned()))
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// A progress bar on a terminal; nothing when the output goes to a pipe or is JSON.

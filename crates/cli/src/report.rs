@@ -1,5 +1,7 @@
 //! The results: a table for people, JSON for programs.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use crate::load::{Mode, Outcome};
@@ -21,6 +23,19 @@ pub(crate) struct Row {
     pub(crate) tls_full_handshakes: u64,
     pub(crate) tls_resumed_handshakes: u64,
     pub(crate) body_bytes: u64,
+    /// Answers with a status other than 2xx, by status; not in the figures above.
+    pub(crate) other_statuses: BTreeMap<u16, u64>,
+    /// Requests that got no answer, by kind; not in the figures above.
+    pub(crate) errors: BTreeMap<&'static str, u64>,
+    /// A keep-alive mode in which the server closed every connection after one answer.
+    pub(crate) keep_alive_refused: bool,
+}
+
+impl Row {
+    /// Requests answered, whatever the status.
+    fn answered(&self) -> u64 {
+        self.requests + self.other_statuses.values().sum::<u64>()
+    }
 }
 
 /// How much faster keep-alive was than another mode of the same scheme.
@@ -34,7 +49,13 @@ pub(crate) struct Gain {
 #[derive(Debug, Serialize)]
 pub(crate) struct Report {
     pub(crate) target: String,
+    pub(crate) method: String,
+    /// Certificates were not verified (`--insecure`).
+    pub(crate) insecure: bool,
     pub(crate) concurrency: u64,
+    pub(crate) connections: u64,
+    /// The most requests started per second, if limited.
+    pub(crate) rate: Option<f64>,
     pub(crate) requests_per_mode: u64,
     pub(crate) rows: Vec<Row>,
     pub(crate) reuse_gain: Vec<Gain>,
@@ -43,10 +64,12 @@ pub(crate) struct Report {
 /// The name of the keep-alive mode, the baseline of every gain.
 pub(crate) const KEEP_ALIVE: &str = "keep-alive";
 
-pub(crate) fn row(mode: &Mode, outcome: &Outcome) -> Row {
+/// `connections` is the most a mode may open at once: a keep-alive mode that answered more
+/// requests than that without reusing any connection met a server that closes each one.
+pub(crate) fn row(mode: &Mode, outcome: &Outcome, connections: u64) -> Row {
     let ms = |q: f64| outcome.latency.value_at_quantile(q) as f64 / 1000.0;
     let seconds = outcome.elapsed.as_secs_f64();
-    Row {
+    let mut row = Row {
         scheme: mode.scheme,
         mode: mode.name,
         requests: outcome.requests,
@@ -61,16 +84,29 @@ pub(crate) fn row(mode: &Mode, outcome: &Outcome) -> Row {
         tls_full_handshakes: outcome.stats.tls_full,
         tls_resumed_handshakes: outcome.stats.tls_resumed,
         body_bytes: outcome.body_bytes,
-    }
+        other_statuses: outcome.other_statuses.clone(),
+        errors: outcome.errors.clone(),
+        keep_alive_refused: false,
+    };
+    row.keep_alive_refused =
+        mode.name == KEEP_ALIVE && row.connections_reused == 0 && row.answered() > connections;
+    row
 }
 
-/// Keep-alive against every other mode of its scheme.
+/// Keep-alive against every other mode of its scheme; none where the server refused
+/// keep-alive (the "gain" would be noise) or a mode had no successful answer.
 pub(crate) fn gains(rows: &[Row]) -> Vec<Gain> {
     let mut gains = Vec::new();
-    for base in rows.iter().filter(|r| r.mode == KEEP_ALIVE) {
+    let measured = |r: &&Row| r.requests > 0;
+    for base in rows
+        .iter()
+        .filter(|r| r.mode == KEEP_ALIVE && !r.keep_alive_refused)
+        .filter(measured)
+    {
         for other in rows
             .iter()
             .filter(|r| r.scheme == base.scheme && r.mode != KEEP_ALIVE)
+            .filter(measured)
         {
             gains.push(Gain {
                 scheme: base.scheme,
@@ -84,13 +120,25 @@ pub(crate) fn gains(rows: &[Row]) -> Vec<Gain> {
 
 /// The table, as printed on a terminal.
 pub(crate) fn table(report: &Report) -> String {
-    let mut out = format!(
-        "tarry bench: {}\n{} requests per mode, concurrency {}\n\n",
-        report.target, report.requests_per_mode, report.concurrency
-    );
+    let mut out = String::new();
+    if report.insecure {
+        out.push_str("WARNING: --insecure: certificates were NOT verified in this run\n");
+    }
+    let rate = report
+        .rate
+        .map(|r| format!(", at most {r} requests/s"))
+        .unwrap_or_default();
+    out.push_str(&format!(
+        "tarry bench: {} {}\n{} requests per mode, concurrency {}, connections {}{rate}\n\n",
+        report.method,
+        report.target,
+        report.requests_per_mode,
+        report.concurrency,
+        report.connections
+    ));
     let header = [
-        "scheme", "mode", "requests", "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "opened",
-        "reused", "full TLS", "resumed",
+        "scheme", "mode", "2xx", "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "non-2xx",
+        "errors", "opened", "reused", "full TLS", "resumed",
     ];
     let mut lines: Vec<Vec<String>> = vec![header.iter().map(|h| (*h).to_owned()).collect()];
     for r in &report.rows {
@@ -110,6 +158,8 @@ pub(crate) fn table(report: &Report) -> String {
             format!("{:.3}", r.p90_ms),
             format!("{:.3}", r.p99_ms),
             format!("{:.3}", r.max_ms),
+            r.other_statuses.values().sum::<u64>().to_string(),
+            r.errors.values().sum::<u64>().to_string(),
             r.connections_opened.to_string(),
             r.connections_reused.to_string(),
             tls(r.tls_full_handshakes),
@@ -133,6 +183,45 @@ pub(crate) fn table(report: &Report) -> String {
             })
             .collect();
         out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
+    }
+    // What the figures leave out, said per mode.
+    for r in &report.rows {
+        let label = format!("{} {}", r.scheme, r.mode);
+        if !r.other_statuses.is_empty() {
+            let statuses: Vec<String> = r
+                .other_statuses
+                .iter()
+                .map(|(status, n)| format!("{n} × {status}"))
+                .collect();
+            out.push_str(&format!(
+                "\n{label}: not 2xx, left out of the figures: {}",
+                statuses.join(", ")
+            ));
+        }
+        if !r.errors.is_empty() {
+            let errors: Vec<String> = r
+                .errors
+                .iter()
+                .map(|(kind, n)| format!("{n} × {kind}"))
+                .collect();
+            out.push_str(&format!(
+                "\n{label}: failed, left out of the figures: {}",
+                errors.join(", ")
+            ));
+        }
+        if r.keep_alive_refused {
+            out.push_str(&format!(
+                "\n{label}: the server closed every connection after one answer; \
+                 it does not keep connections alive, so there is no reuse to measure"
+            ));
+        }
+    }
+    if report
+        .rows
+        .iter()
+        .any(|r| !r.other_statuses.is_empty() || !r.errors.is_empty() || r.keep_alive_refused)
+    {
         out.push('\n');
     }
     if !report.reuse_gain.is_empty() {
@@ -167,6 +256,9 @@ mod tests {
             tls_full_handshakes: 0,
             tls_resumed_handshakes: 0,
             body_bytes: 0,
+            other_statuses: Default::default(),
+            errors: Default::default(),
+            keep_alive_refused: false,
         }
     }
 
@@ -191,5 +283,20 @@ mod tests {
                 ("https", "fresh, full handshake", 15.0)
             ]
         );
+    }
+
+    #[test]
+    fn no_gain_is_claimed_without_reuse_or_without_answers() {
+        let mut refused = row("http", "keep-alive", 400.0);
+        refused.keep_alive_refused = true;
+        let mut failed = row("https", "fresh, resumed", 0.0);
+        failed.requests = 0;
+        let rows = [
+            refused,
+            row("http", "fresh", 100.0),
+            row("https", "keep-alive", 300.0),
+            failed,
+        ];
+        assert!(gains(&rows).is_empty());
     }
 }

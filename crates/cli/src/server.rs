@@ -171,11 +171,13 @@ fn certificate() -> Result<(String, Arc<rustls::ServerConfig>), Error> {
     Ok((ca_pem, Arc::new(config)))
 }
 
-/// Answers every request head on `io` with `response` until the peer closes. Request bodies
-/// are not expected (the bench sends GETs).
+/// Answers every request on `io` with `response` until the peer closes. A request body of a
+/// known length (`-d`, `-D`) is read and skipped; a chunked one closes the connection.
 async fn serve<S: AsyncRead + AsyncWrite + Unpin>(mut io: S, response: Arc<[u8]>) {
     let mut buf = vec![0u8; 16 * 1024];
     let mut filled = 0;
+    // Bytes of a request body still to come, to be skipped.
+    let mut body_left = 0usize;
     loop {
         match io.read(&mut buf[filled..]).await {
             Ok(0) | Err(_) => return,
@@ -183,8 +185,21 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin>(mut io: S, response: Arc<[u8]>
         }
         let mut start = 0;
         let mut answers = 0;
-        while let Some(end) = buf[start..filled].windows(4).position(|w| w == b"\r\n\r\n") {
+        loop {
+            let skipped = body_left.min(filled - start);
+            start += skipped;
+            body_left -= skipped;
+            if body_left > 0 {
+                break;
+            }
+            let Some(end) = buf[start..filled].windows(4).position(|w| w == b"\r\n\r\n") else {
+                break;
+            };
+            let Some(length) = content_length(&buf[start..start + end]) else {
+                return; // a body this server cannot frame: not one of ours
+            };
             start += end + 4;
+            body_left = length;
             answers += 1;
         }
         buf.copy_within(start..filled, 0);
@@ -201,4 +216,23 @@ async fn serve<S: AsyncRead + AsyncWrite + Unpin>(mut io: S, response: Arc<[u8]>
             return;
         }
     }
+}
+
+/// The request body's length from its head: `Content-Length`, or 0 without one; `None` for
+/// a chunked body or a length that does not parse.
+fn content_length(head: &[u8]) -> Option<usize> {
+    let mut length = 0;
+    for line in head.split(|&b| b == b'\n').skip(1) {
+        let Some(colon) = line.iter().position(|&b| b == b':') else {
+            continue;
+        };
+        let (name, value) = (&line[..colon], &line[colon + 1..]);
+        if name.eq_ignore_ascii_case(b"transfer-encoding") {
+            return None;
+        }
+        if name.eq_ignore_ascii_case(b"content-length") {
+            length = std::str::from_utf8(value).ok()?.trim().parse().ok()?;
+        }
+    }
+    Some(length)
 }
