@@ -3,7 +3,8 @@
 //!
 //! `cargo bench -p tarry-benches --bench reuse`, or a part of it with a filter
 //! (`… --bench reuse -- 'https/13B/seq'`). Every group is one cell of the matrix, named
-//! `{http|https}/{13B|1KiB|64KiB}/{seq|16-tasks}`, and holds:
+//! `{http|https}/{13B|1KiB|64KiB}/{seq|16-tasks}` and `{http|https}/{1MiB|16MiB}/seq`, and
+//! holds:
 //! - `raw/keep-alive`: the floor. A loop over one open socket (for HTTPS one tokio-rustls
 //!   stream; with 16 tasks, one socket each) that writes a fixed GET and reads exactly the
 //!   known response length, no library: the physical limit every other line is compared with.
@@ -15,6 +16,9 @@
 //!   for full handshakes).
 //! - `session/…`: the same through one `tarry_session::Session` (defaults merged, the jar
 //!   consulted, the redirect check, the response wrapped).
+//! - `pool/keep-alive-streamed`, `session/keep-alive-streamed` (64 KiB and up, one request
+//!   at a time): each body read piece by piece with `chunk()`, each piece dropped, instead of
+//!   whole. The 1 MiB and 16 MiB cells hold the kept-alive lines only.
 //!
 //! Throughput is counted in requests, so criterion prints req/s next to each time;
 //! `pool/keep-alive ÷ raw/keep-alive` is the pool's share of the physical limit, and
@@ -62,6 +66,11 @@ const TASKS: usize = 16;
 const K: u64 = 8;
 /// Body sizes, with their group labels.
 const SIZES: [(usize, &str); 3] = [(13, "13B"), (1024, "1KiB"), (64 * 1024, "64KiB")];
+/// Large body sizes: one request at a time and kept-alive lines only (a fresh connection
+/// adds the same handshake to a transfer that dwarfs it).
+const LARGE: [(usize, &str); 2] = [(1024 * 1024, "1MiB"), (16 * 1024 * 1024, "16MiB")];
+/// From this size on, a cell also reads bodies piece by piece (`…/keep-alive-streamed`).
+const STREAMED_FROM: usize = 64 * 1024;
 
 // ------------------------------------------------------------------------------ certificates
 
@@ -332,16 +341,33 @@ impl Cell {
         builder.build()
     }
 
-    fn pool_line(&self, group: &mut BenchmarkGroup<'_, WallTime>, name: &str, pool: &Pool) {
+    /// A line through `pool`, reading each body whole, or `streamed` piece by piece (each
+    /// piece dropped as it comes).
+    fn pool_line(
+        &self,
+        group: &mut BenchmarkGroup<'_, WallTime>,
+        name: &str,
+        pool: &Pool,
+        streamed: bool,
+    ) {
         let uri: Uri = self.url().parse().expect("valid URI");
         let size = self.size;
         let state = || (pool.clone(), uri.clone());
         self.bench(group, name, state, move |(pool, uri), n| async move {
             for _ in 0..n {
                 let request = Request::get(uri.clone()).body(()).expect("valid request");
-                let response = pool.send(request, Bytes::new()).await.expect("response");
+                let mut response = pool.send(request, Bytes::new()).await.expect("response");
                 assert_eq!(response.status(), 200);
-                assert_eq!(response.bytes().await.expect("body").len(), size);
+                let read = if streamed {
+                    let mut read = 0;
+                    while let Some(piece) = response.chunk().await.expect("body") {
+                        read += piece.len();
+                    }
+                    read
+                } else {
+                    response.bytes().await.expect("body").len()
+                };
+                assert_eq!(read, size);
             }
             (pool, uri)
         });
@@ -357,20 +383,32 @@ impl Cell {
         builder.build().expect("session")
     }
 
+    /// A line through `session`, reading each body whole or `streamed`, as
+    /// [`pool_line`](Self::pool_line).
     fn session_line(
         &self,
         group: &mut BenchmarkGroup<'_, WallTime>,
         name: &str,
         session: &Session,
+        streamed: bool,
     ) {
         let url = self.url();
         let size = self.size;
         let state = || (session.clone(), url.clone());
         self.bench(group, name, state, move |(session, url), n| async move {
             for _ in 0..n {
-                let response = session.get(&url).send().await.expect("response");
+                let mut response = session.get(&url).send().await.expect("response");
                 assert_eq!(response.status(), 200);
-                assert_eq!(response.bytes().await.expect("body").len(), size);
+                let read = if streamed {
+                    let mut read = 0;
+                    while let Some(piece) = response.chunk().await.expect("body") {
+                        read += piece.len();
+                    }
+                    read
+                } else {
+                    response.bytes().await.expect("body").len()
+                };
+                assert_eq!(read, size);
             }
             (session, url)
         });
@@ -386,7 +424,13 @@ impl Cell {
 
 // ------------------------------------------------------------------------------ the matrix
 
-fn cell(c: &mut Criterion, pki: Option<&Arc<Pki>>, (size, label): (usize, &str), tasks: usize) {
+fn cell(
+    c: &mut Criterion,
+    pki: Option<&Arc<Pki>>,
+    (size, label): (usize, &str),
+    tasks: usize,
+    large: bool,
+) {
     let response = common::server::response(size);
     let server = Server::start_with(pki.map(|p| p.server_config()), Arc::clone(&response));
     let runtime = if tasks == 1 {
@@ -420,6 +464,19 @@ fn cell(c: &mut Criterion, pki: Option<&Arc<Pki>>, (size, label): (usize, &str),
     }
 
     cell.raw_keep_alive(&mut group);
+    let streamed = size >= STREAMED_FROM && tasks == 1;
+    if large {
+        let pool = cell.pool(TASKS, true);
+        cell.pool_line(&mut group, "pool/keep-alive", &pool, false);
+        cell.pool_line(&mut group, "pool/keep-alive-streamed", &pool, true);
+        cell.check("pool keep-alive", pool.stats(), |s, _| s.opened == 1);
+        let session = cell.session(TASKS, true);
+        cell.session_line(&mut group, "session/keep-alive", &session, false);
+        cell.session_line(&mut group, "session/keep-alive-streamed", &session, true);
+        cell.check("session keep-alive", session.stats(), |s, _| s.opened == 1);
+        group.finish();
+        return;
+    }
     cell.raw_fresh(&mut group, "raw/fresh", true);
     if pki.is_some() {
         cell.raw_fresh(&mut group, "raw/fresh-no-resumption", false);
@@ -436,10 +493,13 @@ fn cell(c: &mut Criterion, pki: Option<&Arc<Pki>>, (size, label): (usize, &str),
     let full = |s: &Stats, _: u64| s.reused == 0 && s.tls_resumed == 0;
 
     let pool = cell.pool(TASKS, true);
-    cell.pool_line(&mut group, "pool/keep-alive", &pool);
+    cell.pool_line(&mut group, "pool/keep-alive", &pool, false);
+    if streamed {
+        cell.pool_line(&mut group, "pool/keep-alive-streamed", &pool, true);
+    }
     cell.check("pool keep-alive", pool.stats(), keep_alive);
     let pool = cell.pool(0, true);
-    cell.pool_line(&mut group, "pool/fresh", &pool);
+    cell.pool_line(&mut group, "pool/fresh", &pool, false);
     cell.check(
         "pool fresh",
         pool.stats(),
@@ -447,20 +507,23 @@ fn cell(c: &mut Criterion, pki: Option<&Arc<Pki>>, (size, label): (usize, &str),
     );
     if pki.is_some() {
         let pool = cell.pool(0, false);
-        cell.pool_line(&mut group, "pool/fresh-no-resumption", &pool);
+        cell.pool_line(&mut group, "pool/fresh-no-resumption", &pool, false);
         cell.check("pool fresh, full handshakes", pool.stats(), full);
     }
 
     let session = cell.session(TASKS, true);
-    cell.session_line(&mut group, "session/keep-alive", &session);
+    cell.session_line(&mut group, "session/keep-alive", &session, false);
+    if streamed {
+        cell.session_line(&mut group, "session/keep-alive-streamed", &session, true);
+    }
     cell.check("session keep-alive", session.stats(), keep_alive);
     let session = cell.session(0, true);
-    cell.session_line(&mut group, "session/fresh", &session);
+    cell.session_line(&mut group, "session/fresh", &session, false);
     let check = if pki.is_some() { resumed } else { fresh };
     cell.check("session fresh", session.stats(), check);
     if pki.is_some() {
         let session = cell.session(0, false);
-        cell.session_line(&mut group, "session/fresh-no-resumption", &session);
+        cell.session_line(&mut group, "session/fresh-no-resumption", &session, false);
         cell.check("session fresh, full handshakes", session.stats(), full);
     }
 
@@ -474,8 +537,11 @@ fn matrix(c: &mut Criterion) {
     for https in [None, Some(&pki)] {
         for size in SIZES {
             for tasks in [1, TASKS] {
-                cell(c, https, size, tasks);
+                cell(c, https, size, tasks, false);
             }
+        }
+        for size in LARGE {
+            cell(c, https, size, 1, true);
         }
     }
 }

@@ -25,7 +25,7 @@ use tarry_cli::server::Servers;
 use error::Error;
 use measure::{Limit, Plan};
 use peer::Peer;
-use scenario::{LARGE_BODY, SMALL_BODY, Scenario, Target};
+use scenario::{Scenario, Target};
 use table::Row;
 
 /// tarry and its peers, same server, same requests, one table.
@@ -44,8 +44,9 @@ struct Args {
     /// Seconds of untimed sending before each round of each cell.
     #[arg(long, default_value_t = 0.15)]
     warmup: f64,
-    /// Only these scenarios (comma-separated): seq, tasks16, body64k, https, https-fresh,
-    /// proxy, proxy-tunnel, proxy-tunnel-fresh.
+    /// Only these scenarios (comma-separated): seq, tasks16, https, https-fresh, proxy,
+    /// proxy-tunnel, proxy-tunnel-fresh, and the large bodies: body64k, body1m, body16m, each
+    /// also with an `https-` prefix and a `-stream` suffix (https-body1m-stream).
     #[arg(long, value_delimiter = ',')]
     only: Vec<String>,
     /// Only these clients (comma-separated), e.g. for a profile: raw, tarry-pool,
@@ -80,7 +81,7 @@ fn scenarios(only: &[String]) -> Result<Vec<Scenario>, Error> {
         .map(|key| {
             Scenario::ALL
                 .into_iter()
-                .find(|s| s.key() == key)
+                .find(|s| s.key() == *key)
                 .ok_or_else(|| Error::new(format!("no scenario {key:?}")))
         })
         .collect()
@@ -120,16 +121,21 @@ fn run(args: &Args) -> Result<(), Error> {
     let warmup = seconds("warmup", args.warmup)?;
     let scenarios = scenarios(&args.only)?;
     let clients = clients(&args.clients)?;
-    // The same server code for both sizes: one instance per body size, for the whole run.
-    let small = Servers::start(SMALL_BODY)?;
-    let large = Servers::start(LARGE_BODY)?;
+    // The same server code for every size: one instance per body size, for the whole run.
+    let mut servers_by_size: Vec<(usize, Servers)> = Vec::new();
+    for size in scenarios.iter().map(|s| s.body_size()) {
+        if !servers_by_size.iter().any(|(s, _)| *s == size) {
+            servers_by_size.push((size, Servers::start(size)?));
+        }
+    }
 
     let mut rows: Vec<Row> = Vec::new();
     for scenario in scenarios {
-        let servers = if scenario.body_size() == LARGE_BODY {
-            &large
-        } else {
-            &small
+        let Some((_, servers)) = servers_by_size
+            .iter()
+            .find(|(size, _)| *size == scenario.body_size())
+        else {
+            return Err(Error::new("no server for this body size"));
         };
         let target = Target {
             addr: if scenario.tls() {
@@ -140,6 +146,7 @@ fn run(args: &Args) -> Result<(), Error> {
             tls: scenario.tls(),
             fresh: scenario.fresh(),
             body_size: scenario.body_size(),
+            streamed: scenario.streamed(),
             ca_pem: servers.ca_pem.clone(),
             proxy: scenario.proxied().then_some(servers.proxy),
         };

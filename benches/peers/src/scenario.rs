@@ -1,4 +1,4 @@
-//! The five scenarios, each with tarry's target as a share of the raw floor.
+//! The scenarios, each with tarry's target as a share of the raw floor.
 
 use std::net::SocketAddr;
 
@@ -11,8 +11,6 @@ pub(crate) enum Scenario {
     Sequential,
     /// Sixteen tasks sharing one client (the raw floor: sixteen sockets), 13-byte bodies.
     Tasks16,
-    /// One request at a time, kept alive, 64 KiB bodies.
-    Body64K,
     /// One request at a time on one kept-alive TLS connection, 13-byte bodies.
     Https,
     /// A new TCP connection and TLS handshake per request, resumed where the peer can.
@@ -23,49 +21,126 @@ pub(crate) enum Scenario {
     ProxyTunnel,
     /// A new tunnel (proxy connect, `CONNECT`, TLS handshake, resumed) per request, 13 B.
     ProxyTunnelFresh,
+    /// One request at a time on one kept-alive connection, a large body read whole (into one
+    /// buffer) or streamed (piece by piece as it arrives, each piece dropped).
+    Large {
+        body: Large,
+        tls: bool,
+        streamed: bool,
+    },
 }
 
-/// The body of every scenario but [`Scenario::Body64K`].
+/// The sizes of [`Scenario::Large`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Large {
+    K64,
+    M1,
+    M16,
+}
+
+impl Large {
+    pub(crate) fn bytes(self) -> usize {
+        match self {
+            Large::K64 => 64 * 1024,
+            Large::M1 => 1024 * 1024,
+            Large::M16 => 16 * 1024 * 1024,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Large::K64 => "64 KiB",
+            Large::M1 => "1 MiB",
+            Large::M16 => "16 MiB",
+        }
+    }
+
+    fn key(self) -> &'static str {
+        match self {
+            Large::K64 => "64k",
+            Large::M1 => "1m",
+            Large::M16 => "16m",
+        }
+    }
+}
+
+/// The body of every scenario but [`Scenario::Large`].
 pub(crate) const SMALL_BODY: usize = 13;
-/// The body of [`Scenario::Body64K`].
-pub(crate) const LARGE_BODY: usize = 64 * 1024;
+
+/// [`Scenario::Large`] for each size, scheme and way of reading.
+const fn large(body: Large, tls: bool, streamed: bool) -> Scenario {
+    Scenario::Large {
+        body,
+        tls,
+        streamed,
+    }
+}
 
 impl Scenario {
-    pub(crate) const ALL: [Scenario; 8] = [
+    pub(crate) const ALL: [Scenario; 19] = [
         Scenario::Sequential,
         Scenario::Tasks16,
-        Scenario::Body64K,
+        large(Large::K64, false, false),
         Scenario::Https,
         Scenario::HttpsFresh,
         Scenario::ProxyForward,
         Scenario::ProxyTunnel,
         Scenario::ProxyTunnelFresh,
+        large(Large::K64, false, true),
+        large(Large::M1, false, false),
+        large(Large::M1, false, true),
+        large(Large::M16, false, false),
+        large(Large::M16, false, true),
+        large(Large::K64, true, false),
+        large(Large::K64, true, true),
+        large(Large::M1, true, false),
+        large(Large::M1, true, true),
+        large(Large::M16, true, false),
+        large(Large::M16, true, true),
     ];
 
-    pub(crate) fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> String {
         match self {
-            Scenario::Sequential => "http keep-alive, 13 B",
-            Scenario::Tasks16 => "http keep-alive, 16 tasks",
-            Scenario::Body64K => "http keep-alive, 64 KiB",
-            Scenario::Https => "https keep-alive, 13 B",
-            Scenario::HttpsFresh => "https fresh, resumed",
-            Scenario::ProxyForward => "http keep-alive via a proxy, 13 B",
-            Scenario::ProxyTunnel => "https keep-alive via CONNECT, 13 B",
-            Scenario::ProxyTunnelFresh => "https fresh via CONNECT, resumed",
+            Scenario::Sequential => "http keep-alive, 13 B".into(),
+            Scenario::Tasks16 => "http keep-alive, 16 tasks".into(),
+            Scenario::Https => "https keep-alive, 13 B".into(),
+            Scenario::HttpsFresh => "https fresh, resumed".into(),
+            Scenario::ProxyForward => "http keep-alive via a proxy, 13 B".into(),
+            Scenario::ProxyTunnel => "https keep-alive via CONNECT, 13 B".into(),
+            Scenario::ProxyTunnelFresh => "https fresh via CONNECT, resumed".into(),
+            Scenario::Large {
+                body,
+                tls,
+                streamed,
+            } => format!(
+                "{} keep-alive, {}{}",
+                if tls { "https" } else { "http" },
+                body.name(),
+                if streamed { ", streamed" } else { "" }
+            ),
         }
     }
 
     /// A short name for `--only` and the JSON output.
-    pub(crate) fn key(self) -> &'static str {
+    pub(crate) fn key(self) -> String {
         match self {
-            Scenario::Sequential => "seq",
-            Scenario::Tasks16 => "tasks16",
-            Scenario::Body64K => "body64k",
-            Scenario::Https => "https",
-            Scenario::HttpsFresh => "https-fresh",
-            Scenario::ProxyForward => "proxy",
-            Scenario::ProxyTunnel => "proxy-tunnel",
-            Scenario::ProxyTunnelFresh => "proxy-tunnel-fresh",
+            Scenario::Sequential => "seq".into(),
+            Scenario::Tasks16 => "tasks16".into(),
+            Scenario::Https => "https".into(),
+            Scenario::HttpsFresh => "https-fresh".into(),
+            Scenario::ProxyForward => "proxy".into(),
+            Scenario::ProxyTunnel => "proxy-tunnel".into(),
+            Scenario::ProxyTunnelFresh => "proxy-tunnel-fresh".into(),
+            Scenario::Large {
+                body,
+                tls,
+                streamed,
+            } => format!(
+                "{}body{}{}",
+                if tls { "https-" } else { "" },
+                body.key(),
+                if streamed { "-stream" } else { "" }
+            ),
         }
     }
 
@@ -78,9 +153,14 @@ impl Scenario {
 
     pub(crate) fn body_size(self) -> usize {
         match self {
-            Scenario::Body64K => LARGE_BODY,
+            Scenario::Large { body, .. } => body.bytes(),
             _ => SMALL_BODY,
         }
+    }
+
+    /// Whether each body is read piece by piece instead of whole.
+    pub(crate) fn streamed(self) -> bool {
+        matches!(self, Scenario::Large { streamed: true, .. })
     }
 
     pub(crate) fn tls(self) -> bool {
@@ -90,6 +170,7 @@ impl Scenario {
                 | Scenario::HttpsFresh
                 | Scenario::ProxyTunnel
                 | Scenario::ProxyTunnelFresh
+                | Scenario::Large { tls: true, .. }
         )
     }
 
@@ -110,7 +191,7 @@ impl Scenario {
     pub(crate) fn target(self) -> f64 {
         match self {
             Scenario::Sequential
-            | Scenario::Body64K
+            | Scenario::Large { .. }
             | Scenario::Https
             | Scenario::ProxyForward
             | Scenario::ProxyTunnel => 0.85,
@@ -128,6 +209,8 @@ pub(crate) struct Target {
     pub(crate) tls: bool,
     pub(crate) fresh: bool,
     pub(crate) body_size: usize,
+    /// Read each body piece by piece (dropping each piece) instead of whole.
+    pub(crate) streamed: bool,
     /// The run's CA (PEM), the only root any peer trusts.
     pub(crate) ca_pem: String,
     /// The proxy every request goes through, when the scenario has one.

@@ -52,6 +52,8 @@ type Connector = HttpsConnector<HttpConnector<Loopback>>;
 pub(crate) struct Hyper {
     client: Client<Connector, Empty<Bytes>>,
     uri: Uri,
+    /// Read each body piece by piece instead of whole.
+    streamed: bool,
 }
 
 impl Hyper {
@@ -71,6 +73,7 @@ impl Hyper {
         let one = Hyper {
             client: builder.build(connector),
             uri: target.url().parse()?,
+            streamed: target.streamed,
         };
         Ok(vec![one; tasks])
     }
@@ -82,6 +85,16 @@ impl Worker for Hyper {
         if response.status() != 200 {
             return Err(Error::new(format!("status {}", response.status())));
         }
-        Ok(response.into_body().collect().await?.to_bytes().len())
+        let mut body = response.into_body();
+        if self.streamed {
+            let mut seen = 0;
+            while let Some(frame) = body.frame().await {
+                if let Some(piece) = frame?.data_ref() {
+                    seen += piece.len();
+                }
+            }
+            return Ok(seen);
+        }
+        Ok(body.collect().await?.to_bytes().len())
     }
 }

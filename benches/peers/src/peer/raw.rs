@@ -41,8 +41,13 @@ pub(crate) struct Raw {
     /// Room to spare past the response, so the last read comes back short: tokio then knows
     /// the socket is drained, where a read that exactly fills its buffer leaves the socket
     /// marked readable and costs a wasted `recv` per exchange (the libraries get this too).
+    /// Streamed, a fixed piece that every read overwrites.
     buf: Vec<u8>,
+    streamed: bool,
 }
+
+/// The piece a streamed raw read takes at most.
+const PIECE: usize = 64 * 1024;
 
 impl Raw {
     /// `tasks` workers; `tls` is shared among them (one session cache, as one client's).
@@ -77,7 +82,12 @@ impl Raw {
                 request: request.clone(),
                 head_len,
                 body_size: target.body_size,
-                buf: vec![0; head_len + target.body_size + 4096],
+                buf: if target.streamed {
+                    vec![0; PIECE]
+                } else {
+                    vec![0; head_len + target.body_size + 4096]
+                },
+                streamed: target.streamed,
             };
             if !target.fresh {
                 raw.kept = Some(raw.connect().await?);
@@ -120,23 +130,40 @@ impl Worker for Raw {
             return Err(Error::new("no connection"));
         };
         let expected = self.head_len + self.body_size;
+        let (buf, streamed) = (&mut self.buf, self.streamed);
         match stream {
-            Stream::Plain(io) => exchange(io, &self.request, &mut self.buf, expected).await?,
-            Stream::Tls(io) => exchange(io, &self.request, &mut self.buf, expected).await?,
+            Stream::Plain(io) => exchange(io, &self.request, buf, expected, streamed).await?,
+            Stream::Tls(io) => exchange(io, &self.request, buf, expected, streamed).await?,
         }
         Ok(self.body_size)
     }
 }
 
-/// Writes `request`, then reads until `expected` bytes have come.
+/// Writes `request`, then reads until `expected` bytes have come: into `buf` whole, or
+/// `streamed`, each read into the start of `buf` over the last.
 async fn exchange<S: AsyncRead + AsyncWrite + Unpin>(
     io: &mut S,
     request: &[u8],
     buf: &mut [u8],
     expected: usize,
+    streamed: bool,
 ) -> Result<(), Error> {
     io.write_all(request).await?;
     io.flush().await?; // TLS: push the record out; TCP: nothing
+    if streamed {
+        let mut seen = 0;
+        while seen < expected {
+            let room = buf.len().min(expected - seen);
+            match io.read(&mut buf[..room]).await? {
+                0 => return Err(Error::new("the server closed the connection")),
+                n if seen == 0 && !buf[..n].starts_with(HEAD_PREFIX) => {
+                    return Err(Error::new("an unexpected response"));
+                }
+                n => seen += n,
+            }
+        }
+        return Ok(());
+    }
     let mut filled = 0;
     while filled < expected {
         match io.read(&mut buf[filled..]).await? {

@@ -14,6 +14,8 @@ use crate::scenario::Target;
 pub(crate) struct Reqwest {
     client: reqwest::Client,
     url: reqwest::Url,
+    /// Read each body piece by piece instead of whole.
+    streamed: bool,
 }
 
 impl Reqwest {
@@ -32,6 +34,7 @@ impl Reqwest {
         let one = Reqwest {
             client: builder.build()?,
             url: target.url().parse()?,
+            streamed: target.streamed,
         };
         Ok(vec![one; tasks])
     }
@@ -39,9 +42,16 @@ impl Reqwest {
 
 impl Worker for Reqwest {
     async fn exchange(&mut self) -> Result<usize, Error> {
-        let response = self.client.get(self.url.clone()).send().await?;
+        let mut response = self.client.get(self.url.clone()).send().await?;
         if response.status() != 200 {
             return Err(Error::new(format!("status {}", response.status())));
+        }
+        if self.streamed {
+            let mut seen = 0;
+            while let Some(piece) = response.chunk().await? {
+                seen += piece.len();
+            }
+            return Ok(seen);
         }
         Ok(response.bytes().await?.len())
     }

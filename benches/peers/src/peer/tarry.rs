@@ -19,6 +19,7 @@ pub(crate) struct TarryPool {
     pool: Pool,
     uri: Uri,
     options: SendOptions,
+    streamed: bool,
 }
 
 impl TarryPool {
@@ -38,6 +39,7 @@ impl TarryPool {
             pool: builder.build(),
             uri: target.url().parse()?,
             options,
+            streamed: target.streamed,
         };
         Ok(vec![one; tasks])
     }
@@ -46,12 +48,19 @@ impl TarryPool {
 impl Worker for TarryPool {
     async fn exchange(&mut self) -> Result<usize, Error> {
         let request = Request::get(self.uri.clone()).body(())?;
-        let response = self
+        let mut response = self
             .pool
             .send_with(request, Bytes::new(), &self.options)
             .await?;
         if response.status() != 200 {
             return Err(Error::new(format!("status {}", response.status())));
+        }
+        if self.streamed {
+            let mut seen = 0;
+            while let Some(piece) = response.chunk().await? {
+                seen += piece.len();
+            }
+            return Ok(seen);
         }
         Ok(response.bytes().await?.len())
     }
@@ -62,6 +71,7 @@ impl Worker for TarryPool {
 pub(crate) struct TarrySession {
     session: Session,
     url: String,
+    streamed: bool,
 }
 
 impl TarrySession {
@@ -69,6 +79,7 @@ impl TarrySession {
         let one = TarrySession {
             session: Self::session(target)?,
             url: target.url(),
+            streamed: target.streamed,
         };
         Ok(vec![one; tasks])
     }
@@ -93,9 +104,16 @@ impl TarrySession {
 
 impl Worker for TarrySession {
     async fn exchange(&mut self) -> Result<usize, Error> {
-        let response = self.session.get(&self.url).send().await?;
+        let mut response = self.session.get(&self.url).send().await?;
         if response.status() != 200 {
             return Err(Error::new(format!("status {}", response.status())));
+        }
+        if self.streamed {
+            let mut seen = 0;
+            while let Some(piece) = response.chunk().await? {
+                seen += piece.len();
+            }
+            return Ok(seen);
         }
         Ok(response.bytes().await?.len())
     }
@@ -106,6 +124,7 @@ impl Worker for TarrySession {
 pub(crate) struct TarryBlocking {
     session: tarry_session::blocking::Session,
     url: String,
+    streamed: bool,
 }
 
 impl TarryBlocking {
@@ -114,6 +133,7 @@ impl TarryBlocking {
         let one = TarryBlocking {
             session: tarry_session::blocking::Session::from_async(session),
             url: target.url(),
+            streamed: target.streamed,
         };
         Ok(vec![one; threads])
     }
@@ -121,9 +141,16 @@ impl TarryBlocking {
 
 impl BlockingWorker for TarryBlocking {
     fn exchange(&mut self) -> Result<usize, Error> {
-        let response = self.session.get(&self.url).send()?;
+        let mut response = self.session.get(&self.url).send()?;
         if response.status() != 200 {
             return Err(Error::new(format!("status {}", response.status())));
+        }
+        if self.streamed {
+            let mut seen = 0;
+            while let Some(piece) = response.chunk()? {
+                seen += piece.len();
+            }
+            return Ok(seen);
         }
         Ok(response.bytes()?.len())
     }

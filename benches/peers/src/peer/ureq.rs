@@ -51,6 +51,8 @@ impl Resolver for Loopback {
 pub(crate) struct Ureq {
     agent: Agent,
     uri: Uri,
+    /// Read each body piece by piece instead of whole.
+    streamed: bool,
 }
 
 impl Ureq {
@@ -78,10 +80,14 @@ impl Ureq {
         let one = Ureq {
             agent: Agent::with_parts(config, DefaultConnector::default(), Loopback),
             uri: target.url().parse()?,
+            streamed: target.streamed,
         };
         Ok(vec![one; threads])
     }
 }
+
+/// The buffer a streamed ureq read goes into, as the raw floor's.
+const STREAM_PIECE: usize = 64 * 1024;
 
 impl BlockingWorker for Ureq {
     fn exchange(&mut self) -> Result<usize, Error> {
@@ -89,6 +95,18 @@ impl BlockingWorker for Ureq {
         if response.status() != 200 {
             return Err(Error::new(format!("status {}", response.status())));
         }
-        Ok(response.body_mut().read_to_vec()?.len())
+        // ureq caps a body read whole at 10 MB unless told otherwise.
+        let body = response.body_mut().with_config().limit(u64::MAX);
+        if self.streamed {
+            let mut reader = body.reader();
+            let (mut seen, mut piece) = (0, vec![0; STREAM_PIECE]);
+            loop {
+                match std::io::Read::read(&mut reader, &mut piece)? {
+                    0 => return Ok(seen),
+                    n => seen += n,
+                }
+            }
+        }
+        Ok(body.read_to_vec()?.len())
     }
 }
