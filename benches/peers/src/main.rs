@@ -53,6 +53,11 @@ struct Args {
     /// tarry-session, reqwest, hyper-util, ureq. The shares need `raw` among them.
     #[arg(long, value_delimiter = ',')]
     clients: Vec<String>,
+    /// Measure the plain-HTTP scenarios against this server (`HOST:PORT`, e.g. a loopback
+    /// nginx) instead of the embedded one. It must answer `GET /` with a body of the
+    /// scenario's size: choose the scenarios with --only (seq, tasks16: 13 bytes; body64k…).
+    #[arg(long, value_name = "ADDR")]
+    server: Option<std::net::SocketAddr>,
     /// Print JSON instead of the table.
     #[arg(long)]
     json: bool,
@@ -121,6 +126,11 @@ fn run(args: &Args) -> Result<(), Error> {
     let warmup = seconds("warmup", args.warmup)?;
     let scenarios = scenarios(&args.only)?;
     let clients = clients(&args.clients)?;
+    if args.server.is_some() && scenarios.iter().any(|s| s.tls() || s.proxied()) {
+        return Err(Error::new(
+            "--server takes plain-HTTP scenarios only (seq, tasks16, body64k, body1m, …)",
+        ));
+    }
     // The same server code for every size: one instance per body size, for the whole run.
     let mut servers_by_size: Vec<(usize, Servers)> = Vec::new();
     for size in scenarios.iter().map(|s| s.body_size()) {
@@ -138,11 +148,12 @@ fn run(args: &Args) -> Result<(), Error> {
             return Err(Error::new("no server for this body size"));
         };
         let target = Target {
-            addr: if scenario.tls() {
-                servers.https
-            } else {
-                servers.http
+            addr: match (args.server, scenario.tls()) {
+                (Some(addr), _) => addr,
+                (None, true) => servers.https,
+                (None, false) => servers.http,
             },
+            external: args.server.is_some(),
             tls: scenario.tls(),
             fresh: scenario.fresh(),
             body_size: scenario.body_size(),

@@ -206,6 +206,9 @@ impl Scenario {
 pub(crate) struct Target {
     /// The server's socket: every peer routes [`HOST`] here itself.
     pub(crate) addr: SocketAddr,
+    /// A server other than the embedded one (`--server`), whose response head is not known
+    /// in advance.
+    pub(crate) external: bool,
     pub(crate) tls: bool,
     pub(crate) fresh: bool,
     pub(crate) body_size: usize,
