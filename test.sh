@@ -357,17 +357,20 @@ cargo test -p tarry-jar --all-features --locked 2>&1 | tee -a "$log"
 
 step "tarry-session: minimal, minimal + blocking, each feature alone, all features"
 cargo clippy -p tarry-session --no-default-features --all-targets --locked -- -D warnings
-for feature in tls gzip brotli json charset public-suffix multipart digest blocking cookie; do
+for feature in tls gzip brotli json charset public-suffix multipart digest tracing blocking cookie; do
     cargo clippy -p tarry-session --no-default-features --features "$feature" --all-targets --locked -- -D warnings
 done
 cargo clippy -p tarry-session --all-features --all-targets --locked -- -D warnings
 cargo test -p tarry-session --no-default-features --locked --lib --tests 2>&1 | tee -a "$log"
 cargo test -p tarry-session --no-default-features --features blocking --locked --lib --tests 2>&1 | tee -a "$log"
-cargo test -p tarry-session --all-features --locked --lib --test api --test blocking 2>&1 | tee -a "$log"
+cargo test -p tarry-session --all-features --locked --lib --test api --test blocking --test events 2>&1 | tee -a "$log"
+cargo test -p tarry-session --no-default-features --features tracing --locked --lib --test events 2>&1 | tee -a "$log"
 
-step "tarry-pool without TLS (plain HTTP only)"
+step "tarry-pool without TLS (plain HTTP only), and without TLS but with tracing"
 cargo clippy -p tarry-pool --no-default-features --all-targets --locked -- -D warnings
 cargo test -p tarry-pool --no-default-features --locked 2>&1 | tee -a "$log"
+cargo clippy -p tarry-pool --no-default-features --features tracing --all-targets --locked -- -D warnings
+cargo test -p tarry-pool --no-default-features --features tracing --locked --test events 2>&1 | tee -a "$log"
 
 step "WIRE-25 in release (the http crate's debug assertions hide the codec's own check)"
 cargo test --release --locked -p tarry-wire --test fixtures wire_25 2>&1 | tee -a "$log"

@@ -10,6 +10,7 @@
 #![forbid(unsafe_code)]
 
 mod error;
+mod listen;
 mod measure;
 mod peer;
 mod scenario;
@@ -58,6 +59,10 @@ struct Args {
     /// scenario's size: choose the scenarios with --only (seq, tasks16: 13 bytes; body64k…).
     #[arg(long, value_name = "ADDR")]
     server: Option<std::net::SocketAddr>,
+    /// Install a `tracing` subscriber that takes every event at this level or above
+    /// (`info`, `debug`) and counts it, to measure what listening to tarry's events costs.
+    #[arg(long, value_name = "LEVEL")]
+    listen: Option<tracing::Level>,
     /// Print JSON instead of the table.
     #[arg(long)]
     json: bool,
@@ -126,6 +131,9 @@ fn run(args: &Args) -> Result<(), Error> {
     let warmup = seconds("warmup", args.warmup)?;
     let scenarios = scenarios(&args.only)?;
     let clients = clients(&args.clients)?;
+    if let Some(level) = args.listen {
+        listen::count_events(level);
+    }
     if args.server.is_some() && scenarios.iter().any(|s| s.tls() || s.proxied()) {
         return Err(Error::new(
             "--server takes plain-HTTP scenarios only (seq, tasks16, body64k, body1m, …)",
@@ -195,6 +203,9 @@ fn run(args: &Args) -> Result<(), Error> {
         print!("{}", table::json(&rows));
     } else {
         print!("{}", table::markdown(&rows));
+    }
+    if let Some(level) = args.listen {
+        eprintln!("events at {level} or above: {}", listen::counted());
     }
     Ok(())
 }

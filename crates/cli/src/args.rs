@@ -31,9 +31,14 @@ pub(crate) struct BenchArgs {
     /// The URL to measure (http or https); without it, the embedded servers.
     pub(crate) url: Option<String>,
 
-    /// Requests per mode.
-    #[arg(short = 'n', long, default_value_t = 2000, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
-    pub(crate) requests: u64,
+    /// Requests per mode (default 2000; 10 with --verbose).
+    #[arg(short = 'n', long, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+    pub(crate) requests: Option<u64>,
+
+    /// Print the pool's connection events (opened, reused, returned, closed and why) as they
+    /// happen, on stderr: see reuse at work. Best with a short run.
+    #[arg(short, long)]
+    pub(crate) verbose: bool,
 
     /// The longest a mode runs (e.g. 10s, 500ms, 2m); it stops at whichever limit comes first.
     #[arg(short = 'z', long, default_value = "20s", value_parser = parse_duration)]

@@ -4,6 +4,7 @@
 
 mod args;
 mod error;
+mod events;
 mod load;
 mod plot;
 mod report;
@@ -35,10 +36,21 @@ fn main() -> ExitCode {
     }
 }
 
+/// Requests per mode by default, and with `--verbose`.
+const REQUESTS: u64 = 2000;
+const VERBOSE_REQUESTS: u64 = 10;
+
 fn bench(args: BenchArgs) -> Result<(), Error> {
+    if args.verbose {
+        events::print_connection_events();
+    }
     let connections = args.connections.unwrap_or(args.concurrency);
     let plan = Plan {
-        requests: args.requests,
+        requests: args.requests.unwrap_or(if args.verbose {
+            VERBOSE_REQUESTS
+        } else {
+            REQUESTS
+        }),
         duration: args.duration,
         concurrency: args.concurrency,
         rate: args.rate,
@@ -80,11 +92,17 @@ fn bench(args: BenchArgs) -> Result<(), Error> {
         eprintln!("tarry bench: WARNING: --insecure: certificates will NOT be verified");
     }
 
-    let progress = progress_bar(plan.requests * modes.len() as u64, args.json);
+    let progress = progress_bar(
+        plan.requests * modes.len() as u64,
+        args.json || args.verbose,
+    );
     let mut rows = Vec::new();
     let mut curves = Vec::new();
     for mode in &modes {
         progress.set_message(mode.label());
+        if args.verbose {
+            eprintln!("-- {}", mode.label());
+        }
         let outcome = runtime.block_on(load::drive(mode, &request, plan, &progress))?;
         runtime.block_on(mode.session.close());
         let answered = outcome.requests + outcome.other_statuses.values().sum::<u64>();

@@ -444,3 +444,35 @@ fn modes_picks_what_runs() {
 fn report_modes(modes: &str) -> serde_json::Value {
     bench_json(&["bench", "-n", "5", "--modes", modes])
 }
+
+#[test]
+fn verbose_shows_connections_opened_once_and_reused() {
+    let out = tarry(&[
+        "bench",
+        "--verbose",
+        "-n",
+        "5",
+        "--modes",
+        "keep-alive,fresh",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let count = |what: &str| stderr.lines().filter(|l| l.starts_with(what)).count();
+    // Keep-alive: one connection per scheme, reused for the other four requests. Fresh: a
+    // connection per request, each closed as it is not kept.
+    assert_eq!(count("-- "), 5, "{stderr}");
+    assert_eq!(count("connection reused"), 2 * 4, "{stderr}");
+    assert_eq!(count("connection opened"), 2 + 5 + 5 + 5, "{stderr}");
+    assert!(
+        stderr
+            .lines()
+            .any(|l| l.starts_with("connection closed") && l.contains("reason=limit")),
+        "{stderr}"
+    );
+    let table = String::from_utf8(out.stdout).unwrap();
+    assert!(table.contains("5 requests per mode"), "{table}");
+}

@@ -37,6 +37,8 @@ pub(crate) struct Open {
     pub(crate) setup: Option<Box<Setup>>,
     /// When it was opened, for `max_lifetime`.
     pub(crate) opened_at: std::time::Instant,
+    /// Exchanges it has carried, the one under way included.
+    pub(crate) exchanges: u64,
     /// The counters of its origin.
     pub(crate) host: std::sync::Arc<crate::metrics::Counters>,
     /// The buffers of the exchange it carries: given back to the pool's spare sets when it

@@ -82,6 +82,7 @@ pub(crate) async fn attempt(
     let setup = conn.setup.take().map(|s| *s);
     let limits = back.limits();
     let open = &mut *conn;
+    open.exchanges += 1;
     // Borrows the connection's counters beside its stream: no reference count to touch.
     let closing = CloseGuard::new(back.metrics(), &open.host);
     let buf = std::mem::take(&mut open.buffers.read);

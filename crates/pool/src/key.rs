@@ -160,6 +160,24 @@ impl PoolKey {
         self.0.proxy.as_ref().filter(|_| self.0.forward)
     }
 
+    /// How events and per-origin counters name the key, without credentials:
+    /// `scheme://host:port`, with ` via host:port` for a tunnel through a proxy, or
+    /// `proxy host:port (forwarding)` for a proxy that forwards requests for any origin.
+    pub(crate) fn label(&self) -> String {
+        match (&self.0.proxy, self.0.forward) {
+            (Some(p), true) => format!("proxy {}:{} (forwarding)", p.host(), p.port()),
+            (Some(p), false) => format!(
+                "{}://{}:{} via {}:{}",
+                self.scheme(),
+                self.host(),
+                self.port(),
+                p.host(),
+                p.port()
+            ),
+            (None, _) => format!("{}://{}:{}", self.scheme(), self.host(), self.port()),
+        }
+    }
+
     /// Where a resolve override sent the host, if one did.
     pub(crate) fn addrs(&self) -> Option<&[SocketAddr]> {
         self.0.addrs.as_deref()

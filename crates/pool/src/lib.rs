@@ -53,6 +53,14 @@
 //! - **Metrics:** [`Pool::stats`] (opened, reused, retried, handshakes, closes by reason),
 //!   [`Pool::host_stats`] (open, idle, waiting) and per-request [`Timings`] (DNS, connect,
 //!   TLS, wait).
+//! - **Events** (feature `tracing`, on by default), at `debug` under the target `tarry_pool`:
+//!   a connection opened (origin, address, connect and TLS times, resumed or full), reused
+//!   (age, exchanges carried), returned, handed to a waiting request, closed (`reason`: the
+//!   names of [`ClosedStats`]' fields), a request sent again after a stale connection, a
+//!   request waiting at the per-host limit and served or giving up. Origins are
+//!   `scheme://host:port` (and a proxy's host and port): no credentials. Free when no
+//!   `tracing` subscriber listens; `RUST_LOG=tarry_pool=debug` with `tracing-subscriber`'s
+//!   env filter shows them.
 //! - [`Pool::close`] shuts idle connections (TLS with `close_notify`) and refuses later
 //!   requests; dropping the pool closes them too.
 //!
@@ -120,6 +128,7 @@ mod exchange;
 mod idle;
 mod key;
 mod lifecycle;
+mod log;
 mod metrics;
 mod options;
 mod pool;

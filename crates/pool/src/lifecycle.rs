@@ -180,11 +180,17 @@ impl Inner {
         }
         let mut waiting = match self.slots.acquire(key) {
             Acquire::Open(slot) => return Ok((self.open(key, route, slot, t).await?, false)),
-            Acquire::Wait(rx) => Waiting {
-                rx,
-                inner: self,
-                key,
-            },
+            Acquire::Wait(rx) => {
+                crate::log::debug!(
+                    origin = %crate::log::Origin(key),
+                    "waiting for a connection: the host is at its limit"
+                );
+                Waiting {
+                    rx,
+                    inner: self,
+                    key,
+                }
+            }
         };
         // A connection may have gone idle between the checkout above and joining the queue;
         // then it was not handed over. Look once more now that the place is taken.
@@ -193,10 +199,29 @@ impl Inner {
         }
         let wait = t.within_deadline(self.config.acquire_timeout);
         match tokio::time::timeout(wait, &mut waiting.rx).await {
-            Ok(Ok(Handoff::Connection(conn))) => Ok((conn, true)),
-            Ok(Ok(Handoff::Open(slot))) => Ok((self.open(key, route, slot, t).await?, false)),
+            Ok(Ok(Handoff::Connection(conn))) => {
+                crate::log::debug!(
+                    origin = %crate::log::Origin(key),
+                    "waiter served: a connection came back"
+                );
+                Ok((conn, true))
+            }
+            Ok(Ok(Handoff::Open(slot))) => {
+                crate::log::debug!(
+                    origin = %crate::log::Origin(key),
+                    "waiter served: a connection closed, so one may open"
+                );
+                Ok((self.open(key, route, slot, t).await?, false))
+            }
             // Timed out, or the pool went away while we waited.
-            Ok(Err(_)) | Err(_) => Err(Error::AcquireTimeout),
+            Ok(Err(_)) | Err(_) => {
+                crate::log::debug!(
+                    origin = %crate::log::Origin(key),
+                    waited_ms = crate::log::millis(wait),
+                    "gave up waiting for a connection"
+                );
+                Err(Error::AcquireTimeout)
+            }
         }
     }
 
@@ -264,6 +289,16 @@ impl Inner {
             self.count(&counters, kind);
             secured.handshake
         });
+        crate::log::debug!(
+            origin = %crate::log::Origin(key),
+            addr = ?secured.io.tcp().peer_addr().ok(),
+            dns_us = crate::log::micros(dns),
+            connect_us = crate::log::micros(connect),
+            tunnel_us = secured.tunnel.map(crate::log::micros),
+            tls_us = tls.map(crate::log::micros),
+            tls_resumed = secured.resumed,
+            "connection opened"
+        );
         Ok(Connection::new(Open {
             io: secured.io,
             _slot: slot,
@@ -274,6 +309,7 @@ impl Inner {
                 tls,
             })),
             opened_at: started,
+            exchanges: 0,
             host: counters,
             buffers: self.idle().spare.take(),
             clock: Clock::default(),
@@ -328,9 +364,18 @@ impl Inner {
         // A waiter of this host gets the connection straight away; only without one does it
         // go idle.
         let Some(mut conn) = self.slots.hand_over(&key, conn) else {
+            crate::log::debug!(
+                origin = %crate::log::Origin(&key),
+                "connection handed to a request waiting for it"
+            );
             return;
         };
         let buffers = std::mem::take(&mut conn.buffers);
+        crate::log::debug!(
+            origin = %crate::log::Origin(&key),
+            exchanges = conn.exchanges,
+            "connection returned to the pool"
+        );
         let evicted = {
             let mut kept = self.idle();
             // Connections in use besides this one, which is not in the store yet.

@@ -115,6 +115,23 @@ pub(crate) enum Close {
     Shutdown,
 }
 
+impl Close {
+    /// The reason's name in events, as in [`ClosedStats`].
+    #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Close::IdleTimeout => "idle_timeout",
+            Close::Stale => "stale",
+            Close::Limit => "limit",
+            Close::NotReusable => "not_reusable",
+            Close::Error => "error",
+            Close::Lifetime => "lifetime",
+            Close::Cancelled => "cancelled",
+            Close::Shutdown => "shutdown",
+        }
+    }
+}
+
 impl From<EvictReason> for Close {
     fn from(reason: EvictReason) -> Close {
         match reason {
@@ -144,6 +161,9 @@ pub(crate) struct Counters {
     /// The counters of the proxy this scope's connections go through: each event counts
     /// there too.
     via: Option<Arc<Counters>>,
+    /// How events name this scope: `scheme://host:port`, and `via host:port` of a proxy.
+    #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
+    label: Box<str>,
 }
 
 impl Counters {
@@ -230,6 +250,7 @@ impl Metrics {
         });
         let counters = Arc::new(Counters {
             via,
+            label: key.label().into(),
             ..Counters::default()
         });
         if origins.len() < MAX_ORIGINS {
@@ -238,10 +259,24 @@ impl Metrics {
         counters
     }
 
-    /// Counts `event` for the pool and for the origin whose counters are `host`.
+    /// Counts `event` for the pool and for the origin whose counters are `host`. Every
+    /// closing and every retry passes here, so here is where they become events.
     pub(crate) fn count(&self, host: &Counters, event: Event) {
         host.add(event);
         self.total.add(event);
+        #[cfg(feature = "tracing")]
+        match event {
+            Event::Closed(why) => tracing::debug!(
+                origin = %host.label,
+                reason = why.name(),
+                "connection closed"
+            ),
+            Event::Retried => tracing::debug!(
+                origin = %host.label,
+                "request sent again on a fresh connection: the reused one had been closed"
+            ),
+            _ => {}
+        }
     }
 
     /// Counts `event` for `key`'s origin, looking it up.

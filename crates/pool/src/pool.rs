@@ -246,6 +246,12 @@ impl Pool {
             };
             if reused {
                 self.inner.count(&conn.host, Event::Reused);
+                crate::log::debug!(
+                    origin = %crate::log::Origin(&key),
+                    age_ms = crate::log::millis(conn.opened_at.elapsed()),
+                    exchanges = conn.exchanges,
+                    "connection reused"
+                );
             }
             let back = CheckIn::new(&self.inner);
             let attempt =

@@ -351,7 +351,16 @@ impl SessionBuilder {
         let env_proxies = match self.environment {
             Some(proxies) => Some(proxies),
             None if self.defaults.trust_env => {
-                Proxies::from_environment(|name| std::env::var(name).ok()).ok()
+                match Proxies::from_environment(|name| std::env::var(name).ok()) {
+                    Ok(proxies) => Some(proxies),
+                    Err(_e) => {
+                        crate::log::warning!(
+                            error = %_e,
+                            "a proxy environment variable does not parse; no proxy from the environment is used"
+                        );
+                        None
+                    }
+                }
             }
             None => None,
         }

@@ -357,6 +357,46 @@
 //! # }
 //! ```
 //!
+//! ## Seeing what it does: `tracing`
+//!
+//! With the `tracing` feature (on by default) the session and its pool report what they do
+//! to the [`tracing`](https://docs.rs/tracing) ecosystem: `tracing-subscriber`, `RUST_LOG`
+//! filters, OpenTelemetry exporters. With no subscriber installed the events cost a check
+//! of a static flag each. To read them, install a subscriber in your program, for instance
+//! `tracing-subscriber` with its `env-filter` feature:
+//!
+//! ```rust,ignore
+//! tracing_subscriber::fmt()
+//!     .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+//!     .init();
+//! ```
+//!
+//! and run it with `RUST_LOG=tarry_session=debug,tarry_pool=debug`. Every request is a
+//! `request` span (method, URL) whose fields get the status, the time taken and the last
+//! hop's timings (`dns_us`, `connect_us`, `tls_us`, `wait_us`) when it ends, so a tracing
+//! backend shows where the time went. The events, all at `debug` but the one `warn`:
+//!
+//! | target | message | fields |
+//! |---|---|---|
+//! | `tarry_session` | `request answered` / `request failed` | status, elapsed, redirects / the kind of error |
+//! | `tarry_session` | `redirect` | status, the next URL and method, the headers left behind and why |
+//! | `tarry_session` | `cookie stored` / `cookie refused` | the cookie's name; the rule that refused it |
+//! | `tarry_session` | `decoding the body` | the content codings |
+//! | `tarry_session` | `through a proxy` | the proxy's kind, host and port |
+//! | `tarry_session` (`warn`) | a proxy environment variable does not parse | the reason |
+//! | `tarry_pool` | `connection opened` | origin, address, DNS, connect, tunnel and TLS times, resumed |
+//! | `tarry_pool` | `connection reused` | origin, age, exchanges carried |
+//! | `tarry_pool` | `connection returned to the pool` / `… handed to a request waiting for it` | origin |
+//! | `tarry_pool` | `connection closed` | origin, reason (`idle_timeout`, `stale`, `limit`, `not_reusable`, `error`, `lifetime`, `cancelled`, `shutdown`) |
+//! | `tarry_pool` | `request sent again on a fresh connection: …` | origin |
+//! | `tarry_pool` | `waiting for a connection: …`, `waiter served: …`, `gave up waiting …` | origin |
+//!
+//! No event holds a secret: URLs lose their password and their query values (`?token=…`),
+//! cookies are named but never valued, and no header value is written, so `Authorization`,
+//! `Proxy-Authorization`, `Cookie` and `Set-Cookie` never appear; a failed request is named
+//! by its kind, since an error's own message holds its URL whole. `tarry bench --verbose`
+//! prints the pool's events of a short run.
+//!
 //! ## Cargo features
 //!
 //! Each heavy piece is a feature. The defaults are what requests does out of the box; turn
@@ -374,6 +414,7 @@
 //! | `public-suffix` | on | the complete public-suffix list in the jar (psl) | +780 KB |
 //! | `multipart` | on | `multipart/form-data` bodies: the [`multipart`] module (mime_guess) | +0 KB¹ |
 //! | `digest` | on | Digest authentication, [`Auth::digest`] (md-5, sha2) | +56 KB |
+//! | `tracing` | on | events and a span per request for `tracing` subscribers (see above) | +137 KB |
 //! | `blocking` | off | [`blocking::Session`], the session without `async` | +11 KB |
 //! | `cookie` | off | the `cookie` crate's cookies into the jar (`Jar::add_for`) and out of it | |
 //!
@@ -436,6 +477,7 @@ mod defaults;
 mod digest;
 mod error;
 mod into_url;
+mod log;
 mod merge;
 #[cfg(feature = "multipart")]
 pub mod multipart;

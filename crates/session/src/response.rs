@@ -70,7 +70,10 @@ impl Response {
                 reason,
             })?;
         let decoder = match codings {
-            Some(codings) if !codings.is_empty() => Some(Decoder::new(&codings, max_body_size)),
+            Some(codings) if !codings.is_empty() => {
+                crate::log::debug!(codings = ?codings, "decoding the body");
+                Some(Decoder::new(&codings, max_body_size))
+            }
             _ => None,
         };
         Ok(Response {

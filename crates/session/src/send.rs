@@ -31,7 +31,78 @@ use crate::{Error, Response, Session};
 /// closed) rather than read.
 const REDIRECT_BODY_LIMIT: usize = 1024 * 1024;
 
+/// Sends the request, following redirects, in a `request` span (feature `tracing`) whose
+/// fields get the status, the time taken and the last hop's timings.
 pub(crate) async fn send(
+    session: Session,
+    method: Method,
+    url: Result<(Arc<Url>, Option<http::Uri>), Error>,
+    parts: Option<Box<Parts>>,
+    error: Option<BuildError>,
+) -> Result<Response, Error> {
+    #[cfg(feature = "tracing")]
+    {
+        use tracing::Instrument;
+        use tracing::field::Empty;
+        let span = match &url {
+            Ok((parsed, _)) => tracing::debug_span!(
+                "request",
+                method = %method,
+                url = %crate::log::Redacted(parsed),
+                status = Empty,
+                elapsed_us = Empty,
+                dns_us = Empty,
+                connect_us = Empty,
+                tls_us = Empty,
+                wait_us = Empty,
+            ),
+            Err(_) => tracing::debug_span!("request", method = %method),
+        };
+        if span.is_disabled() {
+            return hops(session, method, url, parts, error).await;
+        }
+        let started = Instant::now();
+        let result = hops(session, method, url, parts, error)
+            .instrument(span.clone())
+            .await;
+        let _in = span.enter();
+        let micros = |d: std::time::Duration| u64::try_from(d.as_micros()).unwrap_or(u64::MAX);
+        match &result {
+            Ok(response) => {
+                let t = response.timings();
+                span.record("status", response.status().as_u16());
+                span.record("elapsed_us", micros(started.elapsed()));
+                span.record("wait_us", micros(t.wait));
+                if let Some(d) = t.dns {
+                    span.record("dns_us", micros(d));
+                }
+                if let Some(d) = t.connect {
+                    span.record("connect_us", micros(d));
+                }
+                if let Some(d) = t.tls {
+                    span.record("tls_us", micros(d));
+                }
+                tracing::debug!(
+                    status = response.status().as_u16(),
+                    elapsed_us = micros(started.elapsed()),
+                    redirects = response.history().len(),
+                    "request answered"
+                );
+            }
+            Err(e) => tracing::debug!(
+                error = crate::log::kind(e),
+                elapsed_us = micros(started.elapsed()),
+                "request failed"
+            ),
+        }
+        result
+    }
+    #[cfg(not(feature = "tracing"))]
+    hops(session, method, url, parts, error).await
+}
+
+/// The request's hops, one after another until a response is not a redirect to follow.
+async fn hops(
     session: Session,
     method: Method,
     url: Result<(Arc<Url>, Option<http::Uri>), Error>,
@@ -156,6 +227,11 @@ pub(crate) async fn send(
         let options = match hop_proxy {
             None => options,
             Some(proxy) => {
+                crate::log::debug!(
+                    kind = ?proxy.kind(),
+                    proxy = %format_args!("{}:{}", proxy.host(), proxy.port()),
+                    "through a proxy"
+                );
                 let own = prepared.proxy_authorization.as_ref();
                 let proxy = match own.filter(|_| first_proxy.as_ref() == Some(&proxy)) {
                     Some(value) => proxy.with_authorization(value.clone()),
@@ -230,6 +306,30 @@ pub(crate) async fn send(
             response.history = history;
             return Ok(response);
         };
+        #[cfg(feature = "tracing")]
+        {
+            // What the next hop leaves behind, and why.
+            let from: &Url = original.as_ref().unwrap_or(response.url());
+            let mut stripped: Vec<&str> = Vec::new();
+            let has_credentials = prepared.authorization.is_some() || prepared.digest.is_some();
+            if has_credentials && credentials_ok && !redirect::keeps_credentials(from, &next_url) {
+                stripped.push("authorization: the redirect leaves the origin");
+            }
+            let own_cookies = prepared.raw_cookie.is_some() || !prepared.cookies.is_empty();
+            if own_cookies && raw_cookie_ok && !redirect::same_origin(from, &next_url) {
+                stripped.push("the request's own cookies: the redirect leaves the origin");
+            }
+            if drop_body && !body_dropped {
+                stripped.push("the body and its headers: the method becomes GET");
+            }
+            tracing::debug!(
+                status = response.status().as_u16(),
+                to = %crate::log::Redacted(&next_url),
+                method = %next_method,
+                stripped = ?stripped,
+                "redirect"
+            );
+        }
         response.buffer(REDIRECT_BODY_LIMIT).await;
         if history.len() >= prepared.max_redirects {
             response.history = history;
@@ -396,6 +496,20 @@ fn store_cookies(
     let report = session
         .jar()
         .store_response(url, lines.iter().copied(), SystemTime::now());
+    #[cfg(feature = "tracing")]
+    for (i, line) in lines.iter().enumerate() {
+        // The name only: a cookie's value is a secret as often as not.
+        let name = line
+            .split(|&b| b == b';')
+            .next()
+            .and_then(|pair| pair.split(|&b| b == b'=').next())
+            .map(|name| String::from_utf8_lossy(name).trim().to_owned())
+            .unwrap_or_default();
+        match report.rejected.iter().find(|(r, _)| *r == i) {
+            Some((_, reason)) => tracing::debug!(cookie = %name, rule = ?reason, "cookie refused"),
+            None => tracing::debug!(cookie = %name, "cookie stored"),
+        }
+    }
     lines
         .iter()
         .enumerate()

@@ -16,6 +16,8 @@
 //!   serve and trust them, for the kit's TLS server and for tests that run their own.
 //! - [`read_request`] and [`request_len`]: the request framing the scripts use, for tests
 //!   that write their own server loop.
+//! - [`Capture`]: a `tracing` subscriber that keeps every event and span as a line of text,
+//!   for tests of what a client reports (and of what it must never report).
 //!
 //! Beyond fixed bytes, a script can answer from the request ([`Answer`]), close a connection
 //! left idle ([`Step::ExpectRequestWithin`]), react to bytes that are no request
@@ -52,6 +54,7 @@
 #![deny(missing_docs)]
 #![doc(test(attr(deny(warnings))))]
 
+mod capture;
 mod certs;
 mod record;
 mod request;
@@ -64,6 +67,7 @@ mod tls;
 /// (validity, key usages, names), without a dependency of the test's own.
 pub use rcgen;
 
+pub use capture::Capture;
 pub use certs::{TestCa, TestCert};
 pub use record::{Connection, Ended};
 pub use request::{MAX_BODY, MAX_HEAD, Malformed, read_request, request_len};

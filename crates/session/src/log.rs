@@ -1,0 +1,102 @@
+//! Events for `tracing` subscribers, behind the `tracing` feature.
+//!
+//! The macros take `tracing`'s own syntax and expand to nothing without the feature, arguments
+//! included. No event carries a secret: URLs go through [`Redacted`] (no password, no query
+//! values), cookies are named but never valued, and header values are never written.
+
+/// A fact per request, at `debug`.
+macro_rules! debug {
+    ($($event:tt)*) => {{
+        #[cfg(feature = "tracing")]
+        {
+            tracing::debug!($($event)*);
+        }
+    }};
+}
+
+/// Something the user should act on, at `warn`.
+macro_rules! warning {
+    ($($event:tt)*) => {{
+        #[cfg(feature = "tracing")]
+        {
+            tracing::warn!($($event)*);
+        }
+    }};
+}
+
+pub(crate) use {debug, warning};
+
+/// A URL as events show it: scheme, user name, host, port and path, with the password left
+/// out and every query value replaced by `…`; no fragment.
+#[cfg(feature = "tracing")]
+pub(crate) struct Redacted<'a>(pub(crate) &'a url::Url);
+
+#[cfg(feature = "tracing")]
+impl std::fmt::Display for Redacted<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let url = self.0;
+        write!(f, "{}://", url.scheme())?;
+        if !url.username().is_empty() {
+            write!(f, "{}@", url.username())?;
+        }
+        if let Some(host) = url.host_str() {
+            f.write_str(host)?;
+        }
+        if let Some(port) = url.port() {
+            write!(f, ":{port}")?;
+        }
+        f.write_str(url.path())?;
+        if let Some(query) = url.query() {
+            f.write_str("?")?;
+            for (i, pair) in query.split('&').enumerate() {
+                let name = pair.split_once('=').map_or(pair, |(name, _)| name);
+                let sep = if i == 0 { "" } else { "&" };
+                if pair.contains('=') {
+                    write!(f, "{sep}{name}=…")?;
+                } else {
+                    write!(f, "{sep}{name}")?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A short name for the kind of a failure: an error's own message holds its URL whole.
+#[cfg(feature = "tracing")]
+pub(crate) fn kind(error: &crate::Error) -> &'static str {
+    use crate::Error as E;
+    match error {
+        E::InvalidUrl { .. } => "invalid_url",
+        E::Builder { .. } => "builder",
+        E::Connect { .. } => "connect",
+        E::Proxy { .. } => "proxy",
+        E::Tls { .. } => "tls",
+        E::Timeout { .. } => "timeout",
+        E::Transport { .. } => "transport",
+        E::Body { .. } => "body",
+        E::Protocol { .. } => "protocol",
+        E::TooManyRedirects { .. } => "too_many_redirects",
+        E::Redirect { .. } => "redirect",
+        E::Decode { .. } => "decode",
+        E::Status { .. } => "status",
+        E::Closed => "closed",
+    }
+}
+
+#[cfg(all(test, feature = "tracing"))]
+mod tests {
+    use super::Redacted;
+
+    #[test]
+    fn passwords_query_values_and_fragments_stay_out() {
+        let url =
+            url::Url::parse("https://ann:pw@api.test:8443/a/b?token=abc&flag&x=1#frag").unwrap();
+        assert_eq!(
+            Redacted(&url).to_string(),
+            "https://ann@api.test:8443/a/b?token=…&flag&x=…"
+        );
+        let plain = url::Url::parse("http://example.test/").unwrap();
+        assert_eq!(Redacted(&plain).to_string(), "http://example.test/");
+    }
+}
