@@ -72,6 +72,22 @@ const LARGE: [(usize, &str); 2] = [(1024 * 1024, "1MiB"), (16 * 1024 * 1024, "16
 /// From this size on, a cell also reads bodies piece by piece (`…/keep-alive-streamed`).
 const STREAMED_FROM: usize = 64 * 1024;
 
+/// The length of a pool's or a session's response body, read whole (`bytes()`) or streamed
+/// (`chunk()` after `chunk()`, each piece dropped): the two response types share no trait.
+macro_rules! body_length {
+    ($response:ident, $streamed:expr) => {
+        if $streamed {
+            let mut read = 0;
+            while let Some(piece) = $response.chunk().await.expect("body") {
+                read += piece.len();
+            }
+            read
+        } else {
+            $response.bytes().await.expect("body").len()
+        }
+    };
+}
+
 // ------------------------------------------------------------------------------ certificates
 
 /// A CA and a leaf for [`HOST`] signed by it, made at bench start.
@@ -358,16 +374,7 @@ impl Cell {
                 let request = Request::get(uri.clone()).body(()).expect("valid request");
                 let mut response = pool.send(request, Bytes::new()).await.expect("response");
                 assert_eq!(response.status(), 200);
-                let read = if streamed {
-                    let mut read = 0;
-                    while let Some(piece) = response.chunk().await.expect("body") {
-                        read += piece.len();
-                    }
-                    read
-                } else {
-                    response.bytes().await.expect("body").len()
-                };
-                assert_eq!(read, size);
+                assert_eq!(body_length!(response, streamed), size);
             }
             (pool, uri)
         });
@@ -399,16 +406,7 @@ impl Cell {
             for _ in 0..n {
                 let mut response = session.get(&url).send().await.expect("response");
                 assert_eq!(response.status(), 200);
-                let read = if streamed {
-                    let mut read = 0;
-                    while let Some(piece) = response.chunk().await.expect("body") {
-                        read += piece.len();
-                    }
-                    read
-                } else {
-                    response.bytes().await.expect("body").len()
-                };
-                assert_eq!(read, size);
+                assert_eq!(body_length!(response, streamed), size);
             }
             (session, url)
         });

@@ -84,7 +84,7 @@ impl Tally {
     }
 
     fn failed(&mut self, error: &tarry_session::Error) {
-        *self.errors.entry(kind(error)).or_default() += 1;
+        *self.errors.entry(error.kind()).or_default() += 1;
         self.first_error.get_or_insert_with(|| error.to_string());
     }
 
@@ -103,24 +103,6 @@ impl Tally {
             self.first_error = other.first_error;
         }
         Ok(())
-    }
-}
-
-/// A short name for the kind of a failure, as the report counts them.
-pub(crate) fn kind(error: &tarry_session::Error) -> &'static str {
-    use tarry_session::Error as E;
-    match error {
-        E::Connect { .. } => "connect",
-        E::Timeout { .. } => "timeout",
-        E::Tls { .. } => "tls",
-        E::Proxy { .. } => "proxy",
-        E::Transport { .. } => "transport",
-        E::Protocol { .. } => "protocol",
-        E::Body { .. } => "body",
-        E::Decode { .. } => "decode",
-        E::TooManyRedirects { .. } | E::Redirect { .. } => "redirect",
-        E::Closed => "closed",
-        _ => "other",
     }
 }
 

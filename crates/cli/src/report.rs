@@ -118,6 +118,12 @@ pub(crate) fn gains(rows: &[Row]) -> Vec<Gain> {
     gains
 }
 
+/// `12 × 500, 3 × 503`: how many of each.
+fn counts<K: std::fmt::Display>(counted: &BTreeMap<K, u64>) -> String {
+    let each: Vec<String> = counted.iter().map(|(k, n)| format!("{n} × {k}")).collect();
+    each.join(", ")
+}
+
 /// The table, as printed on a terminal.
 pub(crate) fn table(report: &Report) -> String {
     let mut out = String::new();
@@ -189,25 +195,15 @@ pub(crate) fn table(report: &Report) -> String {
     for r in &report.rows {
         let label = format!("{} {}", r.scheme, r.mode);
         if !r.other_statuses.is_empty() {
-            let statuses: Vec<String> = r
-                .other_statuses
-                .iter()
-                .map(|(status, n)| format!("{n} × {status}"))
-                .collect();
             out.push_str(&format!(
                 "\n{label}: not 2xx, left out of the figures: {}",
-                statuses.join(", ")
+                counts(&r.other_statuses)
             ));
         }
         if !r.errors.is_empty() {
-            let errors: Vec<String> = r
-                .errors
-                .iter()
-                .map(|(kind, n)| format!("{n} × {kind}"))
-                .collect();
             out.push_str(&format!(
                 "\n{label}: failed, left out of the figures: {}",
-                errors.join(", ")
+                counts(&r.errors)
             ));
         }
         if r.keep_alive_refused {

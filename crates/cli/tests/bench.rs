@@ -390,7 +390,7 @@ fn insecure_accepts_a_certificate_nobody_trusts_and_says_so() {
     assert_eq!(refused.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("certificate"));
 
-    let out = tarry(&[
+    let insecure = [
         "bench",
         &url,
         "-n",
@@ -398,9 +398,8 @@ fn insecure_accepts_a_certificate_nobody_trusts_and_says_so() {
         "--resolve",
         &resolve,
         "--insecure",
-        "--modes",
-        "keep-alive,full",
-    ]);
+    ];
+    let out = tarry(&[&insecure[..], &["--modes", "keep-alive,full"]].concat());
     assert!(
         out.status.success(),
         "{}",
@@ -409,15 +408,7 @@ fn insecure_accepts_a_certificate_nobody_trusts_and_says_so() {
     let table = String::from_utf8(out.stdout).unwrap();
     assert!(table.starts_with("WARNING: --insecure"), "{table}");
     assert!(String::from_utf8_lossy(&out.stderr).contains("NOT be verified"));
-    let report = bench_json(&[
-        "bench",
-        &url,
-        "-n",
-        "3",
-        "--resolve",
-        &resolve,
-        "--insecure",
-    ]);
+    let report = bench_json(&insecure);
     assert_eq!(report["insecure"], true);
     assert_eq!(report["rows"].as_array().unwrap().len(), 3);
 }

@@ -118,6 +118,9 @@ pub(crate) async fn attempt(
         Ok(parts) => parts,
         Err(failure) => return Err((failure, conn.into_slot())),
     };
+    if conn.exchanges > 1 {
+        conn.host.reuse_worked();
+    }
     let wait = started.elapsed();
     // How much body `Content-Length` announces, as the codec counted it: a hint for
     // buffer sizes only.

@@ -57,7 +57,8 @@
 //!   a connection opened (origin, address, connect and TLS times, resumed or full), reused
 //!   (age, exchanges carried), returned, handed to a waiting request, closed (`reason`: the
 //!   names of [`ClosedStats`]' fields), a request sent again after a stale connection, a
-//!   request waiting at the per-host limit and served or giving up. Origins are
+//!   request waiting at the per-host limit and served or giving up; at `warn`, a server that
+//!   keeps closing connections before they are reused (three in a row). Origins are
 //!   `scheme://host:port` (and a proxy's host and port): no credentials. Free when no
 //!   `tracing` subscriber listens; `RUST_LOG=tarry_pool=debug` with `tracing-subscriber`'s
 //!   env filter shows them.

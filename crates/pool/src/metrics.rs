@@ -164,6 +164,36 @@ pub(crate) struct Counters {
     /// How events name this scope: `scheme://host:port`, and `via host:port` of a proxy.
     #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
     label: Box<str>,
+    /// Reused connections found closed in a row, with no reuse that worked between them.
+    #[cfg(feature = "tracing")]
+    stale_streak: std::sync::atomic::AtomicU32,
+}
+
+/// Reused connections found closed in a row after which the pool warns: the server's idle
+/// timeout is then likely shorter than the pool's.
+#[cfg(feature = "tracing")]
+const STALE_STREAK_WARNING: u32 = 3;
+
+impl Counters {
+    /// A reused connection carried its exchange: the streak of stale ones ends.
+    pub(crate) fn reuse_worked(&self) {
+        #[cfg(feature = "tracing")]
+        self.stale_streak.store(0, Ordering::Relaxed);
+    }
+
+    /// A reused connection was found closed; the third in a row is worth a warning.
+    #[cfg(feature = "tracing")]
+    fn reuse_failed(&self) {
+        if self.stale_streak.fetch_add(1, Ordering::Relaxed) + 1 == STALE_STREAK_WARNING {
+            tracing::warn!(
+                origin = %self.label,
+                in_a_row = STALE_STREAK_WARNING,
+                "the server keeps closing connections before the pool reuses them: its \
+                 keep-alive timeout is likely shorter than the pool's idle timeout (lower \
+                 `idle_timeout`)"
+            );
+        }
+    }
 }
 
 impl Counters {
@@ -266,11 +296,16 @@ impl Metrics {
         self.total.add(event);
         #[cfg(feature = "tracing")]
         match event {
-            Event::Closed(why) => tracing::debug!(
-                origin = %host.label,
-                reason = why.name(),
-                "connection closed"
-            ),
+            Event::Closed(why) => {
+                tracing::debug!(
+                    origin = %host.label,
+                    reason = why.name(),
+                    "connection closed"
+                );
+                if why == Close::Stale {
+                    host.reuse_failed();
+                }
+            }
             Event::Retried => tracing::debug!(
                 origin = %host.label,
                 "request sent again on a fresh connection: the reused one had been closed"

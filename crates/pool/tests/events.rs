@@ -155,3 +155,49 @@ fn a_request_over_the_hosts_limit_waits_and_is_served() {
         1
     );
 }
+
+/// The warnings, and the retries, of `requests` GETs to a server whose every connection
+/// answers `answers` requests, then takes the next one and closes unanswered.
+fn warnings_when_each_connection_answers(answers: usize, requests: usize) -> (Vec<String>, u64) {
+    let mut steps = Vec::new();
+    for _ in 0..answers {
+        steps.extend([Step::ExpectRequest, Step::write(OK)]);
+    }
+    steps.extend([Step::ExpectRequest, Step::Close]);
+    let server = ScriptedServer::repeating(Script::new(steps)).unwrap();
+    let url = server.url("/");
+    let retried = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let seen = std::sync::Arc::clone(&retried);
+    let events = captured(Pool::builder(), |pool| async move {
+        for _ in 0..requests {
+            assert_eq!(get(&pool, &url).await.bytes().await.unwrap(), "ok");
+        }
+        seen.store(pool.stats().retried, std::sync::atomic::Ordering::Relaxed);
+    });
+    let warnings = events
+        .lines()
+        .into_iter()
+        .filter(|l| l.starts_with("WARN"))
+        .collect();
+    (warnings, retried.load(std::sync::atomic::Ordering::Relaxed))
+}
+
+#[test]
+fn a_server_that_keeps_closing_reused_connections_is_worth_a_warning() {
+    // Each reuse finds the connection closed and the request goes again on a fresh one.
+    let (warnings, retried) = warnings_when_each_connection_answers(1, 5);
+    assert_eq!(retried, 4);
+    assert_eq!(warnings.len(), 1, "{warnings:#?}");
+    assert!(
+        warnings[0].contains("keeps closing connections") && warnings[0].contains("in_a_row=3"),
+        "{warnings:?}"
+    );
+}
+
+#[test]
+fn a_reuse_that_works_ends_the_streak() {
+    // Closed reused connections and working ones alternate: never three closed in a row.
+    let (warnings, retried) = warnings_when_each_connection_answers(2, 9);
+    assert!(retried >= 3, "{retried}");
+    assert!(warnings.is_empty(), "{warnings:#?}");
+}

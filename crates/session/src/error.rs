@@ -217,6 +217,29 @@ impl Error {
         }
     }
 
+    /// A short, stable name for the kind of error, for counting failures by kind and for
+    /// logs: `invalid_url`, `builder`, `connect`, `proxy`, `tls`, `timeout`, `transport`,
+    /// `body`, `protocol`, `too_many_redirects`, `redirect`, `decode`, `status`, `closed`.
+    /// Unlike the error's message, it holds no URL.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::InvalidUrl { .. } => "invalid_url",
+            Error::Builder { .. } => "builder",
+            Error::Connect { .. } => "connect",
+            Error::Proxy { .. } => "proxy",
+            Error::Tls { .. } => "tls",
+            Error::Timeout { .. } => "timeout",
+            Error::Transport { .. } => "transport",
+            Error::Body { .. } => "body",
+            Error::Protocol { .. } => "protocol",
+            Error::TooManyRedirects { .. } => "too_many_redirects",
+            Error::Redirect { .. } => "redirect",
+            Error::Decode { .. } => "decode",
+            Error::Status { .. } => "status",
+            Error::Closed => "closed",
+        }
+    }
+
     /// Whether a setting or a request part was refused before anything was sent (a bad URL
     /// included).
     pub fn is_builder(&self) -> bool {

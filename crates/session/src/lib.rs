@@ -374,10 +374,11 @@
 //! and run it with `RUST_LOG=tarry_session=debug,tarry_pool=debug`. Every request is a
 //! `request` span (method, URL) whose fields get the status, the time taken and the last
 //! hop's timings (`dns_us`, `connect_us`, `tls_us`, `wait_us`) when it ends, so a tracing
-//! backend shows where the time went. The events, all at `debug` but the one `warn`:
+//! backend shows where the time went. The events, all at `debug` but the two at `warn`:
 //!
 //! | target | message | fields |
 //! |---|---|---|
+//! | `tarry_session` | `request started` | (the span's method and URL) |
 //! | `tarry_session` | `request answered` / `request failed` | status, elapsed, redirects / the kind of error |
 //! | `tarry_session` | `redirect` | status, the next URL and method, the headers left behind and why |
 //! | `tarry_session` | `cookie stored` / `cookie refused` | the cookie's name; the rule that refused it |
@@ -390,6 +391,7 @@
 //! | `tarry_pool` | `connection closed` | origin, reason (`idle_timeout`, `stale`, `limit`, `not_reusable`, `error`, `lifetime`, `cancelled`, `shutdown`) |
 //! | `tarry_pool` | `request sent again on a fresh connection: …` | origin |
 //! | `tarry_pool` | `waiting for a connection: …`, `waiter served: …`, `gave up waiting …` | origin |
+//! | `tarry_pool` (`warn`) | the server keeps closing connections before the pool reuses them | origin; after three reused connections in a row were found closed |
 //!
 //! No event holds a secret: URLs lose their password and their query values (`?token=…`),
 //! cookies are named but never valued, and no header value is written, so `Authorization`,

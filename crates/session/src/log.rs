@@ -62,28 +62,6 @@ impl std::fmt::Display for Redacted<'_> {
     }
 }
 
-/// A short name for the kind of a failure: an error's own message holds its URL whole.
-#[cfg(feature = "tracing")]
-pub(crate) fn kind(error: &crate::Error) -> &'static str {
-    use crate::Error as E;
-    match error {
-        E::InvalidUrl { .. } => "invalid_url",
-        E::Builder { .. } => "builder",
-        E::Connect { .. } => "connect",
-        E::Proxy { .. } => "proxy",
-        E::Tls { .. } => "tls",
-        E::Timeout { .. } => "timeout",
-        E::Transport { .. } => "transport",
-        E::Body { .. } => "body",
-        E::Protocol { .. } => "protocol",
-        E::TooManyRedirects { .. } => "too_many_redirects",
-        E::Redirect { .. } => "redirect",
-        E::Decode { .. } => "decode",
-        E::Status { .. } => "status",
-        E::Closed => "closed",
-    }
-}
-
 #[cfg(all(test, feature = "tracing"))]
 mod tests {
     use super::Redacted;

@@ -62,6 +62,7 @@ pub(crate) async fn send(
             return hops(session, method, url, parts, error).await;
         }
         let started = Instant::now();
+        span.in_scope(|| tracing::debug!("request started"));
         let result = hops(session, method, url, parts, error)
             .instrument(span.clone())
             .await;
@@ -90,7 +91,7 @@ pub(crate) async fn send(
                 );
             }
             Err(e) => tracing::debug!(
-                error = crate::log::kind(e),
+                error = e.kind(),
                 elapsed_us = micros(started.elapsed()),
                 "request failed"
             ),

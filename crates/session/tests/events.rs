@@ -154,6 +154,7 @@ fn the_pools_events_show_reuse_under_a_session() {
         "{:#?}",
         events.lines()
     );
+    assert_eq!(events.named("request started").len(), 2);
     assert_eq!(events.named("request answered").len(), 2);
 }
 
