@@ -372,8 +372,9 @@
 //! ```
 //!
 //! and run it with `RUST_LOG=tarry_session=debug,tarry_pool=debug`. Every request is a
-//! `request` span (method, URL) whose fields get the status, the time taken and the last
-//! hop's timings (`dns_us`, `connect_us`, `tls_us`, `wait_us`) when it ends, so a tracing
+//! `request` span (method, URL) whose fields get the status, the time to the answer and the
+//! last hop's timings (`dns_us`, `connect_us`, `tls_us`, `wait_us` to the first byte) when
+//! the answer comes, and `body_us` once its body has been read to the end, so a tracing
 //! backend shows where the time went. The events, all at `debug` but the two at `warn`:
 //!
 //! | target | message | fields |

@@ -31,6 +31,9 @@ pub struct Response {
     max_body_size: usize,
     /// The call's deadline, to tell its expiry from the read timeout's.
     deadline: Option<Instant>,
+    /// The request's span and when the head came, to record how long the body took.
+    #[cfg(feature = "tracing")]
+    traced: Option<(tracing::Span, Instant)>,
 }
 
 enum Body {
@@ -89,7 +92,15 @@ impl Response {
             },
             max_body_size,
             deadline,
+            #[cfg(feature = "tracing")]
+            traced: None,
         })
+    }
+
+    /// Records in `span` how long the body takes, from now to its end.
+    #[cfg(feature = "tracing")]
+    pub(crate) fn trace_body(&mut self, span: tracing::Span) {
+        self.traced = Some((span, Instant::now()));
     }
 
     /// The status code.
@@ -233,6 +244,11 @@ impl Response {
                 },
                 Ok(None) => {
                     *done = true;
+                    #[cfg(feature = "tracing")]
+                    if let Some((span, from)) = self.traced.take() {
+                        let micros = u64::try_from(from.elapsed().as_micros()).unwrap_or(u64::MAX);
+                        span.record("body_us", micros);
+                    }
                     if let Some(d) = decoder {
                         let out = d.finish().map_err(decode_error)?;
                         if !out.is_empty() {

@@ -55,6 +55,7 @@ pub(crate) async fn send(
                 connect_us = Empty,
                 tls_us = Empty,
                 wait_us = Empty,
+                body_us = Empty,
             ),
             Err(_) => tracing::debug_span!("request", method = %method),
         };
@@ -63,9 +64,12 @@ pub(crate) async fn send(
         }
         let started = Instant::now();
         span.in_scope(|| tracing::debug!("request started"));
-        let result = hops(session, method, url, parts, error)
+        let mut result = hops(session, method, url, parts, error)
             .instrument(span.clone())
             .await;
+        if let Ok(response) = &mut result {
+            response.trace_body(span.clone());
+        }
         let _in = span.enter();
         let micros = |d: std::time::Duration| u64::try_from(d.as_micros()).unwrap_or(u64::MAX);
         match &result {

@@ -122,7 +122,7 @@ fn a_run_with_every_kind_of_secret_logs_none_of_them() {
         "{answered:?}"
     );
     // The span's fields are recorded one by one as the request ends.
-    for field in ["status=200", "elapsed_us=", "wait_us="] {
+    for field in ["status=200", "elapsed_us=", "wait_us=", "body_us="] {
         assert!(
             lines
                 .iter()
