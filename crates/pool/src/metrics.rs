@@ -175,10 +175,13 @@ pub(crate) struct Counters {
 const STALE_STREAK_WARNING: u32 = 3;
 
 impl Counters {
-    /// A reused connection carried its exchange: the streak of stale ones ends.
+    /// A reused connection carried its exchange: the streak of stale ones ends. Called for
+    /// every reused exchange, so it writes the shared counter only when there is a streak.
     pub(crate) fn reuse_worked(&self) {
         #[cfg(feature = "tracing")]
-        self.stale_streak.store(0, Ordering::Relaxed);
+        if self.stale_streak.load(Ordering::Relaxed) != 0 {
+            self.stale_streak.store(0, Ordering::Relaxed);
+        }
     }
 
     /// A reused connection was found closed; the third in a row is worth a warning.
