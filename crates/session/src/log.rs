@@ -62,6 +62,12 @@ impl std::fmt::Display for Redacted<'_> {
     }
 }
 
+/// A duration in whole microseconds, for a span's or an event's field.
+#[cfg(feature = "tracing")]
+pub(crate) fn micros(d: std::time::Duration) -> u64 {
+    u64::try_from(d.as_micros()).unwrap_or(u64::MAX)
+}
+
 #[cfg(all(test, feature = "tracing"))]
 mod tests {
     use super::Redacted;

@@ -246,8 +246,7 @@ impl Response {
                     *done = true;
                     #[cfg(feature = "tracing")]
                     if let Some((span, from)) = self.traced.take() {
-                        let micros = u64::try_from(from.elapsed().as_micros()).unwrap_or(u64::MAX);
-                        span.record("body_us", micros);
+                        span.record("body_us", crate::log::micros(from.elapsed()));
                     }
                     if let Some(d) = decoder {
                         let out = d.finish().map_err(decode_error)?;

@@ -71,12 +71,13 @@ pub(crate) async fn send(
             response.trace_body(span.clone());
         }
         let _in = span.enter();
-        let micros = |d: std::time::Duration| u64::try_from(d.as_micros()).unwrap_or(u64::MAX);
+        let micros = crate::log::micros;
+        let elapsed = micros(started.elapsed());
         match &result {
             Ok(response) => {
                 let t = response.timings();
                 span.record("status", response.status().as_u16());
-                span.record("elapsed_us", micros(started.elapsed()));
+                span.record("elapsed_us", elapsed);
                 span.record("wait_us", micros(t.wait));
                 if let Some(d) = t.dns {
                     span.record("dns_us", micros(d));
@@ -89,16 +90,12 @@ pub(crate) async fn send(
                 }
                 tracing::debug!(
                     status = response.status().as_u16(),
-                    elapsed_us = micros(started.elapsed()),
+                    elapsed_us = elapsed,
                     redirects = response.history().len(),
                     "request answered"
                 );
             }
-            Err(e) => tracing::debug!(
-                error = e.kind(),
-                elapsed_us = micros(started.elapsed()),
-                "request failed"
-            ),
+            Err(e) => tracing::debug!(error = e.kind(), elapsed_us = elapsed, "request failed"),
         }
         result
     }
