@@ -202,6 +202,20 @@ start_nginx() {
     return 1
 }
 
+# Waits until process `$1` accepts on 127.0.0.1 port `$2`, checking `$3` times 0.1 s apart.
+# If it never does (or exits first, as when its port is taken), stops it and fails.
+await_listening() {
+    local pid=$1 port=$2 tries=$3
+    for _ in $(seq "$tries"); do
+        if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then return 0; fi
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    return 1
+}
+
 # Starts one httpbin under gunicorn's threaded worker (so connections are really kept alive)
 # on a free loopback port; appends its pid to httpbin_pids and sets httpbin_url.
 start_httpbin() {
@@ -211,17 +225,11 @@ start_httpbin() {
         .venv/bin/gunicorn --worker-class gthread --threads 16 --keep-alive 5 \
             --bind "127.0.0.1:$port" --log-level warning httpbin:app >&2 &
         local pid=$!
-        for _ in $(seq 100); do
-            if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-                httpbin_pids+=("$pid")
-                httpbin_url="http://127.0.0.1:$port"
-                return 0
-            fi
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
+        if await_listening "$pid" "$port" 100; then
+            httpbin_pids+=("$pid")
+            httpbin_url="http://127.0.0.1:$port"
+            return 0
+        fi
         echo "httpbin did not start on port $port (attempt $attempt)" >&2
     done
     echo "test.sh: httpbin did not start" >&2
@@ -263,22 +271,12 @@ start_tinyproxy() {
 }
 
 # Waits (5 s at most) until proxy `$1` (a pid) accepts on 127.0.0.1 port `$2`: then records
-# it in proxy_pids and proxy_port. Otherwise stops it and fails, so the caller tries another
+# it in proxy_pids and proxy_port. Otherwise it has been stopped, and the caller tries another
 # port (the process exits at once when its port is taken).
 await_proxy() {
-    local pid=$1 port=$2
-    for _ in $(seq 50); do
-        if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-            proxy_pids+=("$pid")
-            proxy_port=$port
-            return 0
-        fi
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-    done
-    kill "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-    return 1
+    await_listening "$1" "$2" 50 || return 1
+    proxy_pids+=("$1")
+    proxy_port=$2
 }
 
 # Starts microsocks on a free loopback port; `$@` are extra options (-u user -P password).
