@@ -339,7 +339,6 @@ impl Inner {
         conn: Connection,
         hint: Option<tarry_wire::KeepAlive>,
     ) {
-        conn.forget_caller();
         if self.closed.load(Ordering::Acquire) {
             self.count_close(&conn, Close::Shutdown);
             return; // dropped, so closed
@@ -370,6 +369,9 @@ impl Inner {
             );
             return;
         };
+        // Only a connection that goes idle lets go of its last caller; one handed over or
+        // closed above is the next caller's, or gone.
+        conn.forget_caller();
         let buffers = std::mem::take(&mut conn.buffers);
         crate::log::debug!(
             origin = %crate::log::Origin(&key),
