@@ -22,6 +22,7 @@ seed parse_response/seed-204.txt "$NOCONTENT"
 seed parse_response/seed-http10.txt "$HTTP10"
 seed parse_response/seed-keep-alive.txt "$KEEPALIVE"
 seed parse_response/seed-te-and-cl.txt 'HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: gzip, chunked\r\n\r\n'
+seed parse_response/seed-bare-lf-field.txt 'HTTP/1.1 302 Found\r\nLocation: /a\nSet-Cookie: x=1\r\n\r\n'
 seed parse_response/seed-bare-lf.txt 'HTTP/1.1 304 Not Modified\nETag: "abc"\n\n'
 
 # chunked: a control byte (low 3 bits: how many piece sizes follow; bit 3: small limits),
@@ -31,6 +32,10 @@ seed chunked/seed-trailers.txt '04\r\nwiki\r\n5;ext=1\r\npedia\r\n0\r\nExpires: 
 seed chunked/seed-split.txt '2\t\nA\r\n0123456789\r\n1a\r\nabcdefghijklmnopqrstuvwxyz\r\n0\r\n\r\n'
 seed chunked/seed-leftover.txt '00\r\n\r\nHTTP/1.1 200 OK\r\n'
 seed chunked/seed-small-limits.txt '81;name=a-long-extension-value\r\nx\r\n0\r\n\r\n'
+seed chunked/seed-ext-grammar.txt '05 ;a ; b = c;d="e\\"f; g"\r\nhello\r\n0;z\r\n\r\n'
+seed chunked/seed-ext-open-quote.txt '05;a="abc";b="def; ghi\r\nhello\r\n0\r\n\r\n'
+seed chunked/seed-ext-whitespace.txt '025  \r\n0123456789abcdef0123456789abcdef0\r\n0  \r\n\r\n'
+seed chunked/seed-ext-no-name.txt '02;\r\nhi\r\n0;=x\r\n\r\n'
 
 # client_call: method (G H P U C O), then 0/1 for http10, upgrade, expect-continue,
 # stop-waiting, small-limits; the body (N, C or a length digit); a count digit and that many

@@ -4,8 +4,10 @@
 //! - `head`: one typical 12-field response head. `httparse` is the floor; `tarry` adds the owned
 //!   copy of the head and the field spans; `+framing` and `+header_map` add what a client does
 //!   next. The ratio `tarry / httparse` is the cost of owning the head.
-//! - `chunked`: a 1 MiB body in 64 chunks of 16 KiB, decoded in memory (throughput): framing
-//!   only (`16k`, data stays in place) and with the data copied out (`16k+copy`).
+//! - `chunked`: a 1 MiB body decoded in memory (throughput). In 64 chunks of 16 KiB: framing
+//!   only (`16k`, data stays in place) and with the data copied out (`16k+copy`); in 16,384
+//!   chunks of 64 bytes, where the size lines dominate: bare (`64b`) and with a token and a
+//!   quoted-string extension on every line (`64b+ext`).
 //! - `encode`: a GET head, with and without building the `Call`.
 
 use std::hint::black_box;
@@ -64,44 +66,56 @@ fn head(c: &mut Criterion) {
     group.finish();
 }
 
-const CHUNK: usize = 16 * 1024;
-const CHUNKS: usize = 64;
-
-fn chunked(c: &mut Criterion) {
-    let mut body = Vec::with_capacity(CHUNKS * (CHUNK + 10) + 5);
-    for i in 0..CHUNKS {
-        body.extend_from_slice(format!("{CHUNK:x}\r\n").as_bytes());
+/// A chunked body of `chunks` chunks of `size` bytes, each size line carrying `extension`.
+fn chunked_body(size: usize, chunks: usize, extension: &str) -> Vec<u8> {
+    let mut body = Vec::with_capacity(chunks * (size + extension.len() + 10) + 5);
+    for i in 0..chunks {
+        body.extend_from_slice(format!("{size:x}{extension}\r\n").as_bytes());
         body.extend(std::iter::repeat_n(
             b"abcdefghijklmnopqrstuvwxyz"[i % 26],
-            CHUNK,
+            size,
         ));
         body.extend_from_slice(b"\r\n");
     }
     body.extend_from_slice(b"0\r\n\r\n");
+    body
+}
+
+/// Decodes `body` whole, framing only; returns the input consumed.
+fn decode_in_place(body: &[u8], limits: &Limits, expected: usize) -> usize {
+    let mut decoder = ChunkedDecoder::new(limits);
+    let (mut at, mut data) = (0, 0);
+    while !decoder.is_done() {
+        let step = decoder.decode(&body[at..]).expect("valid body");
+        data += step.data.len();
+        at += step.consumed;
+    }
+    assert_eq!(data, expected);
+    at
+}
+
+fn chunked(c: &mut Criterion) {
+    const MIB: usize = 1024 * 1024;
     let limits = Limits::default();
+    let big = chunked_body(16 * 1024, 64, "");
+    // Framing-heavy: 1 MiB in 64-byte chunks, bare and with an extension on every size line
+    // (a token value and a quoted one), under a budget that lets them all through.
+    let small = chunked_body(64, MIB / 64, "");
+    let extension = r#";n=1;q="a b""#;
+    let small_ext = chunked_body(64, MIB / 64, extension);
+    let ext_limits = limits.max_chunk_extension_bytes(extension.len() * (MIB / 64));
 
     let mut group = c.benchmark_group("chunked");
-    group.throughput(Throughput::Bytes((CHUNKS * CHUNK) as u64));
+    group.throughput(Throughput::Bytes(MIB as u64));
     group.bench_function("16k", |b| {
-        b.iter(|| {
-            let input = black_box(&body[..]);
-            let mut decoder = ChunkedDecoder::new(&limits);
-            let (mut at, mut data) = (0, 0);
-            while !decoder.is_done() {
-                let step = decoder.decode(&input[at..]).expect("valid body");
-                data += step.data.len();
-                at += step.consumed;
-            }
-            assert_eq!(data, CHUNKS * CHUNK);
-            at
-        })
+        b.iter(|| decode_in_place(black_box(&big), &limits, MIB))
     });
     // What a consumer pays: the same decode, with every data span copied out, as a body
     // collected into a Vec would be.
-    let mut collected = Vec::with_capacity(CHUNKS * CHUNK);
+    let mut collected = Vec::with_capacity(MIB);
     group.bench_function("16k+copy", |b| {
         b.iter(|| {
-            let input = black_box(&body[..]);
+            let input = black_box(&big[..]);
             let mut decoder = ChunkedDecoder::new(&limits);
             collected.clear();
             let mut at = 0;
@@ -110,9 +124,15 @@ fn chunked(c: &mut Criterion) {
                 collected.extend_from_slice(&input[at..][step.data]);
                 at += step.consumed;
             }
-            assert_eq!(collected.len(), CHUNKS * CHUNK);
+            assert_eq!(collected.len(), MIB);
             at
         })
+    });
+    group.bench_function("64b", |b| {
+        b.iter(|| decode_in_place(black_box(&small), &limits, MIB))
+    });
+    group.bench_function("64b+ext", |b| {
+        b.iter(|| decode_in_place(black_box(&small_ext), &ext_limits, MIB))
     });
     group.finish();
 }

@@ -5,7 +5,8 @@
 //! through the very same functions on stable (`cargo test`). A target "fails" by panicking.
 //!
 //! Each target checks a promise of the `tarry-wire` docs, not just "does not crash":
-//! - `parse_response`: a parsed head is the exact prefix it claims, framing a `HEAD` response
+//! - `parse_response`: refusing bare LF changes nothing but turning a head into
+//!   `BareLfLineEnding`; a parsed head is the exact prefix it claims, framing a `HEAD` response
 //!   is always `Empty`, and `header_map()` keeps every field httparse accepted.
 //! - `chunked`: "the same input gives the same result however it is split".
 //! - `client_call`: the same, for a whole exchange driven through every `Call` state.

@@ -1,12 +1,22 @@
-//! `parse_response`: arbitrary bytes as a response head.
+//! `parse_response`: arbitrary bytes as a response head, read with bare LF refused (the
+//! default) and accepted.
 
 use http::Method;
-use tarry_wire::{BodyLength, Framing, KeepAlive, Limits, parse_response_head, response_framing};
+use tarry_wire::{
+    BodyLength, Error, Framing, KeepAlive, Limits, parse_response_head, response_framing,
+};
 
 /// Arbitrary bytes as a response head, then everything that reads a head.
 pub fn parse_response(data: &[u8]) {
-    let limits = Limits::default();
-    let Ok(Some((consumed, head))) = parse_response_head(data, &limits) else {
+    let strict = Limits::default();
+    let limits = strict.accept_bare_lf(true);
+    let parsed = parse_response_head(data, &limits);
+    // Refusing bare LF only ever turns a head the lenient parse took into that one error.
+    match (parse_response_head(data, &strict), &parsed) {
+        (Err(Error::BareLfLineEnding), Ok(Some(_))) => {}
+        (strict, lenient) => assert_eq!(&strict, lenient, "strict and lenient parses differ"),
+    }
+    let Ok(Some((consumed, head))) = parsed else {
         return;
     };
     assert_eq!(head.as_bytes(), &data[..consumed]);

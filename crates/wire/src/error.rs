@@ -64,6 +64,9 @@ pub enum Error {
     InvalidHeaderValue,
     /// A line ending in the head is malformed (for example a CR not followed by LF).
     InvalidLineEnding,
+    /// A line of the response head ends in a bare LF, which
+    /// [`Limits::accept_bare_lf`](crate::Limits::accept_bare_lf) has not allowed.
+    BareLfLineEnding,
     /// The response head (interim heads included) grew past the limit without ending.
     HeadTooLarge {
         /// The limit in bytes.
@@ -93,9 +96,22 @@ pub enum Error {
     InvalidTransferEncoding,
     /// A chunk-size line is not hexadecimal digits, is empty, or overflows u64.
     InvalidChunkSize,
-    /// Chunk framing is malformed: a missing or bare CR/LF, chunk data longer than its size,
-    /// or a control byte inside a chunk extension.
+    /// Chunk framing is malformed: a missing or bare CR/LF, or chunk data longer than its size.
     InvalidChunk,
+    /// Whitespace in a chunk-size line that is not around a `;` or an `=` of an extension: after
+    /// the size with no `;` following (`5 \r\n`), at the end of the line, or between two words.
+    ChunkLineWhitespace,
+    /// A `;` in a chunk-size line is not followed by an extension name (`5;\r\n`, `5;;a`, `5;=b`).
+    ChunkExtensionWithoutName,
+    /// An `=` in a chunk extension is not followed by a value (`5;a=\r\n`, `5;a=;b`).
+    ChunkExtensionWithoutValue,
+    /// A chunk extension holds a byte its grammar does not allow: a byte that is not a token
+    /// character in a name or unquoted value, a control byte in a quoted string, or anything
+    /// but whitespace, `;` or the line end after a closing quote.
+    InvalidChunkExtension,
+    /// A quoted string in a chunk extension is still open at the end of the line: a CR or LF
+    /// inside it.
+    UnterminatedChunkExtensionQuote,
     /// Chunk extensions in one body add up to more bytes than the limit.
     ChunkExtensionsTooLarge {
         /// The limit in bytes.
@@ -157,6 +173,9 @@ impl fmt::Display for Error {
                 f.write_str("response header value holds a control byte")
             }
             Error::InvalidLineEnding => f.write_str("response head has a malformed line ending"),
+            Error::BareLfLineEnding => f.write_str(
+                "response head has a line ending in LF without CR (Limits::accept_bare_lf allows it)",
+            ),
             Error::HeadTooLarge { limit } => {
                 write!(f, "response head larger than the {limit}-byte limit")
             }
@@ -181,6 +200,21 @@ impl fmt::Display for Error {
             ),
             Error::InvalidChunkSize => f.write_str("chunk size is not a valid hexadecimal number"),
             Error::InvalidChunk => f.write_str("chunked body framing is malformed"),
+            Error::ChunkLineWhitespace => f.write_str(
+                "chunk-size line has whitespace that is not around an extension's `;` or `=`",
+            ),
+            Error::ChunkExtensionWithoutName => {
+                f.write_str("chunk extension has a `;` without a name after it")
+            }
+            Error::ChunkExtensionWithoutValue => {
+                f.write_str("chunk extension has an `=` without a value after it")
+            }
+            Error::InvalidChunkExtension => {
+                f.write_str("chunk extension holds a byte its grammar does not allow")
+            }
+            Error::UnterminatedChunkExtensionQuote => {
+                f.write_str("chunk extension has a quoted string still open at the end of the line")
+            }
             Error::ChunkExtensionsTooLarge { limit } => {
                 write!(f, "chunk extensions exceed the {limit}-byte limit")
             }

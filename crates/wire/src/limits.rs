@@ -2,7 +2,8 @@
 //!
 //! A server decides how long a head is, how many fields it has, how many interim responses it
 //! sends and how much chunk overhead it adds. Each of those is capped here so that a hostile or
-//! broken peer costs at most a known amount of memory and CPU per exchange.
+//! broken peer costs at most a known amount of memory and CPU per exchange. One switch rides
+//! along: whether a head line may end in a bare LF.
 
 /// Limits applied while reading one response. Every limit has a default and a setter.
 ///
@@ -19,6 +20,7 @@ pub struct Limits {
     interim_responses: usize,
     chunk_extension_bytes: usize,
     trailer_bytes: usize,
+    accept_bare_lf: bool,
 }
 
 impl Limits {
@@ -41,6 +43,7 @@ impl Limits {
             interim_responses: Self::DEFAULT_INTERIM_RESPONSES,
             chunk_extension_bytes: Self::DEFAULT_CHUNK_EXTENSION_BYTES,
             trailer_bytes: Self::DEFAULT_TRAILER_BYTES,
+            accept_bare_lf: false,
         }
     }
 
@@ -72,6 +75,28 @@ impl Limits {
     pub const fn max_trailer_bytes(mut self, bytes: usize) -> Self {
         self.trailer_bytes = bytes;
         self
+    }
+
+    /// Whether a line of a response head (status line, field lines, the blank line ending the
+    /// head) may end in LF alone. Off by default: such a head is refused with
+    /// [`Error::BareLfLineEnding`](crate::Error::BareLfLineEnding).
+    ///
+    /// RFC 9112 §2.2 lets a recipient accept a bare LF, and httparse, hyper, curl, Go and
+    /// Python do; Node's llhttp refuses it unless told to be lenient. tarry refuses it because
+    /// a server that strips CR but not LF from something it echoes into a header would let
+    /// whoever controls that value add a field of their own (a `Set-Cookie`, a `Location`),
+    /// and a client that ends lines only at CRLF never reads that field. Turn this on for an
+    /// old or embedded server that writes LF-only heads. Chunk-size and trailer lines always
+    /// need CRLF, whatever this says: that is where a bare LF was used to smuggle requests
+    /// (CVE-2025-22871).
+    pub const fn accept_bare_lf(mut self, accept: bool) -> Self {
+        self.accept_bare_lf = accept;
+        self
+    }
+
+    /// Whether a bare LF may end a head line.
+    pub const fn accepts_bare_lf(&self) -> bool {
+        self.accept_bare_lf
     }
 
     /// The head byte limit.

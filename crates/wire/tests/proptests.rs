@@ -4,6 +4,9 @@
 //!   chunked with random chunk sizes, extensions and trailers, 204/304, or read to close) is
 //!   read the same however its bytes are split, and the one-shot result is the response that
 //!   was generated.
+//! - `chunk_ext`: the chunked decoder accepts exactly the chunk-size lines that a separate
+//!   reader of the RFC 9112 chunk-extension grammar accepts, over bytes rich in `;`, `=`,
+//!   quotes, backslashes and whitespace, and every line generated from the grammar.
 //! - `request`: every encoded request parses back to the same method, target, fields and body
 //!   with parsers that share no code with `tarry_wire`: `httparse::Request` for the head and
 //!   the chunked reader in `proptests/dechunk.rs` for the body.
@@ -21,6 +24,8 @@
 #[path = "fixtures/harness.rs"]
 mod harness;
 
+#[path = "proptests/chunk_ext.rs"]
+mod chunk_ext;
 #[path = "proptests/dechunk.rs"]
 mod dechunk;
 #[path = "proptests/parts.rs"]

@@ -7,14 +7,18 @@
 //! Strictness is deliberate. The head parser tolerates a bare LF (RFC 9112 §2.2 lets it), but
 //! chunk framing does not: CVE-2025-22871 was a bare LF in a chunk-size line read one way by a
 //! proxy and another by the origin. Sizes are accumulated with overflow checks
-//! (RUSTSEC-2021-0079), extensions are skipped under a byte budget (CVE-2023-39326), and
-//! trailers are parsed under their own cap and kept apart from the head.
+//! (RUSTSEC-2021-0079), extensions are parsed by their grammar (see [`extension`]) and counted
+//! under a byte budget (CVE-2023-39326), and trailers are parsed under their own cap and kept
+//! apart from the head.
 
 use std::ops::Range;
 
 use http::HeaderMap;
 
 use crate::{Error, Limits};
+use extension::Extension;
+
+mod extension;
 
 /// One step of body decoding: how much input was used, and where the body data in it is.
 ///
@@ -33,10 +37,8 @@ enum State {
     Size {
         digits: u8,
     },
-    /// Whitespace after the size (BWS before an extension).
-    SizeWhitespace,
-    /// Inside chunk extensions, skipped but counted.
-    Extension,
+    /// After the size digits: whitespace and chunk extensions, checked and counted.
+    Extension(Extension),
     /// Saw CR ending the size line, need LF.
     SizeLf,
     /// Inside chunk data; `remaining` is in `ChunkedDecoder::remaining`.
@@ -166,16 +168,15 @@ impl ChunkedDecoder {
                 }
             }
             // A bare LF ends no line in chunk framing (CVE-2025-22871).
-            (State::Size { .. } | State::SizeWhitespace, b'\n') => return Err(Error::InvalidChunk),
+            (State::Size { .. }, b'\n') => return Err(Error::InvalidChunk),
             // Every branch below needs at least one digit before it.
             (State::Size { digits: 0 }, _) => return Err(Error::InvalidChunkSize),
-            (State::Size { .. } | State::SizeWhitespace, b' ' | b'\t') => State::SizeWhitespace,
-            (State::Size { .. } | State::SizeWhitespace, b';') => self.extension_byte(byte)?,
-            (State::Size { .. } | State::SizeWhitespace | State::Extension, b'\r') => State::SizeLf,
-            (State::Size { .. } | State::SizeWhitespace, _) => return Err(Error::InvalidChunkSize),
-            (State::Extension, b'\n') => return Err(Error::InvalidChunk),
-            (State::Extension, b) if is_forbidden_control(b) => return Err(Error::InvalidChunk),
-            (State::Extension, _) => self.extension_byte(byte)?,
+            (State::Size { .. }, b'\r') => State::SizeLf,
+            (State::Size { .. }, b' ' | b'\t' | b';') => {
+                self.extension(Extension::SizeBws, byte)?
+            }
+            (State::Size { .. }, _) => return Err(Error::InvalidChunkSize),
+            (State::Extension(at), _) => self.extension(at, byte)?,
             (State::SizeLf, b'\n') if self.remaining == 0 => State::TrailerLineStart,
             (State::SizeLf, b'\n') => State::Data,
             (State::DataCr, b'\r') => State::DataLf,
@@ -217,14 +218,19 @@ impl ChunkedDecoder {
         Ok(())
     }
 
-    fn extension_byte(&mut self, _byte: u8) -> Result<State, Error> {
+    /// One byte of the size line after the digits: checked by the grammar, and counted
+    /// (whitespace included) unless it is the CR that ends the line.
+    fn extension(&mut self, at: Extension, byte: u8) -> Result<State, Error> {
+        let Some(next) = at.step(byte)? else {
+            return Ok(State::SizeLf);
+        };
         self.extension_bytes += 1;
         if self.extension_bytes > self.extension_limit {
             return Err(Error::ChunkExtensionsTooLarge {
                 limit: self.extension_limit,
             });
         }
-        Ok(State::Extension)
+        Ok(State::Extension(next))
     }
 
     fn trailer_byte(&mut self, byte: u8) -> Result<(), Error> {
@@ -248,11 +254,6 @@ fn hex_value(b: u8) -> Option<u8> {
         b'A'..=b'F' => Some(b - b'A' + 10),
         _ => None,
     }
-}
-
-/// Control bytes other than HTAB, and DEL: never valid inside a chunk extension.
-fn is_forbidden_control(b: u8) -> bool {
-    (b < 0x20 && b != b'\t') || b == 0x7f
 }
 
 #[cfg(test)]

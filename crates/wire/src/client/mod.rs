@@ -242,9 +242,7 @@ impl Inner {
         {
             return Ok(HeadRead::Partial);
         }
-        let Some((consumed, head)) =
-            parse_head_within(input, budget, limit, self.limits.headers())?
-        else {
+        let Some((consumed, head)) = parse_head_within(input, budget, &self.limits)? else {
             return Ok(HeadRead::Partial);
         };
         self.head_scan.reset();

@@ -78,7 +78,7 @@ impl Call<RecvResponse> {
             .head_bytes()
             .saturating_sub(self.inner.head_bytes_used);
         // `read` may have skipped parsing the last bytes (see `head_scan`); parse them now.
-        match parse_head_within(pending, budget, limits.head_bytes(), limits.headers()) {
+        match parse_head_within(pending, budget, limits) {
             Err(e) => e,
             Ok(_) => Error::IncompleteHead,
         }

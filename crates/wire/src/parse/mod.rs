@@ -7,6 +7,7 @@
 
 mod fields;
 mod head;
+mod line_ends;
 
 use std::mem::MaybeUninit;
 
@@ -27,9 +28,11 @@ const STACK_FIELDS: usize = 128;
 /// Interim (1xx) heads are returned like any other: skipping them is the job of
 /// [`Call`](crate::client::Call), which also counts them against the limits.
 ///
-/// Line endings: bare LF is accepted in the head, as httparse does (RFC 9112 §2.2 allows a
-/// recipient to), while obs-fold, whitespace before a colon and control bytes in values are
-/// refused. Chunk framing stays strict (see [`ChunkedDecoder`](crate::ChunkedDecoder)).
+/// Line endings: CRLF only, unless [`Limits::accept_bare_lf`](crate::Limits::accept_bare_lf)
+/// allows LF alone (RFC 9112 §2.2 lets a recipient accept it; the setting says why tarry does
+/// not by default). Obs-fold, whitespace before a colon and control bytes in values are
+/// always refused, and chunk framing always needs CRLF (see
+/// [`ChunkedDecoder`](crate::ChunkedDecoder)).
 ///
 /// ```
 /// use tarry_wire::{parse_response_head, Limits};
@@ -46,21 +49,16 @@ pub fn parse_response_head(
     input: &[u8],
     limits: &crate::Limits,
 ) -> Result<Option<(usize, ResponseHead)>, Error> {
-    parse_head_within(
-        input,
-        limits.head_bytes(),
-        limits.head_bytes(),
-        limits.headers(),
-    )
+    parse_head_within(input, limits.head_bytes(), limits)
 }
 
-/// [`parse_response_head`] with `budget` head bytes left of the exchange's `limit`.
+/// [`parse_response_head`] with `budget` head bytes left of the exchange's head byte limit.
 pub(crate) fn parse_head_within(
     input: &[u8],
     budget: usize,
-    limit: usize,
-    max_headers: usize,
+    limits: &crate::Limits,
 ) -> Result<Option<(usize, ResponseHead)>, Error> {
+    let (limit, max_headers) = (limits.head_bytes(), limits.headers());
     // Only the first `budget` bytes can belong to an acceptable head. Parsing no further
     // keeps the outcome independent of how much input (body bytes included) is offered at
     // once: fed one byte at a time, the parser would never see past the budget either.
@@ -107,6 +105,11 @@ pub(crate) fn parse_head_within(
         .ok_or(Error::InvalidStatus)?;
 
     let head = &input[..consumed];
+    if !limits.accepts_bare_lf()
+        && line_ends::has_bare_lf(head, res.headers.iter().map(|h| h.name.as_bytes()))
+    {
+        return Err(Error::BareLfLineEnding);
+    }
     // httparse hands out sub-slices of `input`; their offsets locate the same bytes in `raw`.
     let span_of = |s: &[u8]| {
         let start = (s.as_ptr() as usize).checked_sub(head.as_ptr() as usize)?;

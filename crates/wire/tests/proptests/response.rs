@@ -2,7 +2,7 @@
 
 use http::Method;
 use proptest::prelude::*;
-use tarry_wire::CloseReason;
+use tarry_wire::{CloseReason, Error, Limits};
 
 use crate::harness::{BYTEWISE, Fixture, Next, ONE_SHOT, Outcome, run};
 
@@ -244,13 +244,25 @@ proptest! {
     #[test]
     fn any_split_reads_the_same(
         response in response(),
+        accept_bare_lf in any::<bool>(),
         splits in proptest::collection::vec(proptest::collection::vec(1usize..48, 1..8), 3),
     ) {
         let (raw, head) = response.encode();
         let mut fx = Fixture::new("generated", Method::GET, &raw);
         fx.eof = matches!(response.framing, Framing::UntilClose);
+        fx.limits = Limits::default().accept_bare_lf(accept_bare_lf);
         let whole = run(&fx, ONE_SHOT);
-        prop_assert_eq!(&whole, &response.expected(head, whole.sent.clone()));
+        let expected = if response.bare_lf && !accept_bare_lf {
+            // The first head, interim or final, is refused.
+            Outcome {
+                sent: whole.sent.clone(),
+                error: Some(Error::BareLfLineEnding),
+                ..Outcome::default()
+            }
+        } else {
+            response.expected(head, whole.sent.clone())
+        };
+        prop_assert_eq!(&whole, &expected);
         prop_assert_eq!(&run(&fx, BYTEWISE), &whole);
         for reads in &splits {
             prop_assert_eq!(&run(&fx, reads), &whole, "reads of {:?}", reads);
