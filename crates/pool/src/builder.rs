@@ -165,7 +165,8 @@ impl PoolBuilder {
         self
     }
     /// The codec's limits on a response: head size (default 64 KiB), header count (100),
-    /// interim responses, chunk extensions and trailers. A response past one is a typed
+    /// interim responses, chunk extensions and trailers; and whether a head line may end in a
+    /// bare LF (refused by default). A response past one is a typed
     /// [`Error::Protocol`] and its connection is closed.
     pub fn response_limits(mut self, limits: tarry_wire::Limits) -> Self {
         self.limits = limits;

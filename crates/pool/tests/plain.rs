@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use http::Request;
-use tarry_pool::{Error, Pool};
+use tarry_pool::{Error, Phase, Pool};
 use tarry_testkit::{Ended, Script, ScriptedServer, Step};
 
 const OK: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
@@ -445,4 +445,62 @@ async fn metrics_are_kept_per_origin_and_in_total() {
         .host_stats(&"http://elsewhere.test/".parse().unwrap())
         .unwrap();
     assert_eq!(never, tarry_pool::HostStats::default());
+}
+
+/// A server whose first connection sends `reply` to the first request and then would answer
+/// `OK`; later connections answer `OK` to everything.
+fn first_reply(reply: &'static [u8]) -> ScriptedServer {
+    let first = Script::new([
+        Step::ExpectRequest,
+        Step::write(reply),
+        Step::ExpectRequest,
+        Step::write(OK),
+        Step::HoldOpen,
+    ]);
+    ScriptedServer::start_then([first], Script::answer_all(OK)).unwrap()
+}
+
+#[tokio::test]
+async fn wire_12_a_bare_lf_head_is_refused_and_its_connection_never_reused() {
+    const BARE_LF: &[u8] = b"HTTP/1.1 200 OK\nContent-Length: 2\n\nok";
+    let s = first_reply(BARE_LF);
+    let pool = Pool::new();
+    match pool.send(get(&s, "/"), Bytes::new()).await {
+        Err(Error::Protocol(Phase::Head, tarry_wire::Error::BareLfLineEnding)) => {}
+        other => panic!("expected a refused head, got {other:?}"),
+    }
+    let response = pool.send(get(&s, "/"), Bytes::new()).await.unwrap();
+    assert!(!response.reused());
+    assert_eq!(response.bytes().await.unwrap(), "ok");
+    assert_eq!(s.accepts(), 2);
+
+    // Allowed by the setting, the same head is read and its connection kept.
+    let s = first_reply(BARE_LF);
+    let limits = tarry_pool::Limits::default().accept_bare_lf(true);
+    let pool = Pool::builder().response_limits(limits).build();
+    for reused in [false, true] {
+        let response = pool.send(get(&s, "/"), Bytes::new()).await.unwrap();
+        assert_eq!(response.reused(), reused);
+        assert_eq!(response.bytes().await.unwrap(), "ok");
+    }
+    assert_eq!(s.accepts(), 1);
+}
+
+#[tokio::test]
+async fn wire_06_a_chunk_extension_against_the_grammar_closes_the_connection() {
+    // The quoted string never closes: a parser that let it run on would take the CR LF, the
+    // data and the last chunk as part of the extension.
+    let s = first_reply(
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2;a=\"x\r\nok\r\n0\r\n\r\n",
+    );
+    let pool = Pool::new();
+    let response = pool.send(get(&s, "/"), Bytes::new()).await.unwrap();
+    match response.bytes().await {
+        Err(Error::Protocol(Phase::Body, tarry_wire::Error::UnterminatedChunkExtensionQuote)) => {}
+        other => panic!("expected a refused chunk line, got {other:?}"),
+    }
+    let response = pool.send(get(&s, "/"), Bytes::new()).await.unwrap();
+    assert!(!response.reused());
+    assert_eq!(response.bytes().await.unwrap(), "ok");
+    assert_eq!(s.accepts(), 2);
 }

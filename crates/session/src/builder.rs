@@ -313,7 +313,8 @@ impl SessionBuilder {
     }
 
     /// Limits on a response head: its size (default 64 KiB), its header count (100), and
-    /// the codec's other limits. A response past one is an [`Error::Protocol`].
+    /// the codec's other limits; also whether a head line may end in a bare LF (refused by
+    /// default). A response past one is an [`Error::Protocol`].
     pub fn response_limits(mut self, limits: ResponseLimits) -> Self {
         self.pool = self.pool.response_limits(limits);
         self

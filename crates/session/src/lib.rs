@@ -531,6 +531,7 @@ pub use tarry_pool::{TlsSettings, TlsVersion};
 /// The HTTP/1.1 codec's error: how a server broke the protocol, or why a request could not
 /// be written.
 pub use tarry_wire::Error as ProtocolError;
-/// Limits on a response head (its size, its header count) and on chunked bodies, for
+/// Limits on a response head (its size, its header count, whether a line may end in a bare
+/// LF) and on chunked bodies, for
 /// [`SessionBuilder::response_limits`].
 pub use tarry_wire::Limits as ResponseLimits;

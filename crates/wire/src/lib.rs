@@ -15,8 +15,10 @@
 //! - `Expect: 100-continue`: the state that waits for the go-ahead. The caller owns the timer.
 //! - Response heads on [`httparse`], interim (1xx) responses skipped and reported, `101` only
 //!   after an upgrade was asked for.
-//! - Body length exactly as RFC 9112 §6.3; a strict chunked decoder with bounded extensions
-//!   and trailers kept apart from the head.
+//! - Body length exactly as RFC 9112 §6.3; a strict chunked decoder whose extensions follow
+//!   their grammar under a byte budget, and trailers kept apart from the head.
+//! - CRLF line ends: a head line ending in a bare LF is refused unless
+//!   [`Limits::accept_bare_lf`] allows it; chunk framing always needs CRLF.
 //! - The reuse verdict as a [`CloseReason`], and the server's [`KeepAlive`] hint.
 //! - A limit, with a default and a setter, on everything a peer controls ([`Limits`]).
 //!

@@ -16,7 +16,7 @@ use std::ops::Range;
 use http::HeaderMap;
 
 use crate::{Error, Limits};
-use extension::Extension;
+use extension::{Extension, Next};
 
 mod extension;
 
@@ -137,6 +137,11 @@ impl ChunkedDecoder {
             if self.state == State::Done {
                 break;
             }
+            if let State::Extension(from) = self.state {
+                // Extensions run to the CR with nothing else to decide: a loop of their own.
+                at += self.extensions(from, &input[at..])?;
+                continue;
+            }
             self.step(input[at])?;
             at += 1;
         }
@@ -173,10 +178,14 @@ impl ChunkedDecoder {
             (State::Size { digits: 0 }, _) => return Err(Error::InvalidChunkSize),
             (State::Size { .. }, b'\r') => State::SizeLf,
             (State::Size { .. }, b' ' | b'\t' | b';') => {
-                self.extension(Extension::SizeBws, byte)?
+                self.count_extension_bytes(1)?;
+                State::Extension(if byte == b';' {
+                    Extension::NameStart
+                } else {
+                    Extension::SizeBws
+                })
             }
             (State::Size { .. }, _) => return Err(Error::InvalidChunkSize),
-            (State::Extension(at), _) => self.extension(at, byte)?,
             (State::SizeLf, b'\n') if self.remaining == 0 => State::TrailerLineStart,
             (State::SizeLf, b'\n') => State::Data,
             (State::DataCr, b'\r') => State::DataLf,
@@ -213,24 +222,47 @@ impl ChunkedDecoder {
                 _,
             ) => return Err(Error::InvalidChunk),
             // `decode` never steps in these states.
-            (State::Data | State::Done, _) => return Err(Error::InvalidChunk),
+            (State::Data | State::Done | State::Extension(_), _) => {
+                return Err(Error::InvalidChunk);
+            }
         };
         Ok(())
     }
 
-    /// One byte of the size line after the digits: checked by the grammar, and counted
-    /// (whitespace included) unless it is the CR that ends the line.
-    fn extension(&mut self, at: Extension, byte: u8) -> Result<State, Error> {
-        let Some(next) = at.step(byte)? else {
-            return Ok(State::SizeLf);
-        };
-        self.extension_bytes += 1;
+    /// Reads the size line after the digits from `input`, starting in `from`, up to and
+    /// including its CR or to the end of `input`; returns the bytes used. Every byte is checked
+    /// by the grammar and counted (whitespace included), except the CR.
+    fn extensions(&mut self, from: Extension, input: &[u8]) -> Result<usize, Error> {
+        let mut at = from;
+        for (i, &byte) in input.iter().enumerate() {
+            match at.step(byte) {
+                Next::To(next) => at = next,
+                Next::LineEnd => {
+                    self.count_extension_bytes(i)?;
+                    self.state = State::SizeLf;
+                    return Ok(i + 1);
+                }
+                Next::Refuse(rule) => {
+                    // Past the budget before this byte: refused for that first, as it would
+                    // be one byte at a time.
+                    self.count_extension_bytes(i)?;
+                    return Err(rule.error());
+                }
+            }
+        }
+        self.count_extension_bytes(input.len())?;
+        self.state = State::Extension(at);
+        Ok(input.len())
+    }
+
+    fn count_extension_bytes(&mut self, n: usize) -> Result<(), Error> {
+        self.extension_bytes = self.extension_bytes.saturating_add(n);
         if self.extension_bytes > self.extension_limit {
             return Err(Error::ChunkExtensionsTooLarge {
                 limit: self.extension_limit,
             });
         }
-        Ok(State::Extension(next))
+        Ok(())
     }
 
     fn trailer_byte(&mut self, byte: u8) -> Result<(), Error> {

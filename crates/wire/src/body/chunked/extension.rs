@@ -13,8 +13,10 @@
 //! other ends the line there; one reads `5 ` as a size, the other as garbage. Refusing every
 //! line the grammar does not produce leaves no such line for tarry to read differently.
 //!
-//! Like the rest of the decoder this moves one byte at a time and never looks back, so the
-//! verdict does not depend on how the line is split across reads.
+//! The grammar is written once, as [`transition`], over ten classes of bytes; at compile time
+//! it becomes a table, so each byte costs two lookups. Like the rest of the decoder this moves
+//! one byte at a time and never looks back, so the verdict does not depend on how the line is
+//! split across reads.
 
 use crate::Error;
 
@@ -41,77 +43,182 @@ pub(super) enum Extension {
     Spaced,
 }
 
-impl Extension {
-    /// The state after `byte`, or `None` for the CR that ends the line.
-    pub(super) fn step(self, byte: u8) -> Result<Option<Extension>, Error> {
-        use Extension::*;
-        let next = match (self, byte) {
-            // A quoted string must close on its line; a parser that lets it run on would read
-            // the CR LF as part of a value.
-            (Quoted | QuotedPair, b'\r' | b'\n') => {
-                return Err(Error::UnterminatedChunkExtensionQuote);
-            }
-            (Quoted, b'"') => Closed,
-            (Quoted, b'\\') => QuotedPair,
-            (Quoted | QuotedPair, b) if is_text(b) => Quoted,
-            (Quoted | QuotedPair, _) => return Err(Error::InvalidChunkExtension),
+/// What one byte does to an [`Extension`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Next {
+    /// Still in the extensions; the byte counts against the extension budget.
+    To(Extension),
+    /// The CR that ends the size line.
+    LineEnd,
+    /// The byte breaks a rule.
+    Refuse(Refusal),
+}
+
+/// Which rule a refused byte broke; [`Refusal::error`] names it for the caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Refusal {
+    Whitespace,
+    NoName,
+    NoValue,
+    OpenQuote,
+    Byte,
+    BareLf,
+    Size,
+}
+
+impl Refusal {
+    pub(super) fn error(self) -> Error {
+        match self {
+            Refusal::Whitespace => Error::ChunkLineWhitespace,
+            Refusal::NoName => Error::ChunkExtensionWithoutName,
+            Refusal::NoValue => Error::ChunkExtensionWithoutValue,
+            Refusal::OpenQuote => Error::UnterminatedChunkExtensionQuote,
+            Refusal::Byte => Error::InvalidChunkExtension,
             // A bare LF ends no line in chunk framing (CVE-2025-22871).
-            (_, b'\n') => return Err(Error::InvalidChunk),
-
-            (SizeBws | Spaced, b' ' | b'\t') => self,
-            (NameStart | ValueStart | AfterName, b' ' | b'\t') => self,
-            (Name, b' ' | b'\t') => AfterName,
-            (Token | Closed, b' ' | b'\t') => Spaced,
-
-            (NameStart, b';' | b'=' | b'\r') => return Err(Error::ChunkExtensionWithoutName),
-            (ValueStart, b';' | b'\r') => return Err(Error::ChunkExtensionWithoutValue),
-            (_, b';') => NameStart,
-            (Name | Token | Closed, b'\r') => return Ok(None),
-
-            (NameStart | Name, b) if is_tchar(b) => Name,
-            (Name | AfterName, b'=') => ValueStart,
-            (ValueStart, b'"') => Quoted,
-            (ValueStart | Token, b) if is_tchar(b) => Token,
-
-            // Whitespace that is not around `;` or `=`: trailing, or between two words.
-            (SizeBws | AfterName | Spaced, b'\r' | b'"') => {
-                return Err(Error::ChunkLineWhitespace);
-            }
-            (AfterName | Spaced, b) if is_tchar(b) => return Err(Error::ChunkLineWhitespace),
-            // `5 x` is a malformed size, as it was before anything was known about extensions.
-            (SizeBws, _) => return Err(Error::InvalidChunkSize),
-            _ => return Err(Error::InvalidChunkExtension),
-        };
-        Ok(Some(next))
+            Refusal::BareLf => Error::InvalidChunk,
+            Refusal::Size => Error::InvalidChunkSize,
+        }
     }
 }
 
-/// `tchar` (RFC 9110 §5.6.2): the bytes of a token, as a lookup table.
-const TCHAR: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut c: u8 = 0;
-    loop {
-        table[c as usize] = c.is_ascii_alphanumeric()
-            || matches!(
-                c,
-                b'!' | b'#'..=b'\'' | b'*' | b'+' | b'-' | b'.' | b'^' | b'_'
-            )
-            || matches!(c, b'`' | b'|' | b'~');
-        if c == u8::MAX {
-            break table;
-        }
-        c += 1;
+impl Extension {
+    /// What `byte` does in this state.
+    #[inline]
+    pub(super) fn step(self, byte: u8) -> Next {
+        TABLE[self as usize][CLASSES[usize::from(byte)] as usize]
     }
+}
+
+/// The bytes the grammar tells apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    /// SP and HTAB.
+    Space,
+    Semicolon,
+    Equals,
+    Quote,
+    Backslash,
+    Cr,
+    Lf,
+    /// `tchar` (RFC 9110 §5.6.2): the bytes of a token.
+    Tchar,
+    /// Other VCHAR and obs-text: allowed only inside a quoted string.
+    Text,
+    /// Control bytes other than HTAB, CR and LF, and DEL: allowed nowhere.
+    Control,
+}
+
+/// The grammar: the next state for a byte of `class` in `state`.
+const fn transition(state: Extension, class: Class) -> Next {
+    use Class::*;
+    use Extension::*;
+    use Refusal::*;
+    let to = match (state, class) {
+        // A quoted string must close on its line; a parser that lets it run on would read
+        // the CR LF as part of a value.
+        (Quoted | QuotedPair, Cr | Lf) => return Next::Refuse(OpenQuote),
+        (Quoted, Quote) => Closed,
+        (Quoted, Backslash) => QuotedPair,
+        (Quoted | QuotedPair, Control) => return Next::Refuse(Byte),
+        (Quoted | QuotedPair, _) => Quoted,
+        (_, Lf) => return Next::Refuse(BareLf),
+
+        (SizeBws | Spaced | NameStart | ValueStart | AfterName, Space) => state,
+        (Name, Space) => AfterName,
+        (Token | Closed, Space) => Spaced,
+
+        (NameStart, Semicolon | Equals | Cr) => return Next::Refuse(NoName),
+        (ValueStart, Semicolon | Cr) => return Next::Refuse(NoValue),
+        (_, Semicolon) => NameStart,
+        (Name | Token | Closed, Cr) => return Next::LineEnd,
+
+        (NameStart | Name, Tchar) => Name,
+        (Name | AfterName, Equals) => ValueStart,
+        (ValueStart, Quote) => Quoted,
+        (ValueStart | Token, Tchar) => Token,
+
+        // Whitespace that is not around `;` or `=`: trailing, or between two words.
+        (SizeBws | AfterName | Spaced, Cr | Quote) => return Next::Refuse(Whitespace),
+        (AfterName | Spaced, Tchar) => return Next::Refuse(Whitespace),
+        // `5 x` is a malformed size, as it was before anything was known about extensions.
+        (SizeBws, _) => return Next::Refuse(Size),
+        _ => return Next::Refuse(Byte),
+    };
+    Next::To(to)
+}
+
+const STATES: [Extension; 10] = [
+    Extension::SizeBws,
+    Extension::NameStart,
+    Extension::Name,
+    Extension::AfterName,
+    Extension::ValueStart,
+    Extension::Token,
+    Extension::Quoted,
+    Extension::QuotedPair,
+    Extension::Closed,
+    Extension::Spaced,
+];
+
+const ALL_CLASSES: [Class; 10] = [
+    Class::Space,
+    Class::Semicolon,
+    Class::Equals,
+    Class::Quote,
+    Class::Backslash,
+    Class::Cr,
+    Class::Lf,
+    Class::Tchar,
+    Class::Text,
+    Class::Control,
+];
+
+/// [`transition`] for every state and class, indexed by their discriminants.
+const TABLE: [[Next; ALL_CLASSES.len()]; STATES.len()] = {
+    let mut table = [[Next::LineEnd; ALL_CLASSES.len()]; STATES.len()];
+    let mut s = 0;
+    while s < STATES.len() {
+        let mut c = 0;
+        while c < ALL_CLASSES.len() {
+            table[STATES[s] as usize][ALL_CLASSES[c] as usize] =
+                transition(STATES[s], ALL_CLASSES[c]);
+            c += 1;
+        }
+        s += 1;
+    }
+    table
 };
 
-fn is_tchar(b: u8) -> bool {
-    TCHAR[usize::from(b)]
+const fn class_of(b: u8) -> Class {
+    match b {
+        b' ' | b'\t' => Class::Space,
+        b';' => Class::Semicolon,
+        b'=' => Class::Equals,
+        b'"' => Class::Quote,
+        b'\\' => Class::Backslash,
+        b'\r' => Class::Cr,
+        b'\n' => Class::Lf,
+        b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' => Class::Tchar,
+        b'!' | b'#'..=b'\'' | b'*' | b'+' | b'-' | b'.' | b'^' | b'_' | b'`' | b'|' | b'~' => {
+            Class::Tchar
+        }
+        0x00..=0x1f | 0x7f => Class::Control,
+        _ => Class::Text,
+    }
 }
 
-/// HTAB, SP, VCHAR and obs-text: what a quoted string holds (`"` and `\` are handled first).
-fn is_text(b: u8) -> bool {
-    b == b'\t' || (b >= 0x20 && b != 0x7f)
-}
+/// [`class_of`] for every byte.
+const CLASSES: [Class; 256] = {
+    let mut classes = [Class::Control; 256];
+    let mut b: u8 = 0;
+    loop {
+        classes[b as usize] = class_of(b);
+        if b == u8::MAX {
+            break classes;
+        }
+        b += 1;
+    }
+};
 
 #[cfg(test)]
 mod tests {
@@ -122,7 +229,24 @@ mod tests {
         let listed = b"!#$%&'*+-.^_`|~";
         for b in 0..=255u8 {
             let expected = b.is_ascii_alphanumeric() || listed.contains(&b);
-            assert_eq!(is_tchar(b), expected, "{b:#04x}");
+            assert_eq!(
+                CLASSES[usize::from(b)] == Class::Tchar,
+                expected,
+                "{b:#04x}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_table_is_the_grammar() {
+        for state in STATES {
+            for b in 0..=255u8 {
+                assert_eq!(
+                    state.step(b),
+                    transition(state, class_of(b)),
+                    "{state:?} {b:#04x}"
+                );
+            }
         }
     }
 }
