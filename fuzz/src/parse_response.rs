@@ -11,10 +11,21 @@ pub fn parse_response(data: &[u8]) {
     let strict = Limits::default();
     let limits = strict.accept_bare_lf(true);
     let parsed = parse_response_head(data, &limits);
-    // Refusing bare LF only ever turns a head the lenient parse took into that one error.
+    // Refusing bare LF only ever turns a head the lenient parse took into that one error, and
+    // exactly when a full scan of that head finds an LF without a CR before it.
     match (parse_response_head(data, &strict), &parsed) {
-        (Err(Error::BareLfLineEnding), Ok(Some(_))) => {}
-        (strict, lenient) => assert_eq!(&strict, lenient, "strict and lenient parses differ"),
+        (Err(Error::BareLfLineEnding), Ok(Some((consumed, _)))) => {
+            assert!(
+                has_bare_lf(&data[..*consumed]),
+                "refused a head without a bare LF"
+            );
+        }
+        (strict, lenient) => {
+            assert_eq!(&strict, lenient, "strict and lenient parses differ");
+            if let Ok(Some((consumed, _))) = lenient {
+                assert!(!has_bare_lf(&data[..*consumed]), "missed a bare LF");
+            }
+        }
     }
     let Ok(Some((consumed, head))) = parsed else {
         return;
@@ -40,4 +51,11 @@ pub fn parse_response(data: &[u8]) {
     let _ = KeepAlive::from_head(&head);
     // The accessors slice the head's own copy; none may step outside it.
     let _ = (head.reason(), head.fields().count(), format!("{head:?}"));
+}
+
+/// Whether any LF in `head` lacks a CR before it: the plain scan the parser avoids.
+fn has_bare_lf(head: &[u8]) -> bool {
+    head.iter()
+        .enumerate()
+        .any(|(i, &b)| b == b'\n' && (i == 0 || head[i - 1] != b'\r'))
 }

@@ -94,12 +94,13 @@ pub enum Error {
     InvalidContentLength,
     /// `Transfer-Encoding` lists `chunked` more than once, or appears in an HTTP/1.0 response.
     InvalidTransferEncoding,
-    /// A chunk-size line is not hexadecimal digits, is empty, or overflows u64.
+    /// A chunk-size line does not start with hexadecimal digits, overflows u64, or has
+    /// whitespace after the size followed by neither `;` nor the line end (`5 5`).
     InvalidChunkSize,
     /// Chunk framing is malformed: a missing or bare CR/LF, or chunk data longer than its size.
     InvalidChunk,
-    /// Whitespace in a chunk-size line that is not around a `;` or an `=` of an extension: after
-    /// the size with no `;` following (`5 \r\n`), at the end of the line, or between two words.
+    /// Whitespace in a chunk-size line that is not around a `;` or an `=` of an extension: at
+    /// the end of the line (`5 \r\n`, `5;a \r\n`) or between two words (`5;a b`).
     ChunkLineWhitespace,
     /// A `;` in a chunk-size line is not followed by an extension name (`5;\r\n`, `5;;a`, `5;=b`).
     ChunkExtensionWithoutName,

@@ -65,7 +65,8 @@ impl Limits {
         self
     }
 
-    /// Caps the total bytes of chunk extensions in one chunked body.
+    /// Caps the total bytes of chunk extensions in one chunked body: everything on the
+    /// chunk-size lines after the size digits (whitespace included) up to each CR.
     pub const fn max_chunk_extension_bytes(mut self, bytes: usize) -> Self {
         self.chunk_extension_bytes = bytes;
         self

@@ -4,9 +4,9 @@
 //! every framing byte moves the state forward and nothing is re-scanned, the result is the same
 //! however the input is split, and a chunk of any size costs one call.
 //!
-//! Strictness is deliberate. The head parser tolerates a bare LF (RFC 9112 §2.2 lets it), but
-//! chunk framing does not: CVE-2025-22871 was a bare LF in a chunk-size line read one way by a
-//! proxy and another by the origin. Sizes are accumulated with overflow checks
+//! Strictness is deliberate. Chunk framing needs CRLF even when the head parser is allowed to
+//! take a bare LF (`Limits::accept_bare_lf`): CVE-2025-22871 was a bare LF in a chunk-size line
+//! read one way by a proxy and another by the origin. Sizes are accumulated with overflow checks
 //! (RUSTSEC-2021-0079), extensions are parsed by their grammar (see [`extension`]) and counted
 //! under a byte budget (CVE-2023-39326), and trailers are parsed under their own cap and kept
 //! apart from the head.
@@ -118,7 +118,8 @@ impl ChunkedDecoder {
     /// Consumes framing from `input` up to and including at most one span of chunk data.
     ///
     /// Stops at the end of the body: bytes after it are not consumed (they belong to whatever
-    /// follows on the connection). An empty input returns `consumed == 0`.
+    /// follows on the connection). An empty input returns `consumed == 0`. After an error the
+    /// body cannot be read further: the decoder's state is then unspecified.
     pub fn decode(&mut self, input: &[u8]) -> Result<Decoded, Error> {
         let mut at = 0;
         while at < input.len() {

@@ -4,7 +4,7 @@
 //! head for LFs again would be a second pass over every byte; instead this looks only where a
 //! line ends: just before each field name (the end of the line above it), at the last four
 //! bytes (the last line and the blank line), and over the empty lines httparse skips before the
-//! status line, which a well-formed response does not have. That costs two byte comparisons
+//! status line, which a well-formed response does not have. That costs one byte comparison
 //! per field.
 
 /// Whether any line of `head` (a complete head as httparse parsed it, `names` its field names

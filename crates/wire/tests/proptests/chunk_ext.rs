@@ -123,7 +123,9 @@ fn grammar_pieces() -> impl Strategy<Value = Vec<u8>> {
 fn valid_ext() -> impl Strategy<Value = Vec<u8>> {
     let ws = "[ \t]{0,2}";
     let name = "[a-zA-Z0-9!#$%&'*+.^_`|~-]{1,4}";
-    let quoted = r#""([ \t!#-\[\]-~]|\\[ -~]){0,4}""#;
+    // Quoted text and quoted-pairs, obs-text and HTAB among them (obs-text as UTF-8 of
+    // U+0080..U+00FF, whose bytes are all 0x80 and above).
+    let quoted = r#""([ \t!#-\[\]-~\x{80}-\x{ff}]|\\[\t -~\x{80}-\x{ff}]){0,4}""#;
     let one = format!("{ws};{ws}{name}({ws}={ws}({name}|{quoted}))?");
     proptest::collection::vec(
         proptest::string::string_regex(&one).expect("valid regex"),

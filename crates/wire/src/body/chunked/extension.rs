@@ -138,9 +138,10 @@ const fn transition(state: Extension, class: Class) -> Next {
         (ValueStart | Token, Tchar) => Token,
 
         // Whitespace that is not around `;` or `=`: trailing, or between two words.
-        (SizeBws | AfterName | Spaced, Cr | Quote) => return Next::Refuse(Whitespace),
-        (AfterName | Spaced, Tchar) => return Next::Refuse(Whitespace),
-        // `5 x` is a malformed size, as it was before anything was known about extensions.
+        (SizeBws | AfterName | Spaced, Cr) => return Next::Refuse(Whitespace),
+        (AfterName | Spaced, Quote | Tchar) => return Next::Refuse(Whitespace),
+        // After the size, anything but whitespace, `;` or the line end makes `5 x` a malformed
+        // size rather than an extension.
         (SizeBws, _) => return Next::Refuse(Size),
         _ => return Next::Refuse(Byte),
     };
