@@ -49,12 +49,10 @@ impl std::fmt::Display for Redacted<'_> {
         if let Some(query) = url.query() {
             f.write_str("?")?;
             for (i, pair) in query.split('&').enumerate() {
-                let name = pair.split_once('=').map_or(pair, |(name, _)| name);
                 let sep = if i == 0 { "" } else { "&" };
-                if pair.contains('=') {
-                    write!(f, "{sep}{name}=…")?;
-                } else {
-                    write!(f, "{sep}{name}")?;
+                match pair.split_once('=') {
+                    Some((name, _)) => write!(f, "{sep}{name}=…")?,
+                    None => write!(f, "{sep}{pair}")?,
                 }
             }
         }

@@ -308,9 +308,10 @@ async fn hops(
             response.history = history;
             return Ok(response);
         };
+        // What the next hop leaves behind, and why: worked out only for a listener, since
+        // the next hop decides it again for itself.
         #[cfg(feature = "tracing")]
-        {
-            // What the next hop leaves behind, and why.
+        if tracing::enabled!(tracing::Level::DEBUG) {
             let from: &Url = original.as_ref().unwrap_or(response.url());
             let mut stripped: Vec<&str> = Vec::new();
             let has_credentials = prepared.authorization.is_some() || prepared.digest.is_some();
@@ -498,18 +499,24 @@ fn store_cookies(
     let report = session
         .jar()
         .store_response(url, lines.iter().copied(), SystemTime::now());
+    // Names are parsed for events only when something listens: this runs for every response
+    // that sets cookies.
     #[cfg(feature = "tracing")]
-    for (i, line) in lines.iter().enumerate() {
-        // The name only: a cookie's value is a secret as often as not.
-        let name = line
-            .split(|&b| b == b';')
-            .next()
-            .and_then(|pair| pair.split(|&b| b == b'=').next())
-            .map(|name| String::from_utf8_lossy(name).trim().to_owned())
-            .unwrap_or_default();
-        match report.rejected.iter().find(|(r, _)| *r == i) {
-            Some((_, reason)) => tracing::debug!(cookie = %name, rule = ?reason, "cookie refused"),
-            None => tracing::debug!(cookie = %name, "cookie stored"),
+    if tracing::enabled!(tracing::Level::DEBUG) {
+        for (i, line) in lines.iter().enumerate() {
+            // The name only: a cookie's value is a secret as often as not.
+            let name = line
+                .split(|&b| b == b';')
+                .next()
+                .and_then(|pair| pair.split(|&b| b == b'=').next())
+                .map(|name| String::from_utf8_lossy(name).trim().to_owned())
+                .unwrap_or_default();
+            match report.rejected.iter().find(|(r, _)| *r == i) {
+                Some((_, reason)) => {
+                    tracing::debug!(cookie = %name, rule = ?reason, "cookie refused");
+                }
+                None => tracing::debug!(cookie = %name, "cookie stored"),
+            }
         }
     }
     lines
