@@ -173,12 +173,19 @@ impl Clock {
 pub(crate) struct Buffers {
     pub(crate) read: BytesMut,
     pub(crate) write: Vec<u8>,
+    /// A TLS stream's record buffers.
+    #[cfg(feature = "tls")]
+    pub(crate) tls: crate::tls_stream::TlsBuffers,
 }
 
 impl Buffers {
     /// Whether either buffer holds an allocation worth passing on.
     pub(crate) fn has_capacity(&self) -> bool {
-        self.read.capacity() > 0 || self.write.capacity() > 0
+        #[cfg(feature = "tls")]
+        let tls = self.tls.has_capacity();
+        #[cfg(not(feature = "tls"))]
+        let tls = false;
+        self.read.capacity() > 0 || self.write.capacity() > 0 || tls
     }
 
     /// Keeps `read` (empty) for the next exchange if it holds at most `limit` bytes.

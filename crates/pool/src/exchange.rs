@@ -86,6 +86,8 @@ pub(crate) async fn attempt(
     // Borrows the connection's counters beside its stream: no reference count to touch.
     let closing = CloseGuard::new(back.metrics(), &open.host);
     let buf = std::mem::take(&mut open.buffers.read);
+    #[cfg(feature = "tls")]
+    open.io.lend(std::mem::take(&mut open.buffers.tls));
     // A proxy that forwards the request wants its target in absolute form, and its own
     // credentials with it (never sent to an origin: only keys that name the proxy have them).
     let proxy_fields;

@@ -143,6 +143,8 @@ mod spare;
 mod tls;
 #[cfg(feature = "tls")]
 mod tls_registry;
+#[cfg(feature = "tls")]
+mod tls_stream;
 mod tunnel;
 
 pub use body::{Response, Timings};

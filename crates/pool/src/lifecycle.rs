@@ -372,6 +372,12 @@ impl Inner {
         // Only a connection that goes idle lets go of its last caller; one handed over or
         // closed above is the next caller's, or gone.
         conn.forget_caller();
+        #[cfg(feature = "tls")]
+        {
+            let mut tls = conn.io.take_back();
+            tls.trim(self.config.idle_buffer_limit);
+            conn.buffers.tls = tls;
+        }
         let buffers = std::mem::take(&mut conn.buffers);
         crate::log::debug!(
             origin = %crate::log::Origin(&key),

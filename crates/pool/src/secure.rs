@@ -22,10 +22,10 @@ pub(crate) const HTTPS: bool = cfg!(feature = "tls");
 pub(crate) enum Io {
     Plain(TcpStream),
     #[cfg(feature = "tls")]
-    Tls(Box<tokio_rustls::client::TlsStream<TcpStream>>),
+    Tls(Box<crate::tls_stream::TlsStream<TcpStream>>),
     /// TLS to an origin inside TLS to a proxy.
     #[cfg(feature = "tls")]
-    Nested(Box<tokio_rustls::client::TlsStream<Io>>),
+    Nested(Box<crate::tls_stream::TlsStream<Io>>),
 }
 
 impl Io {
@@ -34,9 +34,29 @@ impl Io {
         match self {
             Io::Plain(s) => s,
             #[cfg(feature = "tls")]
-            Io::Tls(s) => s.get_ref().0,
+            Io::Tls(s) => s.get_ref(),
             #[cfg(feature = "tls")]
-            Io::Nested(s) => s.get_ref().0.tcp(),
+            Io::Nested(s) => s.get_ref().tcp(),
+        }
+    }
+
+    /// Gives a TLS stream its buffers for the exchange that starts.
+    #[cfg(feature = "tls")]
+    pub(crate) fn lend(&mut self, buffers: crate::tls_stream::TlsBuffers) {
+        match self {
+            Io::Plain(_) => {}
+            Io::Tls(s) => s.lend(buffers),
+            Io::Nested(s) => s.lend(buffers),
+        }
+    }
+
+    /// Takes a TLS stream's buffers back as its connection goes idle.
+    #[cfg(feature = "tls")]
+    pub(crate) fn take_back(&mut self) -> crate::tls_stream::TlsBuffers {
+        match self {
+            Io::Plain(_) => crate::tls_stream::TlsBuffers::default(),
+            Io::Tls(s) => s.take_back(),
+            Io::Nested(s) => s.take_back(),
         }
     }
 }

@@ -14,8 +14,8 @@ use rustls::crypto::CryptoProvider;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
 use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
-use tokio_rustls::TlsConnector;
-use tokio_rustls::client::TlsStream;
+
+use crate::tls_stream::TlsStream;
 
 use crate::Error;
 use crate::error::Phase;
@@ -279,8 +279,13 @@ where
 {
     let name = ServerName::try_from(host.to_owned())
         .map_err(|_| Error::InvalidUri("host is not a valid TLS server name"))?;
-    TlsConnector::from(config)
-        .connect(name, io)
+    let conn = rustls::client::UnbufferedClientConnection::new(config, name).map_err(|e| {
+        Error::Io(
+            Phase::Tls,
+            std::io::Error::new(std::io::ErrorKind::InvalidData, e),
+        )
+    })?;
+    TlsStream::connect(conn, io)
         .await
         .map_err(|e| Error::Io(Phase::Tls, e))
 }
@@ -288,7 +293,7 @@ where
 /// Whether the handshake of `stream` resumed an earlier session.
 pub(crate) fn resumed<S>(stream: &TlsStream<S>) -> bool {
     matches!(
-        stream.get_ref().1.handshake_kind(),
+        stream.connection().handshake_kind(),
         Some(rustls::HandshakeKind::Resumed)
     )
 }
