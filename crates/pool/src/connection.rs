@@ -277,6 +277,7 @@ impl Poolable for Connection {
     /// "would block" is alive.
     fn is_open(&self) -> bool {
         let mut probe = [0u8; 1];
-        matches!(self.io.tcp().try_read(&mut probe), Err(e) if e.kind() == io::ErrorKind::WouldBlock)
+        self.io.is_reusable()
+            && matches!(self.io.tcp().try_read(&mut probe), Err(e) if e.kind() == io::ErrorKind::WouldBlock)
     }
 }

@@ -56,7 +56,23 @@ impl Io {
         match self {
             Io::Plain(_) => crate::tls_stream::TlsBuffers::default(),
             Io::Tls(s) => s.take_back(),
-            Io::Nested(s) => s.take_back(),
+            Io::Nested(s) => {
+                // TLS to the proxy underneath lets its buffers go (freed, not kept: a tunnel
+                // is the rarer case), and allocates again as it is next used.
+                let _ = s.get_mut().take_back();
+                s.take_back()
+            }
+        }
+    }
+
+    /// Whether TLS, if any, lets the connection carry another exchange.
+    pub(crate) fn is_reusable(&self) -> bool {
+        match self {
+            Io::Plain(_) => true,
+            #[cfg(feature = "tls")]
+            Io::Tls(s) => s.is_reusable(),
+            #[cfg(feature = "tls")]
+            Io::Nested(s) => s.is_reusable() && s.get_ref().is_reusable(),
         }
     }
 }

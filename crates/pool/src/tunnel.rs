@@ -47,7 +47,7 @@ pub(crate) async fn connect(
     let AfterHead::RecvResponse(mut call) = head.map_err(wire)?.with_limits(limits) else {
         return Err(Error::InvalidUri("CONNECT sends no body"));
     };
-    within(deadline, io.write_all(&out)).await?;
+    send(io, &out, deadline).await?;
     let mut buf = BytesMut::with_capacity(1024);
     loop {
         match call.read(&buf).map_err(wire)? {
@@ -96,7 +96,7 @@ pub(crate) async fn socks5(
     } else {
         &[5, 1, 0]
     };
-    within(deadline, io.write_all(greeting)).await?;
+    send(io, greeting, deadline).await?;
     let mut choice = [0u8; 2];
     within(deadline, io.read_exact(&mut choice)).await?;
     match choice {
@@ -113,7 +113,7 @@ pub(crate) async fn socks5(
             auth.extend_from_slice(user);
             auth.push(plen);
             auth.extend_from_slice(password);
-            within(deadline, io.write_all(&auth)).await?;
+            send(io, &auth, deadline).await?;
             let mut status = [0u8; 2];
             within(deadline, io.read_exact(&mut status)).await?;
             if status[1] != 0 {
@@ -158,7 +158,7 @@ pub(crate) async fn socks5(
         }
     }
     request.extend_from_slice(&port.to_be_bytes());
-    within(deadline, io.write_all(&request)).await?;
+    send(io, &request, deadline).await?;
     let mut reply = [0u8; 4];
     within(deadline, io.read_exact(&mut reply)).await?;
     if reply[0] != 5 {
@@ -185,6 +185,16 @@ pub(crate) async fn socks5(
 }
 
 /// One step of a tunnel's setup, by `deadline`.
+/// Writes `bytes` and flushes them: TLS to an https proxy may hold records the socket did not
+/// take yet, and the proxy must see the whole message before it answers.
+async fn send(io: &mut Io, bytes: &[u8], deadline: Instant) -> Result<(), Error> {
+    within(deadline, async {
+        io.write_all(bytes).await?;
+        io.flush().await
+    })
+    .await
+}
+
 async fn within<T>(
     deadline: Instant,
     step: impl Future<Output = std::io::Result<T>>,

@@ -1,8 +1,11 @@
 //! The pool over TLS against scripted TLS servers (`tarry-testkit`) with certificates made at
-//! test time: trust, hostname checks, reuse, resumption, and truncation (WIRE-10).
+//! test time: trust, hostname checks, reuse, resumption, truncation (WIRE-10), and the TLS
+//! stream's records: handshake messages larger than its buffer, large bodies read whole and
+//! in pieces byte for byte, many small records.
 #![cfg(feature = "tls")]
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use bytes::Bytes;
 use http::Request;
@@ -167,4 +170,98 @@ async fn tls_07_a_server_that_never_answers_the_hello_times_out() {
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Timeout(Phase::Tls)), "{err}");
+}
+
+/// `len` bytes that differ from one position to the next, so that a lost, doubled or moved
+/// piece shows.
+fn pattern(len: usize) -> Vec<u8> {
+    let mut state = 0x2545_f491_u32;
+    (0..len)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            state.to_le_bytes()[0]
+        })
+        .collect()
+}
+
+fn response(body: &[u8]) -> Bytes {
+    let mut out = format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n", body.len()).into_bytes();
+    out.extend_from_slice(body);
+    out.into()
+}
+
+#[tokio::test]
+async fn a_certificate_larger_than_the_record_buffer_is_taken_whole() {
+    // About 1,400 names make a certificate message of some 45 KiB: several records, more
+    // than the stream's 32 KiB buffer holds, all needed at once by rustls.
+    let mut names = vec!["a.test".to_owned()];
+    names.extend((0..1_400).map(|i| format!("padding-name-{i:05}.example.test")));
+    let server = TlsScriptedServer::builder(&names)
+        .repeating(Script::answer_all(response(b"ok")))
+        .unwrap();
+    let pool = trusting(&server).build();
+    for _ in 0..2 {
+        let res = pool
+            .send(get("a.test", server.addr()), Bytes::new())
+            .await
+            .unwrap();
+        assert_eq!(&res.bytes().await.unwrap()[..], b"ok");
+    }
+    assert_eq!(
+        server.accepts(),
+        1,
+        "the second request reused the connection"
+    );
+}
+
+#[tokio::test]
+async fn large_bodies_arrive_byte_for_byte_whole_and_in_pieces() {
+    let body = pattern(3 * 1024 * 1024 + 7);
+    let server = TlsScriptedServer::builder(&["a.test"])
+        .repeating(Script::answer_all(response(&body)))
+        .unwrap();
+    let pool = trusting(&server).build();
+    for _ in 0..3 {
+        let res = pool
+            .send(get("a.test", server.addr()), Bytes::new())
+            .await
+            .unwrap();
+        assert!(res.bytes().await.unwrap() == body[..], "whole body differs");
+        let mut res = pool
+            .send(get("a.test", server.addr()), Bytes::new())
+            .await
+            .unwrap();
+        let mut got = Vec::new();
+        while let Some(piece) = res.chunk().await.unwrap() {
+            got.extend_from_slice(&piece);
+        }
+        assert!(got == body, "streamed body differs");
+    }
+    assert_eq!(
+        server.accepts(),
+        1,
+        "every request reused the one connection"
+    );
+}
+
+#[tokio::test]
+async fn many_small_records_written_apart_make_one_body() {
+    // Each odd-sized piece goes out as a record of its own, with a pause: reads that find one
+    // record, or part of the stream's buffer filled by several. (The large body above has
+    // full-size records split across reads by the buffer's size.)
+    let body = pattern(200 * 1024 + 3);
+    let server = TlsScriptedServer::builder(&["a.test"])
+        .start([Script::new([
+            Step::ExpectRequest,
+            Step::write_slowly(response(&body), 1_447, Duration::from_micros(200)),
+        ])])
+        .unwrap();
+    let pool = trusting(&server).build();
+    let res = pool
+        .send(get("a.test", server.addr()), Bytes::new())
+        .await
+        .unwrap();
+    assert!(res.bytes().await.unwrap() == body[..], "body differs");
 }
