@@ -3,7 +3,8 @@
 //!
 //! rustls' buffered connection reads the socket 4 KiB at a time, so a 16 KiB record costs at
 //! least four `recv` calls; here one call takes whatever the socket holds, up to the buffer's
-//! size (32 KiB), and the records in it are decrypted where they lie. The buffers are lent to
+//! size (32 KiB, grown to 64 KiB while a large body comes in), and the records in it are
+//! decrypted where they lie. The buffers are lent to
 //! the connection for an exchange and given back when it goes idle (see `spare.rs`), so an
 //! idle TLS connection keeps only rustls' own state.
 //!
