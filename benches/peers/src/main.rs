@@ -5,8 +5,9 @@
 //! for steadier numbers on a small VM). Every cell (one client in one scenario) runs `--seconds`
 //! (or `--requests`) in all, split into `--rounds`: within a scenario the clients take turns
 //! round by round, so a burst of load from elsewhere on the machine spreads over all of them
-//! instead of landing on one. Each round builds its client anew and warms it up first. The
-//! default run takes about a minute and a half and stops by itself.
+//! instead of landing on one. Each round builds its client anew and warms it up first. Each
+//! tarry client is then compared with the fastest other library round by round (the median of
+//! the paired ratios). The default run takes about ten minutes and stops by itself.
 #![forbid(unsafe_code)]
 
 mod error;
@@ -34,16 +35,16 @@ use table::Row;
 #[command(version)]
 struct Args {
     /// Seconds each cell (one client in one scenario) is measured for, over all rounds.
-    #[arg(long, default_value_t = 2.0)]
+    #[arg(long, default_value_t = 4.0)]
     seconds: f64,
     /// Requests per cell instead of a time, over all rounds (shared out among the tasks).
     #[arg(long)]
     requests: Option<u64>,
     /// Rounds the clients of a scenario take turns in.
-    #[arg(long, default_value_t = 4)]
+    #[arg(long, default_value_t = 16)]
     rounds: u32,
     /// Seconds of untimed sending before each round of each cell.
-    #[arg(long, default_value_t = 0.15)]
+    #[arg(long, default_value_t = 0.05)]
     warmup: f64,
     /// Only these scenarios (comma-separated): seq, tasks16, https, https-fresh, proxy,
     /// proxy-tunnel, proxy-tunnel-fresh, and the large bodies: body64k, body1m, body16m, each

@@ -41,6 +41,9 @@ pub(crate) struct Cell {
     pub(crate) elapsed: Duration,
     /// Nanoseconds per exchange.
     pub(crate) latency: Histogram<u64>,
+    /// Requests per second in each round, in the order the rounds ran: what the paired
+    /// comparison with the other clients of the scenario works on.
+    pub(crate) rounds: Vec<f64>,
 }
 
 impl Cell {
@@ -53,6 +56,7 @@ impl Cell {
         self.requests += round.requests;
         self.elapsed += round.elapsed;
         self.latency.add(&round.latency)?;
+        self.rounds.extend(round.rounds);
         Ok(())
     }
 }
@@ -190,10 +194,12 @@ fn merge(warm_until: Instant, done: Vec<Done>) -> Result<Cell, Error> {
         requests += d.requests;
         last = last.max(d.finished);
     }
+    let elapsed = last - warm_until;
     Ok(Cell {
         requests,
-        elapsed: last - warm_until,
+        elapsed,
         latency,
+        rounds: vec![requests as f64 / elapsed.as_secs_f64()],
     })
 }
 

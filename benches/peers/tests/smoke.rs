@@ -15,27 +15,40 @@ fn every_peer_runs_every_scenario() {
         String::from_utf8_lossy(&out.stderr)
     );
     let table = String::from_utf8(out.stdout).expect("UTF-8");
-    let rows: Vec<&str> = table.lines().filter(|l| l.starts_with("| ")).collect();
-    // The header, then 5 scenarios × 6 clients.
-    assert_eq!(rows.len(), 1 + 5 * 6, "{table}");
-    for client in [
-        "raw floor",
-        "tarry-pool",
-        "tarry-session",
-        "reqwest",
-        "hyper-util",
-        "ureq",
+    let rows: Vec<Vec<&str>> = table
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| scenario"))
+        .map(|l| l.split(" | ").collect())
+        .collect();
+    let client_rows = |client: &str| rows.iter().filter(|r| r[1] == client).count();
+    // 19 scenarios; hyper-util has no proxy support, ureq no plain forward proxy.
+    for (client, scenarios) in [
+        ("raw floor", 19),
+        ("tarry-pool", 19),
+        ("tarry-session", 19),
+        ("tarry-session blocking", 19),
+        ("reqwest 0.12", 19),
+        ("hyper-util 0.1", 16),
+        ("ureq 3", 18),
     ] {
-        let found = rows
-            .iter()
-            .filter(|r| r.contains(&format!("| {client}")))
-            .count();
-        assert_eq!(found, 5, "{client}: {table}");
+        assert_eq!(client_rows(client), scenarios, "{client}: {table}");
     }
-    assert!(
-        table.contains("| 100% |"),
+    assert_eq!(rows.len(), 19 * 7 - 4, "{table}");
+    assert_eq!(
+        rows.iter()
+            .filter(|r| r[1] == "raw floor" && r[5] == "100%")
+            .count(),
+        19,
         "the raw floor is its own 100%: {table}"
     );
+    // One paired comparison per scenario, over the default sixteen rounds.
+    let paired = table
+        .lines()
+        .filter(|l| {
+            l.contains("against the fastest peer") && l.contains("median of 16 paired rounds")
+        })
+        .count();
+    assert_eq!(paired, 19, "{table}");
 }
 
 #[test]
