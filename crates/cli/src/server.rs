@@ -88,7 +88,7 @@ impl Servers {
                     let relay_loop = async move {
                         loop {
                             if let Ok((tcp, _)) = relay.accept().await {
-                                steady(&tcp);
+                                let _ = tcp.set_nodelay(true);
                                 tokio::spawn(crate::proxy::relay(tcp));
                             }
                         }
@@ -99,7 +99,7 @@ impl Servers {
                         async move {
                             loop {
                                 if let Ok((tcp, _)) = plain.accept().await {
-                                    steady(&tcp);
+                                    let _ = tcp.set_nodelay(true);
                                     tokio::spawn(serve(tcp, Arc::clone(&response)));
                                 }
                             }
@@ -108,7 +108,7 @@ impl Servers {
                     let tls_loop = async move {
                         loop {
                             if let Ok((tcp, _)) = tls.accept().await {
-                                steady(&tcp);
+                                let _ = tcp.set_nodelay(true);
                                 let accepting = acceptor.accept(tcp);
                                 let response = Arc::clone(&response);
                                 tokio::spawn(async move {
@@ -170,26 +170,6 @@ fn certificate() -> Result<(String, Arc<rustls::ServerConfig>), Error> {
         .map_err(|e| Error(format!("cannot configure TLS: {e}")))?;
     Ok((ca_pem, Arc::new(config)))
 }
-
-/// Sets up an accepted connection: no Nagle delay, and no pacing.
-fn steady(tcp: &tokio::net::TcpStream) {
-    let _ = tcp.set_nodelay(true);
-    without_pacing(tcp);
-}
-
-/// Sends with CUBIC where the kernel has it (otherwise leaves the default). Where BBR is the
-/// default, it paces each connection by its own estimate of the path's bandwidth, and over
-/// loopback, with client and server taking turns on one CPU, that estimate settles
-/// differently from one connection to the next: the same client then reads a large body at
-/// one of two speeds depending on the connection it got (about 3,300 or 6,500 req/s for
-/// 1 MiB), which says nothing about the client. CUBIC does not pace.
-#[cfg(target_os = "linux")]
-fn without_pacing(tcp: &tokio::net::TcpStream) {
-    let _ = socket2::SockRef::from(tcp).set_tcp_congestion(b"cubic");
-}
-
-#[cfg(not(target_os = "linux"))]
-fn without_pacing(_: &tokio::net::TcpStream) {}
 
 /// Answers every request on `io` with `response` until the peer closes. A request body of a
 /// known length (`-d`, `-D`) is read and skipped; a chunked one closes the connection.
@@ -255,32 +235,4 @@ fn content_length(head: &[u8]) -> Option<usize> {
         }
     }
     Some(length)
-}
-
-#[cfg(all(test, target_os = "linux"))]
-mod tests {
-    use super::without_pacing;
-
-    /// Where the kernel offers CUBIC, an accepted connection sends with it whatever the
-    /// system default is.
-    #[tokio::test]
-    async fn accepted_connections_send_without_pacing() {
-        let offered =
-            std::fs::read_to_string("/proc/sys/net/ipv4/tcp_available_congestion_control")
-                .unwrap_or_default();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let (_client, accepted) =
-            tokio::join!(tokio::net::TcpStream::connect(addr), listener.accept());
-        let (tcp, _) = accepted.unwrap();
-        without_pacing(&tcp);
-        let chosen = socket2::SockRef::from(&tcp).tcp_congestion().unwrap();
-        let chosen = String::from_utf8_lossy(&chosen);
-        let chosen = chosen.trim_end_matches('\0');
-        if offered.split_whitespace().any(|name| name == "cubic") {
-            assert_eq!(chosen, "cubic");
-        } else {
-            assert!(!chosen.is_empty(), "the default stays");
-        }
-    }
 }
