@@ -128,7 +128,7 @@ pub(crate) fn markdown(rows: &[Row]) -> String {
 ///
 /// The clients of a scenario take turns round by round, so round `r` of one client ran
 /// next to round `r` of every other. On a shared VM a round's rate can move by a third when
-/// the host is busy, and a pooled rate over four rounds still carries that; the ratio of two
+/// the host is busy, and a rate pooled over the rounds still carries that; the ratio of two
 /// clients in the same round is steadier, and its median over the rounds ignores a round
 /// that a burst hit on one side only. The fastest peer is the one with the highest median
 /// round.

@@ -4,9 +4,9 @@
 //! rustls' buffered connection reads the socket 4 KiB at a time, so a 16 KiB record costs at
 //! least four `recv` calls; here one call takes whatever the socket holds, up to the buffer's
 //! size (32 KiB, grown to 64 KiB while a large body comes in), and the records in it are
-//! decrypted where they lie. The buffers are lent to
-//! the connection for an exchange and given back when it goes idle (see `spare.rs`), so an
-//! idle TLS connection keeps only rustls' own state.
+//! decrypted where they lie. The buffers are lent to the connection for an exchange and given
+//! back when it goes idle (see `spare.rs`), so an idle TLS connection keeps only rustls' own
+//! state.
 //!
 //! The one copy we cannot avoid — rustls moves each record's plaintext into a fresh
 //! allocation — runs into a cliff in glibc's `memmove` on some x86 CPUs: `rep movsb` is 25 to

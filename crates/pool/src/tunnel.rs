@@ -184,7 +184,6 @@ pub(crate) async fn socks5(
     Ok(())
 }
 
-/// One step of a tunnel's setup, by `deadline`.
 /// Writes `bytes` and flushes them: TLS to an https proxy may hold records the socket did not
 /// take yet, and the proxy must see the whole message before it answers.
 async fn send(io: &mut Io, bytes: &[u8], deadline: Instant) -> Result<(), Error> {
@@ -195,6 +194,7 @@ async fn send(io: &mut Io, bytes: &[u8], deadline: Instant) -> Result<(), Error>
     .await
 }
 
+/// One step of a tunnel's setup, by `deadline`.
 async fn within<T>(
     deadline: Instant,
     step: impl Future<Output = std::io::Result<T>>,
