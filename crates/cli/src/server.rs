@@ -88,7 +88,7 @@ impl Servers {
                     let relay_loop = async move {
                         loop {
                             if let Ok((tcp, _)) = relay.accept().await {
-                                let _ = tcp.set_nodelay(true);
+                                steady(&tcp);
                                 tokio::spawn(crate::proxy::relay(tcp));
                             }
                         }
@@ -99,7 +99,7 @@ impl Servers {
                         async move {
                             loop {
                                 if let Ok((tcp, _)) = plain.accept().await {
-                                    let _ = tcp.set_nodelay(true);
+                                    steady(&tcp);
                                     tokio::spawn(serve(tcp, Arc::clone(&response)));
                                 }
                             }
@@ -108,7 +108,7 @@ impl Servers {
                     let tls_loop = async move {
                         loop {
                             if let Ok((tcp, _)) = tls.accept().await {
-                                let _ = tcp.set_nodelay(true);
+                                steady(&tcp);
                                 let accepting = acceptor.accept(tcp);
                                 let response = Arc::clone(&response);
                                 tokio::spawn(async move {
@@ -170,6 +170,30 @@ fn certificate() -> Result<(String, Arc<rustls::ServerConfig>), Error> {
         .map_err(|e| Error(format!("cannot configure TLS: {e}")))?;
     Ok((ca_pem, Arc::new(config)))
 }
+
+/// Sets up an accepted connection: no Nagle delay, and a congestion control without a model
+/// of the path.
+fn steady(tcp: &tokio::net::TcpStream) {
+    let _ = tcp.set_nodelay(true);
+    modelless_congestion_control(tcp);
+}
+
+/// Sends with Reno, which every Linux kernel has built in, whatever the system default is.
+///
+/// The controllers that model the path misjudge loopback, where a round trip takes a few
+/// microseconds and client and server take turns on one CPU: BBR estimates the bandwidth
+/// from the first few exchanges and paces by it, CUBIC's HyStart leaves slow start when a
+/// train of acknowledgements looks long. Either settles early in some connections and not in
+/// others, so that any client reads a 1 MiB body at one of two speeds (about 3,300 or
+/// 6,500 req/s here) depending on the connection it got; that says nothing about the client.
+/// Reno's slow start only ends on loss, which loopback does not have.
+#[cfg(target_os = "linux")]
+fn modelless_congestion_control(tcp: &tokio::net::TcpStream) {
+    let _ = socket2::SockRef::from(tcp).set_tcp_congestion(b"reno");
+}
+
+#[cfg(not(target_os = "linux"))]
+fn modelless_congestion_control(_: &tokio::net::TcpStream) {}
 
 /// Answers every request on `io` with `response` until the peer closes. A request body of a
 /// known length (`-d`, `-D`) is read and skipped; a chunked one closes the connection.
@@ -235,4 +259,25 @@ fn content_length(head: &[u8]) -> Option<usize> {
         }
     }
     Some(length)
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use super::modelless_congestion_control;
+
+    /// An accepted connection sends with Reno whatever the system default is.
+    #[tokio::test]
+    async fn accepted_connections_send_with_reno() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (_client, accepted) =
+            tokio::join!(tokio::net::TcpStream::connect(addr), listener.accept());
+        let (tcp, _) = accepted.unwrap();
+        modelless_congestion_control(&tcp);
+        let chosen = socket2::SockRef::from(&tcp).tcp_congestion().unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&chosen).trim_end_matches('\0'),
+            "reno"
+        );
+    }
 }
