@@ -95,6 +95,26 @@ async fn fresh_connections_resume_the_tls_session() {
     assert_eq!((stats.tls_full, stats.tls_resumed), (1, 2));
 }
 
+/// The client's last handshake flight goes out with the request. Over TLS 1.2 a full
+/// handshake ends with the server's flight and a resumed one with the client's: fresh
+/// connections of both kinds carry their requests.
+#[tokio::test]
+async fn tls12_full_and_resumed_handshakes_carry_requests() {
+    let server = TlsScriptedServer::builder(&["a.test"])
+        .tls12_only()
+        .repeating(Script::answer_all(OK))
+        .unwrap();
+    let addr = server.addr();
+    let pool = trusting(&server).max_idle_per_host(0).build();
+    for _ in 0..3 {
+        let response = pool.send(get("a.test", addr), Bytes::new()).await.unwrap();
+        assert_eq!(response.bytes().await.unwrap(), "ok");
+    }
+    assert_eq!(server.accepts(), 3);
+    let stats = pool.stats();
+    assert_eq!((stats.tls_full, stats.tls_resumed), (1, 2));
+}
+
 #[tokio::test]
 async fn resumption_can_be_turned_off_for_full_handshakes() {
     let server = tls_server();

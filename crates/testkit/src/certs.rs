@@ -230,17 +230,23 @@ impl TestCert {
     /// A rustls server configuration (ring, safe default versions, no client authentication)
     /// that serves [`chain`](Self::chain) with this key.
     pub fn server_config(&self) -> rustls::ServerConfig {
-        self.server_config_with(None)
+        self.server_config_with(None, false)
     }
 
-    /// As [`server_config`](Self::server_config), with a client certificate verifier.
+    /// As [`server_config`](Self::server_config), with a client certificate verifier, and
+    /// speaking TLS 1.2 alone if asked.
     pub(crate) fn server_config_with(
         &self,
         verifier: Option<Arc<dyn rustls::server::danger::ClientCertVerifier>>,
+        tls12_only: bool,
     ) -> rustls::ServerConfig {
-        let builder = rustls::ServerConfig::builder_with_provider(provider())
-            .with_safe_default_protocol_versions()
-            .expect("ring supports the default versions");
+        let builder = rustls::ServerConfig::builder_with_provider(provider());
+        let builder = if tls12_only {
+            builder.with_protocol_versions(&[&rustls::version::TLS12])
+        } else {
+            builder.with_safe_default_protocol_versions()
+        }
+        .expect("ring supports TLS 1.2 and 1.3");
         let builder = match verifier {
             None => builder.with_no_client_auth(),
             Some(verifier) => builder.with_client_cert_verifier(verifier),

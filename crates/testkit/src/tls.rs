@@ -25,6 +25,7 @@ pub struct TlsServerBuilder {
     clients: Option<(rustls::RootCertStore, bool)>,
     skip_close_notify: bool,
     stall_handshake: bool,
+    tls12_only: bool,
 }
 
 impl TlsServerBuilder {
@@ -39,6 +40,13 @@ impl TlsServerBuilder {
     /// handshake stalls until it gives up or the server is dropped. Scripts never run.
     pub fn stall_handshake(mut self) -> Self {
         self.stall_handshake = true;
+        self
+    }
+
+    /// Speaks TLS 1.2 alone: its full handshake ends with the server's flight and a resumed
+    /// one with the client's (with TLS 1.3, the client's flight is always the last).
+    pub fn tls12_only(mut self) -> Self {
+        self.tls12_only = true;
         self
     }
 
@@ -81,7 +89,7 @@ impl TlsServerBuilder {
             .clients
             .as_ref()
             .map(|(roots, required)| client_verifier(roots.clone(), *required));
-        let config = Arc::new(self.cert.server_config_with(verifier));
+        let config = Arc::new(self.cert.server_config_with(verifier, self.tls12_only));
         let (polite, stall) = (!self.skip_close_notify, self.stall_handshake);
         let running = Running::spawn(scripts, move |tcp, script, record, index| {
             handshake(tcp, config.clone(), stall, polite, script, record, index)
@@ -151,6 +159,7 @@ impl TlsScriptedServer {
             clients: None,
             skip_close_notify: false,
             stall_handshake: false,
+            tls12_only: false,
         }
     }
 
