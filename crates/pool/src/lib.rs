@@ -43,10 +43,11 @@
 //!   configuration (so fresh connections resume sessions) and a number in the pool key (so a
 //!   connection is never reused under other settings). Full and resumed handshakes are
 //!   counted. Verification is always on unless a request asks otherwise by name. Records are
-//!   read on rustls' unbuffered API: one `recv` takes up to 32 KiB, 64 KiB while a large body
-//!   comes in (the buffered API reads 4 KiB at a time), records are decrypted where they lie,
-//!   and the record buffers are lent per exchange like the others, so an idle TLS connection
-//!   keeps only rustls' state.
+//!   read on rustls' unbuffered API: one `recv` takes 32 KiB, up to 256 KiB while a large
+//!   body keeps filling the buffer, records are decrypted where they lie, and the record
+//!   buffers are lent per exchange like the others, so an idle TLS connection keeps only
+//!   rustls' state. The client's last handshake flight goes out with the first request, in
+//!   one write.
 //! - **Limits:** `max_idle_per_host`, a global idle cap (least recently used evicted across
 //!   hosts), `max_connections_per_host` with a first-come queue and an acquire timeout, and
 //!   clocks for every phase: the connect timeout (resolving, each attempt, the handshake),

@@ -80,19 +80,23 @@ async fn tls_02_a_certificate_for_another_name_is_refused() {
     assert!(matches!(err, Error::Io(Phase::Tls, _)), "{err}");
 }
 
-#[tokio::test]
-async fn fresh_connections_resume_the_tls_session() {
-    let server = tls_server();
+/// Sends three requests to `server`, each on a fresh connection (none is kept idle), and
+/// returns how many handshakes were full and how many resumed.
+async fn three_fresh_connections(server: &TlsScriptedServer) -> (u64, u64) {
     let addr = server.addr();
-    // No idle connections kept: every request opens a fresh one.
-    let pool = trusting(&server).max_idle_per_host(0).build();
+    let pool = trusting(server).max_idle_per_host(0).build();
     for _ in 0..3 {
         let response = pool.send(get("a.test", addr), Bytes::new()).await.unwrap();
         assert_eq!(response.bytes().await.unwrap(), "ok");
     }
     assert_eq!(server.accepts(), 3);
     let stats = pool.stats();
-    assert_eq!((stats.tls_full, stats.tls_resumed), (1, 2));
+    (stats.tls_full, stats.tls_resumed)
+}
+
+#[tokio::test]
+async fn fresh_connections_resume_the_tls_session() {
+    assert_eq!(three_fresh_connections(&tls_server()).await, (1, 2));
 }
 
 /// The client's last handshake flight goes out with the request. Over TLS 1.2 a full
@@ -104,15 +108,7 @@ async fn tls12_full_and_resumed_handshakes_carry_requests() {
         .tls12_only()
         .repeating(Script::answer_all(OK))
         .unwrap();
-    let addr = server.addr();
-    let pool = trusting(&server).max_idle_per_host(0).build();
-    for _ in 0..3 {
-        let response = pool.send(get("a.test", addr), Bytes::new()).await.unwrap();
-        assert_eq!(response.bytes().await.unwrap(), "ok");
-    }
-    assert_eq!(server.accepts(), 3);
-    let stats = pool.stats();
-    assert_eq!((stats.tls_full, stats.tls_resumed), (1, 2));
+    assert_eq!(three_fresh_connections(&server).await, (1, 2));
 }
 
 #[tokio::test]
