@@ -1,7 +1,8 @@
 //! The pool over TLS against scripted TLS servers (`tarry-testkit`) with certificates made at
-//! test time: trust, hostname checks, reuse, resumption, truncation (WIRE-10), and the TLS
-//! stream's records: handshake messages larger than its buffer, large bodies read whole and
-//! in pieces byte for byte, many small records.
+//! test time: trust, hostname checks, reuse, resumption (TLS 1.3 and 1.2), truncation
+//! (WIRE-10), `close_notify` ahead of a delayed FIN, and the TLS stream's records: handshake
+//! messages larger than its buffer, large bodies read whole and in pieces byte for byte, many
+//! small records.
 #![cfg(feature = "tls")]
 
 use std::net::SocketAddr;
@@ -109,6 +110,36 @@ async fn tls12_full_and_resumed_handshakes_carry_requests() {
         .repeating(Script::answer_all(OK))
         .unwrap();
     assert_eq!(three_fresh_connections(&server).await, (1, 2));
+}
+
+/// A server that sends `close_notify` after its answer and its FIN only much later: the
+/// connection is taken as closed at once, and the next request goes out on a new one instead
+/// of waiting on the old one for an answer that never comes.
+#[tokio::test]
+async fn close_notify_ahead_of_a_delayed_fin_ends_reuse() {
+    let server = TlsScriptedServer::builder(&["a.test"])
+        .start_then(
+            [Script::new([
+                Step::ExpectRequest,
+                Step::write(OK),
+                Step::CloseNotify,
+                Step::HoldOpen,
+            ])],
+            Script::answer_all(OK),
+        )
+        .unwrap();
+    let addr = server.addr();
+    let pool = trusting(&server)
+        .read_timeout(Duration::from_secs(5))
+        .build();
+    let first = pool.send(get("a.test", addr), Bytes::new()).await.unwrap();
+    assert_eq!(first.bytes().await.unwrap(), "ok");
+    // The alert reaches the idle connection; the FIN does not come.
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let second = pool.send(get("a.test", addr), Bytes::new()).await.unwrap();
+    assert!(!second.reused());
+    assert_eq!(second.bytes().await.unwrap(), "ok");
+    assert_eq!(server.accepts(), 2);
 }
 
 #[tokio::test]

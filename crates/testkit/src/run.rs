@@ -15,17 +15,25 @@ use crate::{Script, Step};
 /// it for what only TCP can do (a reset, or a FIN without TLS's `close_notify`).
 pub(crate) trait Conn: AsyncRead + AsyncWrite + Unpin + Send {
     fn tcp(&mut self) -> &mut TcpStream;
+    /// Queues TLS's `close_notify` (plain TCP has none), to be sent by the next flush.
+    fn queue_close_notify(&mut self);
 }
 
 impl Conn for TcpStream {
     fn tcp(&mut self) -> &mut TcpStream {
         self
     }
+
+    fn queue_close_notify(&mut self) {}
 }
 
 impl Conn for tokio_rustls::server::TlsStream<TcpStream> {
     fn tcp(&mut self) -> &mut TcpStream {
         self.get_mut().0
+    }
+
+    fn queue_close_notify(&mut self) {
+        self.get_mut().1.send_close_notify();
     }
 }
 
@@ -164,6 +172,12 @@ async fn steps<C: Conn>(
                 }
             }
             Step::Sleep(d) => sleep(*d).await,
+            Step::CloseNotify => {
+                conn.queue_close_notify();
+                if conn.flush().await.is_err() {
+                    return Some(GONE);
+                }
+            }
             Step::HalfClose => {
                 if shut_down(conn, polite).await.is_err() {
                     return Some(GONE);

@@ -42,6 +42,9 @@ pub enum Step {
     },
     /// Do nothing for this long.
     Sleep(Duration),
+    /// Send TLS's `close_notify` and go on, the TCP connection left open: the FIN comes
+    /// only with a later step (nothing on plain TCP).
+    CloseNotify,
     /// Shut down the writing half (TLS: after `close_notify`, unless the server skips it) and
     /// go on: the client reads EOF but may still send.
     HalfClose,
