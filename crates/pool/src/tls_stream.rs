@@ -3,10 +3,10 @@
 //!
 //! rustls' buffered connection reads the socket 4 KiB at a time, so a 16 KiB record costs at
 //! least four `recv` calls; here one call takes whatever the socket holds, up to the buffer's
-//! size (32 KiB, grown to 64 KiB while a large body comes in), and the records in it are
-//! decrypted where they lie. The buffers are lent to the connection for an exchange and given
-//! back when it goes idle (see `spare.rs`), so an idle TLS connection keeps only rustls' own
-//! state.
+//! size (32 KiB, grown up to 256 KiB while a large body keeps filling it), and the records in
+//! it are decrypted where they lie. The buffers are lent to the connection for an exchange and
+//! given back when it goes idle (see `spare.rs`), so an idle TLS connection keeps only rustls'
+//! own state.
 //!
 //! The one copy we cannot avoid — rustls moves each record's plaintext into a fresh
 //! allocation — runs into a cliff in glibc's `memmove` on some x86 CPUs: `rep movsb` is 25 to
@@ -92,8 +92,6 @@ pub(crate) struct TlsStream<S> {
     read_closed: bool,
     /// The socket reached its end.
     eof: bool,
-    /// The last read took all the room it had: more is likely waiting.
-    took_all: bool,
     /// Our `close_notify` is queued.
     write_closed: bool,
     /// An error met after some plaintext was handed out, for the next read.
@@ -219,7 +217,6 @@ impl<S> TlsStream<S> {
         if self.start == self.end {
             back.incoming = std::mem::take(&mut self.incoming);
             (self.start, self.end) = (0, 0);
-            self.took_all = false;
             // Grown for a large body: back to the size every exchange starts with, in place.
             back.incoming.truncate(INCOMING);
             back.incoming.shrink_to_fit();
@@ -265,7 +262,6 @@ where
             filled: 0,
             read_closed: false,
             eof: false,
-            took_all: false,
             write_closed: false,
             error: None,
         };
@@ -421,11 +417,6 @@ where
             self.incoming = vec![0; INCOMING];
             (self.start, self.end) = (self.base, self.base);
         }
-        if self.took_all && self.incoming.len() < GROWN_INCOMING {
-            // More was waiting than the last read had room for.
-            let len = (self.incoming.len() * 2).min(GROWN_INCOMING);
-            self.incoming.resize(len, 0);
-        }
         if self.incoming.len() - self.end < MIN_READ {
             // A large body keeps a partial record here after every record: the buffer grows
             // rather than take reads smaller than `MIN_READ`, which measured about 5% slower
@@ -449,7 +440,11 @@ where
         let mut room = ReadBuf::new(&mut self.incoming[self.end..]);
         ready!(Pin::new(&mut self.io).poll_read(cx, &mut room))?;
         let n = room.filled().len();
-        self.took_all = n == room.capacity();
+        if n == room.capacity() && self.incoming.len() < GROWN_INCOMING {
+            // More was waiting than this read had room for: the next one gets more room.
+            let len = (self.incoming.len() * 2).min(GROWN_INCOMING);
+            self.incoming.resize(len, 0);
+        }
         self.end += n;
         if n == 0 {
             self.eof = true;
