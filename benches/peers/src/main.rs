@@ -3,11 +3,12 @@
 //!
 //! `cargo run --release --manifest-path benches/peers/Cargo.toml` (add `taskset -c 1` in front
 //! for steadier numbers on a small VM). Every cell (one client in one scenario) runs `--seconds`
-//! (or `--requests`) in all, split into `--rounds`: within a scenario the clients take turns
-//! round by round, so a burst of load from elsewhere on the machine spreads over all of them
-//! instead of landing on one. Each round builds its client anew and warms it up first. Each
-//! tarry client is then compared with the fastest other library round by round (the median of
-//! the paired ratios). The default run takes about ten minutes and stops by itself.
+//! (or `--requests`) in all, split into `--rounds` (the 16 MiB scenarios run four times as many
+//! rounds of the same length): within a scenario the clients take turns round by round, so a
+//! burst of load from elsewhere on the machine spreads over all of them instead of landing on
+//! one. Each round builds its client anew and warms it up first. Each tarry client is then
+//! compared with the fastest other library round by round (the median of the paired ratios).
+//! The default run takes about seventeen minutes and stops by itself.
 #![forbid(unsafe_code)]
 
 mod error;
@@ -34,13 +35,16 @@ use table::Row;
 #[derive(Debug, Parser)]
 #[command(version)]
 struct Args {
-    /// Seconds each cell (one client in one scenario) is measured for, over all rounds.
+    /// Seconds each cell (one client in one scenario) is measured for, over all rounds (the
+    /// 16 MiB cells run four times as many rounds of the same length).
     #[arg(long, default_value_t = 4.0)]
     seconds: f64,
-    /// Requests per cell instead of a time, over all rounds (shared out among the tasks).
+    /// Requests per cell instead of a time, over all rounds (shared out among the tasks; the
+    /// 16 MiB cells run four times as many rounds of the same size).
     #[arg(long)]
     requests: Option<u64>,
-    /// Rounds the clients of a scenario take turns in.
+    /// Rounds the clients of a scenario take turns in (four times as many with 16 MiB bodies,
+    /// whose rates move most from round to round).
     #[arg(long, default_value_t = 16)]
     rounds: u32,
     /// Seconds of untimed sending before each round of each cell.
@@ -183,8 +187,9 @@ fn run(args: &Args) -> Result<(), Error> {
             body_size: scenario.body_size(),
         };
         let first = rows.len();
-        for round in 0..args.rounds {
-            eprintln!("{} (round {}/{})", scenario.label(), round + 1, args.rounds);
+        let rounds = scenario.rounds(args.rounds);
+        for round in 0..rounds {
+            eprintln!("{} (round {}/{rounds})", scenario.label(), round + 1);
             for (i, &peer) in clients.iter().enumerate() {
                 let failed =
                     |e| Error::new(format!("{} with {}: {e}", scenario.label(), peer.name()));

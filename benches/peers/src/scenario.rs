@@ -158,6 +158,22 @@ impl Scenario {
         }
     }
 
+    /// Rounds to run when the others run `base`: four times as many for 16 MiB bodies.
+    ///
+    /// One round of a 16 MiB cell is about 75 responses on a connection of its own, and
+    /// its rate moves by 10–15% from round to round (by 1–5% in the other cells): the
+    /// kernel's copies are nearly all of the time, and how they interleave with the
+    /// server's depends on the connection. Four times the rounds halve the uncertainty of
+    /// the median, so that a lead of a few percent is measured as one.
+    pub(crate) fn rounds(self, base: u32) -> u32 {
+        match self {
+            Scenario::Large {
+                body: Large::M16, ..
+            } => base.saturating_mul(4),
+            _ => base,
+        }
+    }
+
     /// Whether each body is read piece by piece instead of whole.
     pub(crate) fn streamed(self) -> bool {
         matches!(self, Scenario::Large { streamed: true, .. })

@@ -41,14 +41,16 @@ fn every_peer_runs_every_scenario() {
         19,
         "the raw floor is its own 100%: {table}"
     );
-    // One paired comparison per scenario, over the default sixteen rounds.
-    let paired = table
-        .lines()
-        .filter(|l| {
-            l.contains("against the fastest peer") && l.contains("median of 16 paired rounds")
-        })
-        .count();
-    assert_eq!(paired, 19, "{table}");
+    // One paired comparison per scenario, over the default sixteen rounds; the four 16 MiB
+    // scenarios run four times as many.
+    let paired = |rounds: &str| {
+        table
+            .lines()
+            .filter(|l| l.contains("against the fastest peer") && l.contains(rounds))
+            .count()
+    };
+    assert_eq!(paired("median of 16 paired rounds"), 15, "{table}");
+    assert_eq!(paired("median of 64 paired rounds"), 4, "{table}");
 }
 
 #[test]
