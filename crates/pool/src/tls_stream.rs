@@ -28,16 +28,15 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 /// Room for records from the socket: enough for a full record (16 KiB of plaintext and at most
 /// 2 KiB of expansion) and most of the next.
 const INCOMING: usize = 32 * 1024;
-/// The most the incoming buffer grows to, for a handshake message that spans records (rustls
-/// takes handshake messages of up to 64 KiB and needs all of one in the buffer).
-const MAX_INCOMING: usize = 4 * INCOMING;
+/// The most the incoming buffer grows to: while reads keep finding more than it has room for
+/// (a large body: a 16 MiB body then takes about 140 `recv` calls instead of 345 at 64 KiB),
+/// or for a handshake message that spans records (rustls needs all of one in the buffer, and
+/// refuses those over 64 KiB).
+const MAX_INCOMING: usize = 256 * 1024;
 /// The least room worth a `recv`: below this, unprocessed bytes move to the buffer's start.
 const MIN_READ: usize = 18 * 1024;
 /// The most plaintext encrypted by one write.
 const MAX_WRITE: usize = 64 * 1024;
-/// What the incoming buffer grows to while reads keep finding more than it has room for (a
-/// large body): a 16 MiB body then takes about 140 `recv` calls instead of 345.
-const GROWN_INCOMING: usize = 256 * 1024;
 /// Unsent bytes a write may add to rather than send first: a handshake's last flight.
 const COALESCE: usize = 1024;
 /// The distances (modulo a page) at which glibc's `rep movsb` is slow.
@@ -427,7 +426,7 @@ where
                 if self.incoming.len() >= MAX_INCOMING {
                     return Poll::Ready(Err(io::Error::new(
                         io::ErrorKind::InvalidData,
-                        "a TLS handshake message larger than 128 KiB",
+                        "a TLS handshake message larger than 256 KiB",
                     )));
                 }
                 self.incoming.resize(self.incoming.len() * 2, 0);
@@ -440,9 +439,9 @@ where
         let mut room = ReadBuf::new(&mut self.incoming[self.end..]);
         ready!(Pin::new(&mut self.io).poll_read(cx, &mut room))?;
         let n = room.filled().len();
-        if n == room.capacity() && self.incoming.len() < GROWN_INCOMING {
+        if n == room.capacity() && self.incoming.len() < MAX_INCOMING {
             // More was waiting than this read had room for: the next one gets more room.
-            let len = (self.incoming.len() * 2).min(GROWN_INCOMING);
+            let len = (self.incoming.len() * 2).min(MAX_INCOMING);
             self.incoming.resize(len, 0);
         }
         self.end += n;
