@@ -4,9 +4,9 @@
 //! `cargo run --release --manifest-path benches/peers/Cargo.toml` (add `taskset -c 1` in front
 //! for steadier numbers on a small VM). Every cell (one client in one scenario) runs `--seconds`
 //! (or `--requests`) in all, split into `--rounds` (the 16 MiB scenarios run four times as many
-//! rounds of the same length): within a scenario the clients take turns round by round, so a
-//! burst of load from elsewhere on the machine spreads over all of them instead of landing on
-//! one. Each round builds its client anew and warms it up first. Each tarry client is then
+//! rounds of the same length). Each round builds every client of the scenario anew and warms
+//! it up, then measures them in ten short slices, the clients taking turns slice by slice, so
+//! that a change in the machine's speed lands on all of them alike. Each tarry client is then
 //! compared with the fastest other library round by round (the median of the paired ratios).
 //! The default run takes about seventeen minutes and stops by itself.
 #![forbid(unsafe_code)]
@@ -31,6 +31,9 @@ use peer::Peer;
 use scenario::{Scenario, Target};
 use table::Row;
 
+/// The slices each round's time is cut into, the clients taking turns slice by slice.
+const SLICES: u32 = 10;
+
 /// tarry and its peers, same server, same requests, one table.
 #[derive(Debug, Parser)]
 #[command(version)]
@@ -40,11 +43,12 @@ struct Args {
     #[arg(long, default_value_t = 4.0)]
     seconds: f64,
     /// Requests per cell instead of a time, over all rounds (shared out among the tasks; the
-    /// 16 MiB cells run four times as many rounds of the same size).
+    /// 16 MiB cells run four times as many rounds of the same size). A round then runs each
+    /// client in one go rather than in slices.
     #[arg(long)]
     requests: Option<u64>,
-    /// Rounds the clients of a scenario take turns in (four times as many with 16 MiB bodies,
-    /// whose rates move most from round to round).
+    /// Rounds per scenario, each with new clients taking turns in ten slices (four times as
+    /// many rounds with 16 MiB bodies, whose rates move most from round to round).
     #[arg(long, default_value_t = 16)]
     rounds: u32,
     /// Seconds of untimed sending before each round of each cell.
@@ -182,20 +186,43 @@ fn run(args: &Args) -> Result<(), Error> {
             .collect();
         let plan = Plan {
             warmup,
-            limit,
             tasks: scenario.tasks(),
             body_size: scenario.body_size(),
         };
         let first = rows.len();
         let rounds = scenario.rounds(args.rounds);
+        // A round's time in slices taken in turn (see `measure`); a fixed count in one go.
+        let (slices, slice) = match limit {
+            Limit::Time(d) => (SLICES, Limit::Time(d / SLICES)),
+            Limit::Requests(n) => (1, Limit::Requests(n)),
+        };
         for round in 0..rounds {
             eprintln!("{} (round {}/{rounds})", scenario.label(), round + 1);
-            for (i, &peer) in clients.iter().enumerate() {
-                let failed =
-                    |e| Error::new(format!("{} with {}: {e}", scenario.label(), peer.name()));
-                let cell = peer.measure(&target, &plan).map_err(failed)?;
+            let failed = |peer: Peer, e| {
+                Error::new(format!("{} with {}: {e}", scenario.label(), peer.name()))
+            };
+            let mut runners = Vec::new();
+            for &peer in &clients {
+                runners.push(peer.prepare(&target, &plan).map_err(|e| failed(peer, e))?);
+            }
+            let mut cells: Vec<Option<measure::Cell>> = clients.iter().map(|_| None).collect();
+            for s in 0..slices as usize {
+                // Each turn starts with the next client, so that none always follows the same one.
+                for k in 0..clients.len() {
+                    let i = (s + k) % clients.len();
+                    let peer = clients[i];
+                    let cell = runners[i].slice(slice).map_err(|e| failed(peer, e))?;
+                    match &mut cells[i] {
+                        Some(sum) => sum.absorb_slice(cell).map_err(|e| failed(peer, e))?,
+                        None => cells[i] = Some(cell),
+                    }
+                }
+            }
+            drop(runners);
+            for (i, (&peer, cell)) in clients.iter().zip(cells).enumerate() {
+                let Some(cell) = cell else { continue };
                 match rows.get_mut(first + i) {
-                    Some(row) => row.cell.absorb(cell).map_err(failed)?,
+                    Some(row) => row.cell.absorb(cell).map_err(|e| failed(peer, e))?,
                     None => rows.push(Row {
                         scenario,
                         peer,

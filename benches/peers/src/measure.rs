@@ -1,10 +1,17 @@
-//! Measuring one cell (one peer in one scenario): every task (or thread) warms up, then sends
-//! request after request until the shared deadline or its share of a fixed count, timing each
-//! exchange into its own HDR histogram; the histograms are merged at the end.
+//! Measuring one cell (one peer in one scenario) in one round: the client is built and warmed
+//! up, then measured in short slices that take turns with the other clients' slices. In each
+//! slice every task (or thread) sends request after request for the slice's length (or its
+//! share of a fixed count), timing each exchange into its own HDR histogram.
+//!
+//! Why slices: this machine's speed moves by up to half for a tenth of a second to a second at
+//! a time (a plain CPU loop, pinned, runs at 27 or at 54 ms per 10⁸ additions, in stretches of
+//! that length), so two clients measured a quarter-second apart land in different stretches.
+//! Slices of a few hundredths of a second, taken in turn, put every client of a round through
+//! the same stretches.
 //!
 //! Async peers run on a runtime made for the cell alone: current-thread for one task, as a
-//! sequential client would run, multi-thread for many. The blocking peer (ureq) runs on plain
-//! threads, one per task. Clients are built before the clock starts.
+//! sequential client would run, multi-thread for many. The blocking peers run on plain threads,
+//! one per task, started before a slice's clock. Clients are built before any clock starts.
 
 use std::future::Future;
 use std::time::{Duration, Instant};
@@ -22,12 +29,11 @@ pub(crate) enum Limit {
     Requests(u64),
 }
 
-/// How one cell runs.
+/// How one cell runs in one round.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Plan {
     /// Sending, untimed, before measuring: connections open, caches and branch predictors warm.
     pub(crate) warmup: Duration,
-    pub(crate) limit: Limit,
     /// Concurrent tasks (threads for a blocking peer), each with its own worker.
     pub(crate) tasks: usize,
     /// The body every exchange must have read in full.
@@ -59,6 +65,16 @@ impl Cell {
         self.rounds.extend(round.rounds);
         Ok(())
     }
+
+    /// Adds another slice of the same round: counts, times and latencies add up, and the
+    /// round's one rate is that of all its slices together.
+    pub(crate) fn absorb_slice(&mut self, slice: Cell) -> Result<(), Error> {
+        self.requests += slice.requests;
+        self.elapsed += slice.elapsed;
+        self.latency.add(&slice.latency)?;
+        self.rounds = vec![self.per_second()];
+        Ok(())
+    }
 }
 
 /// What one task drives: one exchange at a time, answering the body length it read.
@@ -71,42 +87,49 @@ pub(crate) trait BlockingWorker: Send + 'static {
     fn exchange(&mut self) -> Result<usize, Error>;
 }
 
-/// One task's share of the work and its clock.
+/// How long (or how much) one task sends in one go, from the moment it starts.
 #[derive(Debug, Clone, Copy)]
 struct Share {
-    warm_until: Instant,
-    stop_at: Option<Instant>,
+    length: Option<Duration>,
     requests: Option<u64>,
     body_size: usize,
 }
 
 impl Share {
-    /// Shares for `plan`, the clock starting now; the first tasks take a fixed count's remainder.
-    fn split(plan: &Plan) -> Vec<Share> {
-        let warm_until = Instant::now() + plan.warmup;
-        let tasks = plan.tasks.max(1);
-        (0..tasks)
-            .map(|i| {
-                let (stop_at, requests) = match plan.limit {
-                    Limit::Time(d) => (Some(warm_until + d), None),
-                    Limit::Requests(n) => {
-                        let each = n / tasks as u64;
-                        let extra = u64::from((i as u64) < n % tasks as u64);
-                        (None, Some(each + extra))
-                    }
-                };
-                Share {
-                    warm_until,
-                    stop_at,
-                    requests,
-                    body_size: plan.body_size,
-                }
-            })
-            .collect()
+    /// Every task sending for `length`.
+    fn timed(length: Duration, tasks: usize, body_size: usize) -> Vec<Share> {
+        let share = Share {
+            length: Some(length),
+            requests: None,
+            body_size,
+        };
+        vec![share; tasks.max(1)]
     }
 
-    fn more(&self, sent: u64, now: Instant) -> bool {
-        self.requests.is_none_or(|n| sent < n) && self.stop_at.is_none_or(|t| now < t)
+    /// `limit` shared out among `tasks`: the first tasks take a fixed count's remainder.
+    fn split(limit: Limit, tasks: usize, body_size: usize) -> Vec<Share> {
+        let tasks = tasks.max(1);
+        match limit {
+            Limit::Time(d) => Share::timed(d, tasks, body_size),
+            Limit::Requests(n) => (0..tasks)
+                .map(|i| {
+                    let each = n / tasks as u64;
+                    let extra = u64::from((i as u64) < n % tasks as u64);
+                    Share {
+                        length: None,
+                        requests: Some(each + extra),
+                        body_size,
+                    }
+                })
+                .collect(),
+        }
+    }
+
+    fn more(&self, done: &Done) -> bool {
+        self.requests.is_none_or(|n| done.requests < n)
+            && self
+                .length
+                .is_none_or(|d| done.finished.duration_since(done.started) < d)
     }
 
     fn check(&self, read: usize) -> Result<(), Error> {
@@ -121,20 +144,23 @@ impl Share {
     }
 }
 
-/// What one task measured: its count, histogram and the moment it finished.
+/// What one task measured: its count, histogram, and when it started and finished.
 struct Done {
     requests: u64,
     latency: Histogram<u64>,
+    started: Instant,
     finished: Instant,
 }
 
 impl Done {
     /// Nothing yet; the clock starts now.
     fn starting() -> Done {
+        let now = Instant::now();
         Done {
             requests: 0,
             latency: histogram(),
-            finished: Instant::now(),
+            started: now,
+            finished: now,
         }
     }
 
@@ -159,42 +185,39 @@ fn nanos(d: Duration) -> u64 {
     u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
 }
 
-async fn drive<W: Worker>(mut worker: W, share: Share) -> Result<Done, Error> {
-    while Instant::now() < share.warm_until {
-        share.check(worker.exchange().await?)?;
-    }
+async fn drive<W: Worker>(worker: &mut W, share: Share) -> Result<Done, Error> {
     let mut done = Done::starting();
-    while share.more(done.requests, done.finished) {
+    while share.more(&done) {
         let read = worker.exchange().await;
         done.record(&share, read?)?;
     }
     Ok(done)
 }
 
-fn drive_blocking<W: BlockingWorker>(mut worker: W, share: Share) -> Result<Done, Error> {
-    while Instant::now() < share.warm_until {
-        share.check(worker.exchange()?)?;
-    }
+fn drive_blocking<W: BlockingWorker>(worker: &mut W, share: Share) -> Result<Done, Error> {
     let mut done = Done::starting();
-    while share.more(done.requests, done.finished) {
+    while share.more(&done) {
         let read = worker.exchange();
         done.record(&share, read?)?;
     }
     Ok(done)
 }
 
-/// Merges the tasks' results; the cell's time runs from the end of the warm-up to the last
-/// task's finish.
-fn merge(warm_until: Instant, done: Vec<Done>) -> Result<Cell, Error> {
+/// Merges the tasks' results; the time runs from the first task's start to the last one's
+/// finish.
+fn merge(done: Vec<Done>) -> Result<Cell, Error> {
     let mut latency = histogram();
     let mut requests = 0;
-    let mut last = warm_until;
+    let first = done.iter().map(|d| d.started).min();
+    let last = done.iter().map(|d| d.finished).max();
+    let (Some(first), Some(last)) = (first, last) else {
+        return Err(Error::new("no task ran"));
+    };
     for d in done {
         latency.add(&d.latency)?;
         requests += d.requests;
-        last = last.max(d.finished);
     }
-    let elapsed = last - warm_until;
+    let elapsed = last - first;
     Ok(Cell {
         requests,
         elapsed,
@@ -203,9 +226,64 @@ fn merge(warm_until: Instant, done: Vec<Done>) -> Result<Cell, Error> {
     })
 }
 
-/// Runs an async peer: `workers` builds one worker per task (inside the cell's runtime, before
-/// the clock starts), then every task runs its share.
-pub(crate) fn run_async<W, F, Fut>(plan: &Plan, workers: F) -> Result<Cell, Error>
+/// One client of one round, built and warmed up, measured a slice at a time.
+pub(crate) trait Runner {
+    /// Every task sends for `length` (or its share of `limit`'s count), measured.
+    fn slice(&mut self, limit: Limit) -> Result<Cell, Error>;
+}
+
+/// An async peer's runtime and its tasks' workers, kept between slices.
+struct AsyncRunner<W> {
+    runtime: tokio::runtime::Runtime,
+    workers: Vec<W>,
+    body_size: usize,
+}
+
+impl<W: Worker> AsyncRunner<W> {
+    /// Runs every worker with its share, all at once, and gives back what each measured.
+    fn run(&mut self, shares: Vec<Share>) -> Result<Vec<Done>, Error> {
+        let workers = std::mem::take(&mut self.workers);
+        let (workers, done) = self.runtime.block_on(async {
+            if workers.len() == 1 {
+                // One task: driven right here on the runtime's only thread, no spawn in between.
+                let mut workers = workers;
+                let done = drive(&mut workers[0], shares[0]).await;
+                return (workers, vec![done]);
+            }
+            let mut set = tokio::task::JoinSet::new();
+            for (mut worker, share) in workers.into_iter().zip(shares) {
+                set.spawn(async move {
+                    let done = drive(&mut worker, share).await;
+                    (worker, done)
+                });
+            }
+            let (mut workers, mut done) = (Vec::new(), Vec::new());
+            while let Some(joined) = set.join_next().await {
+                match joined {
+                    Ok((worker, d)) => {
+                        workers.push(worker);
+                        done.push(d);
+                    }
+                    Err(e) => done.push(Err(Error::new(format!("a task failed: {e}")))),
+                }
+            }
+            (workers, done)
+        });
+        self.workers = workers;
+        done.into_iter().collect()
+    }
+}
+
+impl<W: Worker> Runner for AsyncRunner<W> {
+    fn slice(&mut self, limit: Limit) -> Result<Cell, Error> {
+        let shares = Share::split(limit, self.workers.len(), self.body_size);
+        merge(self.run(shares)?)
+    }
+}
+
+/// Builds an async peer for one round: `workers` makes one worker per task (inside the cell's
+/// runtime, before any clock starts), then every task warms up.
+pub(crate) fn prepare_async<W, F, Fut>(plan: &Plan, workers: F) -> Result<Box<dyn Runner>, Error>
 where
     W: Worker,
     F: FnOnce(usize) -> Fut,
@@ -220,43 +298,70 @@ where
             .enable_all()
             .build()?
     };
-    runtime.block_on(async {
-        let workers = workers(plan.tasks.max(1)).await?;
-        let shares = Share::split(plan);
-        let warm_until = shares[0].warm_until;
-        let done = if let [share] = shares[..] {
-            // One task: driven right here on the runtime's only thread, no spawn in between.
-            let worker = workers.into_iter().next().ok_or(Error::new("no worker"))?;
-            vec![drive(worker, share).await?]
-        } else {
-            let mut set = tokio::task::JoinSet::new();
-            for (worker, share) in workers.into_iter().zip(shares) {
-                set.spawn(drive(worker, share));
-            }
-            let mut done = Vec::new();
-            while let Some(joined) = set.join_next().await {
-                done.push(joined??);
-            }
-            done
-        };
-        merge(warm_until, done)
-    })
+    let workers = runtime.block_on(workers(plan.tasks.max(1)))?;
+    if workers.is_empty() {
+        return Err(Error::new("no worker"));
+    }
+    let mut runner = AsyncRunner {
+        runtime,
+        workers,
+        body_size: plan.body_size,
+    };
+    runner.run(Share::timed(plan.warmup, plan.tasks, plan.body_size))?;
+    Ok(Box::new(runner))
 }
 
-/// Runs a blocking peer, one thread per task.
-pub(crate) fn run_blocking<W: BlockingWorker>(plan: &Plan, workers: Vec<W>) -> Result<Cell, Error> {
-    let shares = Share::split(plan);
-    let warm_until = shares[0].warm_until;
-    let done = std::thread::scope(|scope| {
-        let threads: Vec<_> = workers
-            .into_iter()
-            .zip(shares)
-            .map(|(worker, share)| scope.spawn(move || drive_blocking(worker, share)))
-            .collect();
-        threads
-            .into_iter()
-            .map(|t| t.join().map_err(|_| Error::new("a thread panicked"))?)
-            .collect::<Result<Vec<_>, _>>()
-    })?;
-    merge(warm_until, done)
+/// A blocking peer's workers, each driven on a thread of its own in every slice.
+struct BlockingRunner<W> {
+    workers: Vec<W>,
+    body_size: usize,
+}
+
+impl<W: BlockingWorker> BlockingRunner<W> {
+    /// Runs every worker with its share on its own thread. The threads start before the
+    /// clocks do: they wait for one another, so that starting them is not measured.
+    fn run(&mut self, shares: Vec<Share>) -> Result<Vec<Done>, Error> {
+        let ready = std::sync::Barrier::new(self.workers.len());
+        std::thread::scope(|scope| {
+            let threads: Vec<_> = self
+                .workers
+                .iter_mut()
+                .zip(shares)
+                .map(|(worker, share)| {
+                    let ready = &ready;
+                    scope.spawn(move || {
+                        ready.wait();
+                        drive_blocking(worker, share)
+                    })
+                })
+                .collect();
+            threads
+                .into_iter()
+                .map(|t| t.join().map_err(|_| Error::new("a thread panicked"))?)
+                .collect()
+        })
+    }
+}
+
+impl<W: BlockingWorker> Runner for BlockingRunner<W> {
+    fn slice(&mut self, limit: Limit) -> Result<Cell, Error> {
+        let shares = Share::split(limit, self.workers.len(), self.body_size);
+        merge(self.run(shares)?)
+    }
+}
+
+/// Builds a blocking peer for one round, one thread per worker, and warms every one up.
+pub(crate) fn prepare_blocking<W: BlockingWorker>(
+    plan: &Plan,
+    workers: Vec<W>,
+) -> Result<Box<dyn Runner>, Error> {
+    if workers.is_empty() {
+        return Err(Error::new("no worker"));
+    }
+    let mut runner = BlockingRunner {
+        workers,
+        body_size: plan.body_size,
+    };
+    runner.run(Share::timed(plan.warmup, plan.tasks, plan.body_size))?;
+    Ok(Box::new(runner))
 }

@@ -126,11 +126,11 @@ pub(crate) fn markdown(rows: &[Row]) -> String {
 /// Per scenario: how each tarry row compares with the fastest other library (the floor
 /// excluded), paired round by round.
 ///
-/// The clients of a scenario take turns round by round, so round `r` of one client ran
-/// next to round `r` of every other. On a shared VM a round's rate can move by a third when
-/// the host is busy, and a rate pooled over the rounds still carries that; the ratio of two
-/// clients in the same round is steadier, and its median over the rounds ignores a round
-/// that a burst hit on one side only. The fastest peer is the one with the highest median
+/// Within a round the clients of a scenario take turns in short slices, so round `r` of one
+/// client ran interleaved with round `r` of every other. On a shared VM a round's rate can
+/// move by a third when the host is busy, and a rate pooled over the rounds still carries
+/// that; the ratio of two clients in the same round is steadier, and its median over the
+/// rounds ignores a round that a burst hit on one side only. The fastest peer is the one with the highest median
 /// round.
 fn fastest_peer(rows: &[Row]) -> Vec<String> {
     let mut lines = Vec::new();

@@ -11,7 +11,7 @@ mod ureq;
 use std::future::ready;
 
 use crate::error::Error;
-use crate::measure::{Cell, Plan, run_async, run_blocking};
+use crate::measure::{Plan, Runner, prepare_async, prepare_blocking};
 use crate::scenario::Target;
 
 /// One client.
@@ -82,21 +82,22 @@ impl Peer {
         )
     }
 
-    /// One cell: this peer against `target`, as `plan` says.
-    pub(crate) fn measure(self, target: &Target, plan: &Plan) -> Result<Cell, Error> {
+    /// This peer against `target` for one round, as `plan` says: built and warmed up, ready to
+    /// be measured slice by slice.
+    pub(crate) fn prepare(self, target: &Target, plan: &Plan) -> Result<Box<dyn Runner>, Error> {
         let tasks = plan.tasks;
         match self {
-            Peer::Raw => run_async(plan, |n| raw::Raw::workers(target, n)),
-            Peer::TarryPool => run_async(plan, |n| ready(tarry::TarryPool::workers(target, n))),
+            Peer::Raw => prepare_async(plan, |n| raw::Raw::workers(target, n)),
+            Peer::TarryPool => prepare_async(plan, |n| ready(tarry::TarryPool::workers(target, n))),
             Peer::TarrySession => {
-                run_async(plan, |n| ready(tarry::TarrySession::workers(target, n)))
+                prepare_async(plan, |n| ready(tarry::TarrySession::workers(target, n)))
             }
-            Peer::Reqwest => run_async(plan, |n| ready(reqwest::Reqwest::workers(target, n))),
-            Peer::HyperUtil => run_async(plan, |n| ready(hyper::Hyper::workers(target, n))),
+            Peer::Reqwest => prepare_async(plan, |n| ready(reqwest::Reqwest::workers(target, n))),
+            Peer::HyperUtil => prepare_async(plan, |n| ready(hyper::Hyper::workers(target, n))),
             Peer::TarryBlocking => {
-                run_blocking(plan, tarry::TarryBlocking::workers(target, tasks.max(1))?)
+                prepare_blocking(plan, tarry::TarryBlocking::workers(target, tasks.max(1))?)
             }
-            Peer::Ureq => run_blocking(plan, ureq::Ureq::workers(target, tasks.max(1))?),
+            Peer::Ureq => prepare_blocking(plan, ureq::Ureq::workers(target, tasks.max(1))?),
         }
     }
 }
