@@ -8,7 +8,7 @@
 //! it up, then measures them in ten short slices, the clients taking turns slice by slice, so
 //! that a change in the machine's speed lands on all of them alike. Each tarry client is then
 //! compared with the fastest other library round by round (the median of the paired ratios).
-//! The default run takes about seventeen minutes and stops by itself.
+//! The default run takes about nineteen minutes and stops by itself.
 #![forbid(unsafe_code)]
 
 mod error;

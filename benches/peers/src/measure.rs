@@ -3,11 +3,11 @@
 //! slice every task (or thread) sends request after request for the slice's length (or its
 //! share of a fixed count), timing each exchange into its own HDR histogram.
 //!
-//! Why slices: this machine's speed moves by up to half for a tenth of a second to a second at
-//! a time (a plain CPU loop, pinned, runs at 27 or at 54 ms per 10⁸ additions, in stretches of
-//! that length), so two clients measured a quarter-second apart land in different stretches.
-//! Slices of a few hundredths of a second, taken in turn, put every client of a round through
-//! the same stretches.
+//! Why slices: a shared VM's speed can move by half for a tenth of a second to a second at a
+//! time (on the one docs/benchmarks.md was measured on, a plain CPU loop, pinned, runs at 27 or
+//! at 54 ms per 10⁸ additions, in stretches of that length), so two clients measured a
+//! quarter-second apart land in different stretches. Slices of a few hundredths of a second,
+//! taken in turn, put every client of a round through the same stretches.
 //!
 //! Async peers run on a runtime made for the cell alone: current-thread for one task, as a
 //! sequential client would run, multi-thread for many. The blocking peers run on plain threads,
