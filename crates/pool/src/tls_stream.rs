@@ -3,7 +3,8 @@
 //!
 //! rustls' buffered connection reads the socket 4 KiB at a time, so a 16 KiB record costs at
 //! least four `recv` calls; here one call takes whatever the socket holds, up to the buffer's
-//! size (32 KiB, grown up to 256 KiB while a large body keeps filling it), and the records in
+//! size (32 KiB, grown up to 256 KiB while a body past its first 256 KiB keeps filling it),
+//! and the records in
 //! it are decrypted where they lie. The buffers are lent to the connection for an exchange and
 //! given back when it goes idle (see `spare.rs`), so an idle TLS connection keeps only rustls'
 //! own state.
@@ -35,6 +36,12 @@ const INCOMING: usize = 32 * 1024;
 const MAX_INCOMING: usize = 256 * 1024;
 /// The least room worth a `recv`: below this, unprocessed bytes move to the buffer's start.
 const MIN_READ: usize = 18 * 1024;
+/// Bytes an exchange reads before reads that fill the buffer grow it. Growing costs a
+/// reallocation, and shrinking back at the end another; a body of a few records (64 KiB) does
+/// not need the room, and glibc serves a buffer once grown past 128 KiB from `mmap`, so that
+/// growing and shrinking it on every exchange costs three `mremap` calls and page faults
+/// each time (a 64 KiB body then read at half the speed).
+const GROW_AFTER: usize = 256 * 1024;
 /// The most plaintext encrypted by one write.
 const MAX_WRITE: usize = 64 * 1024;
 /// Unsent bytes a write may add to rather than send first: a handshake's last flight.
@@ -91,6 +98,8 @@ pub(crate) struct TlsStream<S> {
     read_closed: bool,
     /// The socket reached its end.
     eof: bool,
+    /// Bytes read from the socket since the buffers were lent.
+    received: usize,
     /// Our `close_notify` is queued.
     write_closed: bool,
     /// An error met after some plaintext was handed out, for the next read.
@@ -212,6 +221,7 @@ impl<S> TlsStream<S> {
 
     /// Takes the buffers back as the connection goes idle: whichever holds nothing pending.
     pub(crate) fn take_back(&mut self) -> TlsBuffers {
+        self.received = 0;
         let mut back = TlsBuffers::default();
         if self.start == self.end {
             back.incoming = std::mem::take(&mut self.incoming);
@@ -261,6 +271,7 @@ where
             filled: 0,
             read_closed: false,
             eof: false,
+            received: 0,
             write_closed: false,
             error: None,
         };
@@ -439,8 +450,11 @@ where
         let mut room = ReadBuf::new(&mut self.incoming[self.end..]);
         ready!(Pin::new(&mut self.io).poll_read(cx, &mut room))?;
         let n = room.filled().len();
-        if n == room.capacity() && self.incoming.len() < MAX_INCOMING {
-            // More was waiting than this read had room for: the next one gets more room.
+        self.received = self.received.saturating_add(n);
+        if n == room.capacity() && self.received >= GROW_AFTER && self.incoming.len() < MAX_INCOMING
+        {
+            // More was waiting than this read had room for, in a large body: the next read
+            // gets more room.
             let len = (self.incoming.len() * 2).min(MAX_INCOMING);
             self.incoming.resize(len, 0);
         }
