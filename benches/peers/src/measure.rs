@@ -69,9 +69,7 @@ impl Cell {
     /// Adds another slice of the same round: counts, times and latencies add up, and the
     /// round's one rate is that of all its slices together.
     pub(crate) fn absorb_slice(&mut self, slice: Cell) -> Result<(), Error> {
-        self.requests += slice.requests;
-        self.elapsed += slice.elapsed;
-        self.latency.add(&slice.latency)?;
+        self.absorb(slice)?;
         self.rounds = vec![self.per_second()];
         Ok(())
     }

@@ -4,10 +4,9 @@
 //! rustls' buffered connection reads the socket 4 KiB at a time, so a 16 KiB record costs at
 //! least four `recv` calls; here one call takes whatever the socket holds, up to the buffer's
 //! size (32 KiB, grown up to 256 KiB while a body past its first 256 KiB keeps filling it),
-//! and the records in
-//! it are decrypted where they lie. The buffers are lent to the connection for an exchange and
-//! given back when it goes idle (see `spare.rs`), so an idle TLS connection keeps only rustls'
-//! own state.
+//! and the records in it are decrypted where they lie. The buffers are lent to the connection
+//! for an exchange and given back when it goes idle (see `spare.rs`), so an idle TLS connection
+//! keeps only rustls' own state.
 //!
 //! The one copy we cannot avoid — rustls moves each record's plaintext into a fresh
 //! allocation — runs into a cliff in glibc's `memmove` on some x86 CPUs: `rep movsb` is 25 to
@@ -98,7 +97,7 @@ pub(crate) struct TlsStream<S> {
     read_closed: bool,
     /// The socket reached its end.
     eof: bool,
-    /// Bytes read from the socket since the buffers were lent.
+    /// Bytes read from the socket in this exchange (reset when the buffers go back).
     received: usize,
     /// Our `close_notify` is queued.
     write_closed: bool,
