@@ -103,6 +103,8 @@ pub(crate) struct TlsStream<S> {
     write_closed: bool,
     /// An error met after some plaintext was handed out, for the next read.
     error: Option<io::Error>,
+    /// rustls reported an error: the connection carries nothing more.
+    failed: bool,
 }
 
 impl<S> std::fmt::Debug for TlsStream<S> {
@@ -196,6 +198,7 @@ impl<S> TlsStream<S> {
     pub(crate) fn is_reusable(&self) -> bool {
         !self.read_closed
             && !self.eof
+            && !self.failed
             && self.error.is_none()
             && self.taken == self.plain.len()
             && self.start == self.end
@@ -273,6 +276,7 @@ where
             received: 0,
             write_closed: false,
             error: None,
+            failed: false,
         };
         std::future::poll_fn(|cx| stream.poll_handshake(cx)).await?;
         Ok(stream)
@@ -280,7 +284,11 @@ where
 
     fn poll_handshake(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         loop {
-            match self.process(&mut Action::Handshake)? {
+            let outcome = match self.process(&mut Action::Handshake) {
+                Ok(outcome) => outcome,
+                Err(e) => return Poll::Ready(Err(self.after_alert(cx, e))),
+            };
+            match outcome {
                 // The client's last flight (its Finished) stays in `outgoing`: the first
                 // write sends it together with the request, in one segment, so that the
                 // server wakes once for both. A read or a flush sends it too.
@@ -357,11 +365,7 @@ where
                     &mut self.sent,
                     &mut self.filled,
                     4096,
-                    |out| match encode.encode(out) {
-                        Ok(n) => Ok(n),
-                        Err(EncodeError::InsufficientSize(e)) => Err(Some(e.required_size)),
-                        Err(_) => Err(None),
-                    },
+                    |out| encoded(encode.encode(out)),
                 )
                 .map(|()| Outcome::Again),
                 ConnectionState::TransmitTlsData(transmit) => {
@@ -416,7 +420,52 @@ where
             let home = self.home();
             (self.start, self.end) = (home, home);
         }
+        if let Err(e) = &outcome {
+            self.failed = true;
+            if e.get_ref().is_some_and(|inner| inner.is::<rustls::Error>()) {
+                self.queue_alert();
+            }
+        }
         outcome
+    }
+
+    /// Moves the fatal alert rustls queued with its error (a record that fails to decrypt, a
+    /// certificate refused) into `outgoing`, so that the server learns why the connection
+    /// ends, as RFC 8446 (section 6.2) asks, rather than seeing it dropped.
+    ///
+    /// rustls hands queued records out before it looks at input, so one more call yields the
+    /// alert. It is given the unprocessed input all the same: rustls keeps positions in it
+    /// (a handshake message split over records) and an empty slice would not match them.
+    fn queue_alert(&mut self) {
+        let input = &mut self.incoming[self.start..self.end];
+        let UnbufferedStatus { state, .. } = self.conn.process_tls_records(input);
+        if let Ok(ConnectionState::EncodeTlsData(mut encode)) = state {
+            let _ = append(
+                &mut self.outgoing,
+                &mut self.sent,
+                &mut self.filled,
+                64,
+                |out| encoded(encode.encode(out)),
+            );
+        }
+    }
+
+    /// `e`, once what is queued (the alert of a TLS error) has been offered to the socket; a
+    /// socket that takes none of it now does not hold up the error.
+    fn after_alert(&mut self, cx: &mut Context<'_>, e: io::Error) -> io::Error {
+        if self.sent < self.filled {
+            let _ = self.poll_send(cx);
+            let _ = Pin::new(&mut self.io).poll_flush(cx);
+        }
+        e
+    }
+
+    /// The error of a read or write after the connection failed.
+    fn failed_before() -> io::Error {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            "the TLS connection already failed",
+        )
     }
 
     /// Reads from the socket into the incoming buffer: `Ok(0)` at its end.
@@ -494,6 +543,16 @@ where
     }
 }
 
+/// An encoding's result as [`append`] takes it: the size it needs when the room was short.
+fn encoded(result: Result<usize, EncodeError>) -> Result<usize, Option<usize>> {
+    match result {
+        Ok(n) => Ok(n),
+        Err(EncodeError::InsufficientSize(e)) => Err(Some(e.required_size)),
+        Err(_) => Err(None),
+    }
+}
+
+/// The same for an encryption.
 fn encrypted(result: Result<usize, EncryptError>) -> Result<usize, Option<usize>> {
     match result {
         Ok(n) => Ok(n),
@@ -529,6 +588,9 @@ where
         if let Some(e) = this.error.take() {
             return Poll::Ready(Err(e));
         }
+        if this.failed {
+            return Poll::Ready(Err(Self::failed_before()));
+        }
         let before = buf.remaining();
         // An error after some plaintext is kept for the next read, so that the plaintext
         // is not lost with it.
@@ -545,7 +607,10 @@ where
                 return Poll::Ready(Ok(()));
             }
             match this.process(&mut Action::Read(&mut *buf)) {
-                Err(e) => return fail(this, buf, e),
+                Err(e) => {
+                    let e = this.after_alert(cx, e);
+                    return fail(this, buf, e);
+                }
                 Ok(Outcome::Data | Outcome::Again | Outcome::Wrote(_)) => {}
                 Ok(Outcome::Flush) => {
                     // Handshake records (a key update's answer): sent when the socket takes
@@ -596,13 +661,20 @@ where
         if data.is_empty() {
             return Poll::Ready(Ok(0));
         }
+        if this.failed {
+            return Poll::Ready(Err(Self::failed_before()));
+        }
         // What earlier writes left unsent goes first, so that `outgoing` stays bounded; a
         // little (the handshake's last flight) goes out with this write instead.
         if this.filled - this.sent > COALESCE {
             ready!(this.poll_send(cx))?;
         }
         loop {
-            match this.process(&mut Action::Write(data))? {
+            let outcome = match this.process(&mut Action::Write(data)) {
+                Ok(outcome) => outcome,
+                Err(e) => return Poll::Ready(Err(this.after_alert(cx, e))),
+            };
+            match outcome {
                 Outcome::Wrote(n) => {
                     // Sent now if the socket takes it; else by the next write or flush.
                     if let Poll::Ready(Err(e)) = this.poll_send(cx) {
@@ -632,7 +704,8 @@ where
     /// Sends `close_notify`, then closes the stream underneath.
     fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         let this = self.get_mut();
-        while !this.write_closed {
+        // After a fatal alert, no `close_notify`: the alert already ended the session.
+        while !this.write_closed && !this.failed {
             match this.process(&mut Action::Close) {
                 Ok(Outcome::Wrote(_) | Outcome::Closed) | Err(_) => break,
                 Ok(Outcome::NeedInput | Outcome::Writable) => break,

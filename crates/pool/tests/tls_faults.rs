@@ -1,6 +1,7 @@
 //! Faults over TLS, one test (or a few) per row of the security catalogue (`docs/security.md`): hostname checks for IP
 //! URLs and wildcards (TLS-02), certificate validity and path building (TLS-05), a port that
-//! speaks plain HTTP (TLS-06), and handshakes and bodies that misbehave (TLS-07).
+//! speaks plain HTTP (TLS-06), handshakes and bodies that misbehave (TLS-07), and a record
+//! that fails to decrypt.
 //!
 //! Certificates are made at test time (`tarry_testkit::TestCa`), each with its own subject
 //! name, and served by scripted TLS servers on 127.0.0.1; names are routed there with
@@ -10,8 +11,9 @@
 #![cfg(feature = "tls")]
 
 use std::future::Future;
-use std::net::{IpAddr, Ipv4Addr};
-use std::sync::OnceLock;
+use std::io::{self, Read, Write};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
+use std::sync::{Arc, OnceLock, mpsc};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -509,4 +511,96 @@ async fn tls_07_a_flooding_server_and_a_slow_reader_end_cleanly() {
     // The pool carries on with a fresh connection.
     fetch(&pool, "a.test", port).await.unwrap();
     assert_eq!(s.accepts(), 2);
+}
+
+// ------------------------------------------------------------ a record that fails to decrypt
+
+/// A TLS server on its own thread that answers the first request with a response whose record
+/// has one bit flipped in its authentication tag, then reports what the client sent back: the
+/// error its rustls met on reading it (an alert received, if the client sent one), or how the
+/// connection ended without one.
+fn corrupting_server(
+    served: &TestCert,
+) -> (SocketAddr, mpsc::Receiver<Result<rustls::Error, String>>) {
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let config = Arc::new(served.server_config());
+    let (report, heard) = mpsc::channel();
+    std::thread::spawn(move || {
+        let (mut socket, _) = listener.accept().unwrap();
+        socket.set_read_timeout(Some(HANG)).unwrap();
+        let mut tls = rustls::ServerConnection::new(config).unwrap();
+        let mut request = Vec::new();
+        while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+            if let Err(e) = tls.complete_io(&mut socket) {
+                let _ = report.send(Err(format!("before the request: {e}")));
+                return;
+            }
+            let mut piece = [0; 4096];
+            match tls.reader().read(&mut piece) {
+                Ok(0) => {
+                    let _ = report.send(Err("the client closed before its request".into()));
+                    return;
+                }
+                Ok(n) => request.extend_from_slice(&piece[..n]),
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                Err(e) => {
+                    let _ = report.send(Err(format!("reading the request: {e}")));
+                    return;
+                }
+            }
+        }
+        // Session tickets first, so that the response is the last record written.
+        while tls.wants_write() {
+            tls.write_tls(&mut socket).unwrap();
+        }
+        tls.writer().write_all(OK).unwrap();
+        let mut records = Vec::new();
+        while tls.wants_write() {
+            tls.write_tls(&mut records).unwrap();
+        }
+        *records.last_mut().unwrap() ^= 1;
+        socket.write_all(&records).unwrap();
+
+        let outcome = loop {
+            match tls.read_tls(&mut socket) {
+                Ok(0) => break Err("the client closed without an alert".to_string()),
+                Ok(_) => {
+                    if let Err(e) = tls.process_new_packets() {
+                        break Ok(e);
+                    }
+                }
+                Err(e) => break Err(format!("reading after the bad record: {e}")),
+            }
+        };
+        let _ = report.send(outcome);
+    });
+    (addr, heard)
+}
+
+#[tokio::test]
+async fn a_record_that_fails_to_decrypt_is_an_error_and_the_server_gets_a_bad_record_mac_alert() {
+    let root = TestCa::new("bad record root");
+    let (addr, heard) = corrupting_server(&good_leaf(&root));
+    let pool = trusting(&root).resolve("a.test", addr.port(), addr).build();
+
+    let err = fetch(&pool, "a.test", addr.port()).await.unwrap_err();
+    println!("client: {err}");
+    assert!(err.to_string().contains("decrypt"), "{err}");
+    assert_eq!(pool.stats().idle, 0, "a failed connection is not kept");
+
+    let heard = tokio::task::spawn_blocking(move || heard.recv_timeout(HANG))
+        .await
+        .unwrap()
+        .expect("the server reports what it heard");
+    println!("server: {heard:?}");
+    assert!(
+        matches!(
+            heard,
+            Ok(rustls::Error::AlertReceived(
+                rustls::AlertDescription::BadRecordMac
+            ))
+        ),
+        "{heard:?}"
+    );
 }
