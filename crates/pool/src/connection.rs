@@ -125,6 +125,12 @@ impl Clock {
         buf: &mut BytesMut,
         deadline: tokio::time::Instant,
     ) -> io::Result<Option<usize>> {
+        // A blocking caller's plain socket: read on its thread (see `crate::blocking`).
+        if crate::blocking::direct()
+            && let Some(plain) = io.plain_mut()
+        {
+            return plain.read_blocking(buf, deadline.into_std());
+        }
         let runtime = tokio::runtime::Handle::current().id();
         let timer = match &mut self.0 {
             Some(timer) if timer.made_in == runtime => {
@@ -276,8 +282,6 @@ impl Poolable for Connection {
     /// response was wrong, or the server is sending its close, a TLS alert included). Only
     /// "would block" is alive.
     fn is_open(&self) -> bool {
-        let mut probe = [0u8; 1];
-        self.io.is_reusable()
-            && matches!(self.io.tcp().try_read(&mut probe), Err(e) if e.kind() == io::ErrorKind::WouldBlock)
+        self.io.is_reusable() && self.io.is_quiet()
     }
 }

@@ -88,6 +88,13 @@
 //! TLS configuration, which stays alive after its pool is dropped until the thread next sends
 //! through a pool.
 //!
+//! **Blocking callers.** A program on plain threads runs its requests with
+//! [`block_on`]`(&runtime, future)` rather than `runtime.block_on`: a kept-alive plain-HTTP
+//! exchange then runs on the calling thread alone, its socket read with a blocking `recv`
+//! bounded by the read deadline, and several threads do not wake each other through the
+//! runtime. Anything that has to wait (connecting, TLS) is finished in the runtime. The
+//! socket goes back to non-blocking mode before tokio uses it again.
+//!
 //! The pool alone, sending two requests over one connection:
 //!
 //! ```
@@ -120,10 +127,12 @@
 //! # Ok(())
 //! # }
 //! ```
-#![forbid(unsafe_code)]
+// One `unsafe` block, measured: a blocking caller's socket read (see src/plain.rs).
+#![deny(unsafe_code)]
 #![deny(missing_docs)]
 #![doc(test(attr(deny(warnings))))]
 
+mod blocking;
 mod body;
 mod builder;
 mod connect;
@@ -137,6 +146,7 @@ mod lifecycle;
 mod log;
 mod metrics;
 mod options;
+mod plain;
 mod pool;
 mod proxy;
 mod request_body;
@@ -152,6 +162,7 @@ mod tls_registry;
 mod tls_stream;
 mod tunnel;
 
+pub use blocking::block_on;
 pub use body::{Response, Timings};
 pub use builder::PoolBuilder;
 pub use error::{Error, Phase, ProxyError};

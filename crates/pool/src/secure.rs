@@ -20,7 +20,7 @@ pub(crate) const HTTPS: bool = cfg!(feature = "tls");
 /// The byte stream of a connection.
 #[derive(Debug)]
 pub(crate) enum Io {
-    Plain(TcpStream),
+    Plain(crate::plain::PlainSocket),
     #[cfg(feature = "tls")]
     Tls(Box<crate::tls_stream::TlsStream<TcpStream>>),
     /// TLS to an origin inside TLS to a proxy.
@@ -32,7 +32,7 @@ impl Io {
     /// The TCP socket underneath, for the liveness check.
     pub(crate) fn tcp(&self) -> &TcpStream {
         match self {
-            Io::Plain(s) => s,
+            Io::Plain(s) => s.tcp(),
             #[cfg(feature = "tls")]
             Io::Tls(s) => s.get_ref(),
             #[cfg(feature = "tls")]
@@ -61,6 +61,26 @@ impl Io {
                 // is the rarer case), and allocates again as it is next used.
                 let _ = s.get_mut().take_back();
                 s.take_back()
+            }
+        }
+    }
+
+    /// The socket of a plain-TCP connection, which a blocking caller reads itself.
+    pub(crate) fn plain_mut(&mut self) -> Option<&mut crate::plain::PlainSocket> {
+        match self {
+            Io::Plain(s) => Some(s),
+            #[cfg(feature = "tls")]
+            _ => None,
+        }
+    }
+
+    /// Whether an idle connection's socket has nothing to say: only "would block" is alive.
+    pub(crate) fn is_quiet(&self) -> bool {
+        match self {
+            Io::Plain(s) => s.is_quiet(),
+            #[cfg(feature = "tls")]
+            _ => {
+                matches!(self.tcp().try_read(&mut [0u8; 1]), Err(e) if e.kind() == io::ErrorKind::WouldBlock)
             }
         }
     }
@@ -185,7 +205,10 @@ async fn wrap(
         let config = std::sync::Arc::clone(&tls.config);
         let timed_out = || Error::Timeout(crate::Phase::Tls);
         let (io, resumed) = match io {
-            Io::Plain(tcp) => {
+            Io::Plain(plain) => {
+                let tcp = plain
+                    .into_tcp()
+                    .map_err(|e| Error::Io(crate::Phase::Tls, e))?;
                 let handshake = crate::tls::handshake(config, host, tcp);
                 let stream = tokio::time::timeout(timeout, handshake)
                     .await
@@ -241,7 +264,7 @@ impl Route {
                     #[cfg(feature = "tls")]
                     self.tls.as_ref(),
                     host,
-                    Io::Plain(tcp),
+                    Io::Plain(crate::plain::PlainSocket::new(tcp)),
                     timeout,
                 )
                 .await
@@ -255,7 +278,7 @@ impl Route {
                     #[cfg(feature = "tls")]
                     proxy_tls.as_ref(),
                     proxy.host(),
-                    Io::Plain(tcp),
+                    Io::Plain(crate::plain::PlainSocket::new(tcp)),
                     timeout,
                 )
                 .await?;

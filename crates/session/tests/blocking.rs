@@ -221,3 +221,106 @@ fn a_blocking_session_dropped_inside_a_runtime_does_not_panic() {
         .unwrap();
     runtime.block_on(async move { drop(s) });
 }
+
+/// A server that answers the first request on each connection and then goes silent.
+fn answers_once_then_silent() -> ScriptedServer {
+    ScriptedServer::repeating(Script::new([
+        Step::ExpectRequest,
+        Step::Write(Bytes::from_static(
+            b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
+        )),
+        Step::ExpectRequest,
+        Step::HoldOpen,
+    ]))
+    .unwrap()
+}
+
+// A kept-alive plain connection is read on the calling thread with a blocking `recv`, which
+// no runtime timer can interrupt: the socket's own timeout must end it.
+#[test]
+fn a_reused_connection_read_on_the_calling_thread_still_times_out() {
+    let server = answers_once_then_silent();
+    let s = Session::builder()
+        .read_timeout(Duration::from_millis(300))
+        .build_blocking()
+        .unwrap();
+    assert_eq!(
+        s.get(server.url("/1")).send().unwrap().text().unwrap(),
+        "ok"
+    );
+    let started = std::time::Instant::now();
+    let e = s.get(server.url("/2")).send().unwrap_err();
+    assert_eq!(e.timeout(), Some(tarry_session::TimeoutKind::Read), "{e:?}");
+    assert!(started.elapsed() >= Duration::from_millis(300));
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+    // The second request went out on the first one's connection.
+    assert_eq!(server.accepts(), 1);
+    assert_eq!(server.requests()[0].len(), 2);
+
+    // The call's own timeout, shorter than the read timeout, ends the read as well; and a
+    // connection whose socket was in blocking mode for the last call times out the same.
+    let s = Session::builder()
+        .read_timeout(Duration::from_secs(30))
+        .build_blocking()
+        .unwrap();
+    assert_eq!(
+        s.get(server.url("/3")).send().unwrap().text().unwrap(),
+        "ok"
+    );
+    let started = std::time::Instant::now();
+    let e = s
+        .get(server.url("/4"))
+        .timeout(Duration::from_millis(300))
+        .send()
+        .unwrap_err();
+    assert_eq!(
+        e.timeout(),
+        Some(tarry_session::TimeoutKind::Total),
+        "{e:?}"
+    );
+    assert!(started.elapsed() >= Duration::from_millis(300));
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(server.accepts(), 2);
+}
+
+// A body too large for the socket buffers, sent on a connection in blocking mode: the send
+// that would wait hands the call to the runtime, which switches the socket back.
+#[test]
+fn a_large_upload_on_a_reused_connection_is_sent_whole() {
+    let server = ScriptedServer::repeating(Script::answer_with(|request| {
+        let len = request.len();
+        let body = format!("{len}");
+        Bytes::from(format!(
+            "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        ))
+    }))
+    .unwrap();
+    let s = Session::new();
+    let small = s.get(server.url("/")).send().unwrap().text().unwrap();
+    let body = vec![7u8; 16 << 20];
+    let large = s
+        .post(server.url("/"))
+        .body(body)
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    let small2 = s.get(server.url("/")).send().unwrap().text().unwrap();
+    assert_eq!(server.accepts(), 1);
+    let recorded = server.requests();
+    assert_eq!(recorded[0].len(), 3);
+    assert_eq!(small, recorded[0][0].len().to_string());
+    assert_eq!(large, recorded[0][1].len().to_string());
+    assert!(recorded[0][1].ends_with(&[7u8; 1024]));
+    assert!(recorded[0][1].len() > 16 << 20);
+    assert_eq!(small2, recorded[0][2].len().to_string());
+}

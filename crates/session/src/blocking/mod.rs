@@ -28,23 +28,25 @@
 //!
 //! # How it waits, and why this way
 //!
-//! Each session owns a current-thread tokio runtime, shared by its clones. A call runs the
-//! request on the calling thread inside that runtime. One thread at a time owns the runtime's
-//! I/O driver: the first to wait drives the sockets for everyone, and the others are woken
-//! when their answer is in. A sequential program thus never switches thread: the request is
-//! written, and the response read, by the thread that asked. The alternative reqwest takes,
-//! one runtime thread fed by channels, costs two thread switches per request, and a runtime
-//! worker driving the sockets while callers wait costs one: measured on the peers benchmark
-//! (`benches/peers`, one vCPU), that second design reached 80% of the async session's
-//! throughput sequentially and 77% with 16 threads, this one 93% and 81% (16 threads pay a
-//! thread switch per answer, which 16 tasks on one runtime do not).
+//! Each session owns a current-thread tokio runtime, shared by its clones, and a call runs on
+//! the calling thread. A call on a kept-alive plain-HTTP connection does not wait in the
+//! runtime at all ([`tarry_pool::block_on`]): the request is written with a `send` that does
+//! not wait and the response read with a blocking `recv`, bounded by the read timeout set on
+//! the socket. That is one system call per read where a runtime needs a readiness wait and a
+//! read, and several threads sharing the session do not wake each other: measured on the
+//! peers benchmark (`benches/peers`, one vCPU), it raised the blocking session from 14% to 25%
+//! above hyper-util sequentially and from 15% to 20% with 16 threads. What has to wait on the
+//! runtime (connecting, TLS, a full socket buffer, a wait for a free connection) runs in it:
+//! one thread at a time drives its I/O for everyone, and the others are woken when their
+//! answer is in.
 //!
 //! A blocking call made from inside an async runtime would stall that runtime's thread; it
 //! is refused with [`BuildError::InsideRuntime`](crate::BuildError::InsideRuntime) instead.
 //!
 //! Work the pool does in the background (draining a body that was dropped unread so its
 //! connection can be reused, closing idle connections at their deadline) runs while some
-//! thread is inside a call, so read bodies to their end for the best reuse.
+//! thread waits in the runtime, which every calling thread lets run at least once a second;
+//! read bodies to their end for the best reuse.
 
 mod request;
 mod response;

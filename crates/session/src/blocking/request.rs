@@ -199,9 +199,10 @@ impl RequestBuilder {
     /// inside an async runtime.
     pub fn send(self) -> Result<Response, Error> {
         let RequestBuilder { inner, runtime } = self;
-        let response = enter(&runtime)
-            .map_err(|reason| refused(None, reason))?
-            .block_on(inner.send())?;
+        let response = tarry_pool::block_on(
+            enter(&runtime).map_err(|reason| refused(None, reason))?,
+            inner.send(),
+        )?;
         Ok(Response::new(response, runtime))
     }
 }

@@ -45,7 +45,7 @@ impl Response {
         }
         // The URL is copied into the error only when the call is refused.
         let runtime = enter(&self.runtime).map_err(|r| refused(Some(self.inner.url()), r))?;
-        runtime.block_on(self.inner.chunk())
+        tarry_pool::block_on(runtime, self.inner.chunk())
     }
 
     /// The whole decoded body, at most the session's `max_body_size` bytes.
@@ -59,9 +59,10 @@ impl Response {
             runtime,
             unread,
         } = self;
-        let rest = enter(&runtime)
-            .map_err(|r| refused(Some(inner.url()), r))?
-            .block_on(inner.bytes())?;
+        let rest = tarry_pool::block_on(
+            enter(&runtime).map_err(|r| refused(Some(inner.url()), r))?,
+            inner.bytes(),
+        )?;
         if unread.is_empty() {
             return Ok(rest);
         }
