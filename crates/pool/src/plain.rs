@@ -65,12 +65,11 @@ impl PlainSocket {
     /// `Connection::is_open`). In blocking mode tokio's `try_read` would wait, and its idea of
     /// readiness is stale, so the socket is asked directly.
     pub(crate) fn is_quiet(&self) -> bool {
-        let answer = if self.blocking {
-            peek_nowait(&self.tcp)
+        if self.blocking {
+            matches!(peek_nowait(&self.tcp), Err(e) if e.kind() == io::ErrorKind::WouldBlock)
         } else {
-            self.tcp.try_read(&mut [0u8; 1])
-        };
-        matches!(answer, Err(e) if e.kind() == io::ErrorKind::WouldBlock)
+            is_quiet(&self.tcp)
+        }
     }
 
     /// Reads into `buf`, blocking this thread until `deadline` at most: `Ok(None)` when the
@@ -131,6 +130,12 @@ fn recv_into(tcp: &TcpStream, buf: &mut BytesMut, flags: Flags) -> io::Result<us
     // length.
     unsafe { buf.set_len(buf.len() + n) };
     Ok(n)
+}
+
+/// Whether a non-blocking socket has nothing to say: only "would block" is alive. Free when
+/// tokio already knows it has nothing (its readiness is clear).
+pub(crate) fn is_quiet(tcp: &TcpStream) -> bool {
+    matches!(tcp.try_read(&mut [0u8; 1]), Err(e) if e.kind() == io::ErrorKind::WouldBlock)
 }
 
 /// Whether anything waits on the socket, without taking it or waiting.

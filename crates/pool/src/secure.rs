@@ -79,9 +79,7 @@ impl Io {
         match self {
             Io::Plain(s) => s.is_quiet(),
             #[cfg(feature = "tls")]
-            _ => {
-                matches!(self.tcp().try_read(&mut [0u8; 1]), Err(e) if e.kind() == io::ErrorKind::WouldBlock)
-            }
+            _ => crate::plain::is_quiet(self.tcp()),
         }
     }
 
